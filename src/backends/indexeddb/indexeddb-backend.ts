@@ -1,0 +1,119 @@
+import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
+import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
+import { TemporalDbError } from '../../core/errors.js';
+import type { Key } from '../../core/key-codec.js';
+import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
+
+export interface IndexedDbBackendOptions {
+  /**
+   * `strict` (the default) makes a commit resolve only once the browser has
+   * flushed it to disk, so a committed write survives a crash; `relaxed` is
+   * faster and may lose the last commits when the machine (not the tab) dies.
+   */
+  durability?: 'strict' | 'relaxed' | 'default';
+}
+
+type Store = IDBPObjectStore<unknown, string[], string, 'versionchange'>;
+
+/** Creates every object store and index of the table definitions that is missing, and drops stale indexes. */
+function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
+  for (const name of TABLE_NAMES) {
+    const definition = TABLES[name];
+    if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: columnsOf(definition.key) });
+    const objectStore = store(name);
+    const wanted = Object.entries(definition.indexes) as Array<[string, IndexDefinition]>;
+    for (const existing of [...objectStore.indexNames]) {
+      if (!wanted.some(([indexName]) => indexName === existing)) objectStore.deleteIndex(existing);
+    }
+    for (const [indexName, index] of wanted) {
+      if (!objectStore.indexNames.contains(indexName)) {
+        objectStore.createIndex(indexName, columnsOf(index.columns), { unique: index.unique ?? false });
+      }
+    }
+  }
+}
+
+/**
+ * IndexedDB through idb: one object store per table with native indexes,
+ * all created from the shared table definitions in one upgrade path. Every
+ * read and every commit is its own short transaction, so nothing is held open
+ * across the core's awaits.
+ */
+export class IndexedDbBackend implements Backend {
+  readonly kind = 'indexeddb';
+
+  private constructor(
+    private readonly db: IDBPDatabase,
+    private readonly durability: IDBTransactionDurability,
+  ) {}
+
+  static async open(name: string, options: IndexedDbBackendOptions = {}): Promise<IndexedDbBackend> {
+    if (typeof indexedDB === 'undefined') {
+      throw new TemporalDbError(
+        'STORAGE_ERROR',
+        'IndexedDB is not available here; in Node use temporal-db/lmdb (or fake-indexeddb in tests)',
+      );
+    }
+    try {
+      const db = await openDB(name, SCHEMA_VERSION, {
+        upgrade(database, _oldVersion, _newVersion, transaction) {
+          upgradeSchema(database as IDBPDatabase, (storeName) => transaction.objectStore(storeName) as unknown as Store);
+        },
+        // Another tab wants a newer schema: let it have the database.
+        blocking() {
+          db.close();
+        },
+      });
+      return new IndexedDbBackend(db, options.durability ?? 'strict');
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'VersionError') {
+        throw new TemporalDbError(
+          'UNSUPPORTED_SCHEMA',
+          `IndexedDB database "${name}" was created by a newer temporal-db; upgrade temporal-db.`,
+          { cause: error },
+        );
+      }
+      throw new TemporalDbError('STORAGE_ERROR', `Cannot open IndexedDB database "${name}": ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async get(table: TableName, key: Key): Promise<Row | undefined> {
+    return this.db.get(table, key as string[]);
+  }
+
+  async range(query: RangeQuery): Promise<Row[]> {
+    const transaction = this.db.transaction(query.table, 'readonly');
+    const source = query.index ? transaction.store.index(query.index) : transaction.store;
+    const range = IDBKeyRange.bound(query.lower, query.upper);
+    if (!query.reverse) return source.getAll(range, query.limit);
+    const rows: Row[] = [];
+    const limit = query.limit ?? Infinity;
+    for (let cursor = await source.openCursor(range, 'prev'); cursor && rows.length < limit; cursor = await cursor.continue()) {
+      rows.push(cursor.value);
+    }
+    return rows;
+  }
+
+  async commit(ops: readonly WriteOp[]): Promise<void> {
+    const tables = [...new Set(ops.map((op) => op.table))];
+    const transaction = this.db.transaction(tables, 'readwrite', { durability: this.durability });
+    const requests = ops.map((op) => {
+      const store = transaction.objectStore(op.table);
+      if (op.type === 'insert') return store.add(op.row);
+      if (op.type === 'put') return store.put(op.row);
+      return store.delete(op.key as string[]);
+    });
+    const results = await Promise.allSettled([...requests, transaction.done]);
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length === 0) return;
+    const constraint = failures.find((error) => error instanceof DOMException && error.name === 'ConstraintError');
+    if (constraint) throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${String(constraint)}`);
+    throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(failures[0])}`, { cause: failures[0] });
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Every failure temporal-db reports. The codes are stable: match on `code`,
+ * never on the message.
+ */
+export type TemporalDbErrorCode =
+  /** An argument failed validation; `path` names the offending field. */
+  | 'INVALID_INPUT'
+  /** A version's timestamp is earlier than the version before it. */
+  | 'OUT_OF_ORDER'
+  /** A specification's type differs from the type its identifier already has. */
+  | 'SPEC_TYPE_MISMATCH'
+  /** The record the call refers to does not exist (or is deleted). */
+  | 'NOT_FOUND'
+  /** Another writer (tab or process) kept winning the race for the same keys. */
+  | 'WRITE_CONFLICT'
+  /** The database was closed before or during the call. */
+  | 'DATABASE_CLOSED'
+  /** The store was written by a newer schema version than this library knows. */
+  | 'UNSUPPORTED_SCHEMA'
+  /** The storage engine failed; the engine's error is in `cause`. */
+  | 'STORAGE_ERROR';
+
+/** Path of the offending field inside the argument, e.g. `['metadata']` or `['tags', 2]`. */
+export type FieldPath = ReadonlyArray<string | number>;
+
+/** One validation problem, as zod reports it. */
+export interface InputIssue {
+  path: FieldPath;
+  message: string;
+}
+
+/**
+ * The one error class temporal-db throws.
+ *
+ * @example
+ * try {
+ *   await db.storeSpecification({ specType: 'XYZ' } as never);
+ * } catch (error) {
+ *   if (error instanceof TemporalDbError && error.code === 'INVALID_INPUT') {
+ *     console.log(error.path, error.issues);
+ *   }
+ * }
+ */
+export class TemporalDbError extends Error {
+  override readonly name = 'TemporalDbError';
+  readonly code: TemporalDbErrorCode;
+  /** The first offending field; empty when the error is not about one field. */
+  readonly path: FieldPath;
+  /** Every validation problem found (only for `INVALID_INPUT`). */
+  readonly issues: readonly InputIssue[];
+
+  constructor(
+    code: TemporalDbErrorCode,
+    message: string,
+    options: { path?: FieldPath; issues?: readonly InputIssue[]; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.path = options.path ?? options.issues?.[0]?.path ?? [];
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** True when `error` is a {@link TemporalDbError}, optionally with the given code. */
+export function isTemporalDbError(
+  error: unknown,
+  code?: TemporalDbErrorCode,
+): error is TemporalDbError {
+  return error instanceof TemporalDbError && (code === undefined || error.code === code);
+}
+
+export function formatPath(path: FieldPath): string {
+  return path.length === 0 ? '(input)' : path.map(String).join('.');
+}

@@ -1,0 +1,304 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Backend } from './backend.js';
+import { TemporalDbError } from './errors.js';
+import { jsonEqual, type JsonValue } from './json.js';
+import { encodeKeyString } from './key-codec.js';
+import type { specificationInputSchema } from './schemas.js';
+import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
+import type { PlanContext } from './write-queue.js';
+import type { z } from 'zod';
+
+export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
+
+/** The pointer row kept per identifier in `heads`. */
+export interface HeadRow {
+  ik: string;
+  identifier: string;
+  specId: string;
+  specType: SpecType;
+  latestVersion: number;
+  latestTimestamp: number;
+  firstTimestamp: number;
+  deleted: boolean;
+}
+
+type SpecificationRow = Specification & { ik: string; deleted?: false };
+interface TombstoneRow {
+  ik: string;
+  version: number;
+  id: string;
+  specId: string;
+  specType: SpecType;
+  identifier: string;
+  timestamp: number;
+  recordedAt: number;
+  deleted: true;
+  author?: string;
+  reason?: string;
+}
+type VersionRow = SpecificationRow | TombstoneRow;
+
+/** Fields compared between versions; an `Update` lists those that differ. */
+const TRACKED_FIELDS = [
+  'title',
+  'content',
+  'author',
+  'status',
+  'tags',
+  'matrixIds',
+  'templateVariables',
+  'metadata',
+] as const satisfies ReadonlyArray<keyof Specification>;
+
+export const identifierKey = (identifier: string) => encodeKeyString(identifier);
+
+export function toSpecification(row: object | undefined): Specification | undefined {
+  if (!row || (row as { deleted?: boolean }).deleted) return undefined;
+  const { ik: _ik, ...record } = row as unknown as SpecificationRow;
+  return record;
+}
+
+function withOptional<T extends object>(record: T, extra: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (record as Row)[key] = value;
+  return record;
+}
+
+function fieldChanges(previous: Specification, next: Specification): Record<string, FieldChange> {
+  const changes: Record<string, FieldChange> = {};
+  for (const field of TRACKED_FIELDS) {
+    const before = previous[field] as JsonValue | undefined;
+    const after = next[field] as JsonValue | undefined;
+    if (!jsonEqual(before, after)) changes[field] = withOptional({}, { oldValue: before, newValue: after });
+  }
+  return changes;
+}
+
+/** The timestamp of a new version: as given (never before the previous one), else now. */
+function versionTimestamp(given: number | undefined, now: number, head: HeadRow | undefined, identifier: string) {
+  if (given === undefined) return Math.max(now, head?.latestTimestamp ?? now);
+  if (head && given < head.latestTimestamp) {
+    throw new TemporalDbError(
+      'OUT_OF_ORDER',
+      `Cannot store a version of "${identifier}" at ${new Date(given).toISOString()}: ` +
+        `version ${head.latestVersion} is already at ${new Date(head.latestTimestamp).toISOString()}`,
+      { path: ['timestamp'] },
+    );
+  }
+  return given;
+}
+
+function changeRow(change: ChangeRecord): Row {
+  return change as unknown as Row;
+}
+
+export async function planStoreSpecification(
+  ctx: PlanContext,
+  input: ParsedSpecification,
+  now: number,
+): Promise<Specification> {
+  const ik = identifierKey(input.identifier);
+  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  if (head && head.specType !== input.specType) {
+    throw new TemporalDbError(
+      'SPEC_TYPE_MISMATCH',
+      `"${input.identifier}" is a ${head.specType}; it cannot get a ${input.specType} version`,
+      { path: ['specType'] },
+    );
+  }
+  const timestamp = versionTimestamp(input.timestamp, now, head, input.identifier);
+  const version = (head?.latestVersion ?? 0) + 1;
+  const specId = head?.specId ?? uuidv7();
+  const record: Specification = withOptional(
+    {
+      id: uuidv7(),
+      specId,
+      specType: input.specType,
+      identifier: input.identifier,
+      version,
+      title: input.title,
+      content: input.content,
+      status: input.status,
+      tags: input.tags,
+      matrixIds: input.matrixIds,
+      templateVariables: input.templateVariables,
+      metadata: input.metadata,
+      hash: input.hash,
+      timestamp,
+      recordedAt: now,
+    } as Specification,
+    { author: input.author },
+  );
+  const previous =
+    head && !head.deleted ? toSpecification(await ctx.get('specifications', [ik, head.latestVersion])) : undefined;
+  const change: ChangeRecord = withOptional(
+    {
+      id: uuidv7(),
+      changeType: previous ? 'Update' : 'Create',
+      specId,
+      identifier: input.identifier,
+      specType: input.specType,
+      version,
+      fieldChanges: previous ? fieldChanges(previous, record) : {},
+      timestamp,
+      recordedAt: now,
+    } as ChangeRecord,
+    { author: input.author },
+  );
+  ctx.insert('specifications', { ...record, ik });
+  ctx.insert('changes', changeRow(change));
+  ctx.put('heads', {
+    ik,
+    identifier: input.identifier,
+    specId,
+    specType: input.specType,
+    latestVersion: version,
+    latestTimestamp: timestamp,
+    firstTimestamp: head?.firstTimestamp ?? timestamp,
+    deleted: false,
+  } satisfies HeadRow);
+  return record;
+}
+
+export async function planDeleteSpecification(
+  ctx: PlanContext,
+  identifier: string,
+  options: { author?: string; reason?: string; timestamp?: number },
+  now: number,
+): Promise<ChangeRecord> {
+  const ik = identifierKey(identifier);
+  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  if (!head || head.deleted) {
+    throw new TemporalDbError('NOT_FOUND', `No specification "${identifier}" to delete`, { path: ['identifier'] });
+  }
+  const timestamp = versionTimestamp(options.timestamp, now, head, identifier);
+  const version = head.latestVersion + 1;
+  const extra = { author: options.author, reason: options.reason };
+  const tombstone: TombstoneRow = withOptional(
+    {
+      ik,
+      version,
+      id: uuidv7(),
+      specId: head.specId,
+      specType: head.specType,
+      identifier,
+      timestamp,
+      recordedAt: now,
+      deleted: true,
+    } as TombstoneRow,
+    extra,
+  );
+  const change: ChangeRecord = withOptional(
+    {
+      id: uuidv7(),
+      changeType: 'Delete',
+      specId: head.specId,
+      identifier,
+      specType: head.specType,
+      version,
+      fieldChanges: {},
+      timestamp,
+      recordedAt: now,
+    } as ChangeRecord,
+    extra,
+  );
+  ctx.insert('specifications', tombstone as unknown as Row);
+  ctx.insert('changes', changeRow(change));
+  ctx.put('heads', { ...head, latestVersion: version, latestTimestamp: timestamp, deleted: true } satisfies HeadRow);
+  return change;
+}
+
+const { byTime } = TABLES.specifications.indexes;
+
+/** The version row current at `asOf` (a tombstone included), by one reverse index read. */
+async function versionRowAsOf(backend: Backend, ik: string, asOf: number): Promise<VersionRow | undefined> {
+  const [row] = await backend.range({
+    table: 'specifications',
+    index: 'byTime',
+    lower: lowestKey(byTime.columns, [ik]),
+    upper: highestKey(byTime.columns, [ik, asOf]),
+    reverse: true,
+    limit: 1,
+  });
+  return row as VersionRow | undefined;
+}
+
+export async function readLatest(backend: Backend, identifier: string): Promise<Specification | undefined> {
+  const ik = identifierKey(identifier);
+  const [row] = await backend.range({
+    table: 'specifications',
+    lower: lowestKey(TABLES.specifications.key, [ik]),
+    upper: highestKey(TABLES.specifications.key, [ik]),
+    reverse: true,
+    limit: 1,
+  });
+  return toSpecification(row);
+}
+
+export async function readVersion(backend: Backend, identifier: string, version: number) {
+  return toSpecification(await backend.get('specifications', [identifierKey(identifier), version]));
+}
+
+export async function readAsOf(backend: Backend, identifier: string, asOf: number) {
+  return toSpecification(await versionRowAsOf(backend, identifierKey(identifier), asOf));
+}
+
+export async function readHistory(backend: Backend, identifier: string): Promise<Specification[]> {
+  const ik = identifierKey(identifier);
+  const rows = await backend.range({
+    table: 'specifications',
+    lower: lowestKey(TABLES.specifications.key, [ik]),
+    upper: highestKey(TABLES.specifications.key, [ik]),
+  });
+  return rows.map(toSpecification).filter((record): record is Specification => record !== undefined);
+}
+
+export async function readList(
+  backend: Backend,
+  options: { specType?: SpecType; asOf?: number },
+): Promise<Specification[]> {
+  const heads = (
+    options.specType
+      ? await backend.range({
+          table: 'heads',
+          index: 'byType',
+          lower: lowestKey(TABLES.heads.indexes.byType.columns, [options.specType]),
+          upper: highestKey(TABLES.heads.indexes.byType.columns, [options.specType]),
+        })
+      : await backend.range({
+          table: 'heads',
+          lower: lowestKey(TABLES.heads.key, []),
+          upper: highestKey(TABLES.heads.key, []),
+        })
+  ) as unknown as HeadRow[];
+  const { asOf } = options;
+  const found = await Promise.all(
+    heads.map(async (head) => {
+      if (asOf === undefined) {
+        return head.deleted ? undefined : toSpecification(await backend.get('specifications', [head.ik, head.latestVersion]));
+      }
+      if (head.firstTimestamp > asOf) return undefined;
+      return toSpecification(await versionRowAsOf(backend, head.ik, asOf));
+    }),
+  );
+  return found.filter((record): record is Specification => record !== undefined);
+}
+
+/** The head of the specification a `specId` (or the `id` of one of its versions) names. */
+export async function resolveSpec(backend: Backend, specOrVersionId: string): Promise<HeadRow | undefined> {
+  const [head] = await backend.range({
+    table: 'heads',
+    index: 'bySpecId',
+    lower: [specOrVersionId],
+    upper: [specOrVersionId],
+  });
+  if (head) return head as unknown as HeadRow;
+  const [version] = await backend.range({
+    table: 'specifications',
+    index: 'byId',
+    lower: [specOrVersionId],
+    upper: [specOrVersionId],
+  });
+  if (!version) return undefined;
+  return (await backend.get('heads', [version.ik as string])) as HeadRow | undefined;
+}

@@ -1,0 +1,105 @@
+import { MAX_KEY_STRING, MIN_KEY_STRING, type Key, type KeyPart } from './key-codec.js';
+
+/**
+ * The one definition of every table. Both backends build their stores from
+ * it: IndexedDB as object stores with native indexes, LMDB as one named
+ * sub-database per table and per index. Keys are arrays of one fixed shape per
+ * table; each column is typed so that range bounds can be filled in.
+ */
+export type ColumnType = 'string' | 'number';
+export type KeyColumns = Readonly<Record<string, ColumnType>>;
+
+export interface IndexDefinition {
+  readonly columns: KeyColumns;
+  /** At most one row per index key. */
+  readonly unique?: boolean;
+}
+
+export interface TableDefinition {
+  readonly key: KeyColumns;
+  readonly indexes: Readonly<Record<string, IndexDefinition>>;
+}
+
+/** Bumped whenever a table or index is added or changed. */
+export const SCHEMA_VERSION = 1;
+
+export const TABLES = {
+  /** Every version of every specification, tombstones included. */
+  specifications: {
+    key: { ik: 'string', version: 'number' },
+    indexes: {
+      byId: { columns: { id: 'string' }, unique: true },
+      // Versions of one identifier are in time order, so "as of" is one reverse read here.
+      byTime: { columns: { ik: 'string', timestamp: 'number', version: 'number' } },
+    },
+  },
+  /** One row per identifier pointing at its latest version (a derived pointer, not history). */
+  heads: {
+    key: { ik: 'string' },
+    indexes: {
+      bySpecId: { columns: { specId: 'string' }, unique: true },
+      byType: { columns: { specType: 'string', ik: 'string' } },
+    },
+  },
+  /** The time-series change log: one row per Create, Update, Delete and Decision. */
+  changes: {
+    key: { timestamp: 'number', id: 'string' },
+    indexes: {
+      bySpec: { columns: { specId: 'string', timestamp: 'number', id: 'string' } },
+      byType: { columns: { changeType: 'string', timestamp: 'number', id: 'string' } },
+    },
+  },
+  /** Decisions in time order, so an analysis window is one range read. */
+  decisions: {
+    key: { timestamp: 'number', id: 'string' },
+    indexes: {
+      byPoint: { columns: { pointKey: 'string', timestamp: 'number', id: 'string' } },
+    },
+  },
+  /** Every version of every architectural pattern. */
+  patterns: {
+    key: { id: 'string', version: 'number' },
+    indexes: {
+      byTime: { columns: { id: 'string', timestamp: 'number', version: 'number' } },
+    },
+  },
+  /** The latest version of each pattern, indexed by last activity for lookback windows. */
+  patternHeads: {
+    key: { id: 'string' },
+    indexes: {
+      byActivity: { columns: { activityAt: 'number', id: 'string' } },
+    },
+  },
+  /** Store-level facts such as the schema version. */
+  meta: {
+    key: { name: 'string' },
+    indexes: {},
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof TABLES;
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** A stored row: a plain object that holds its own key columns. */
+export type Row = Record<string, unknown>;
+
+export function columnsOf(columns: KeyColumns): string[] {
+  return Object.keys(columns);
+}
+
+export function keyOf(columns: KeyColumns, row: Row): KeyPart[] {
+  return columnsOf(columns).map((name) => row[name] as KeyPart);
+}
+
+const MIN_BY_TYPE: Record<ColumnType, KeyPart> = { string: MIN_KEY_STRING, number: -Infinity };
+const MAX_BY_TYPE: Record<ColumnType, KeyPart> = { string: MAX_KEY_STRING, number: Infinity };
+
+/** Completes a key prefix to the lowest full key of that shape. */
+export function lowestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
+  return Object.values(columns).map((type, i) => (i < prefix.length ? prefix[i]! : MIN_BY_TYPE[type]));
+}
+
+/** Completes a key prefix to the highest full key of that shape. */
+export function highestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
+  return Object.values(columns).map((type, i) => (i < prefix.length ? prefix[i]! : MAX_BY_TYPE[type]));
+}

@@ -1,0 +1,327 @@
+import type { Backend } from './backend.js';
+import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
+import { TemporalDbError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
+import {
+  changesQuerySchema,
+  decisionInputSchema,
+  deleteOptionsSchema,
+  listSpecificationsSchema,
+  lookbackSchema,
+  parseInput,
+  patternInputSchema,
+  patternQuerySchema,
+  patternUseSchema,
+  similarPatternsSchema,
+  specificationInputSchema,
+  specificationQuerySchema,
+} from './schemas.js';
+import {
+  planDeleteSpecification,
+  planStoreSpecification,
+  readAsOf,
+  readHistory,
+  readLatest,
+  readList,
+  readVersion,
+  resolveSpec,
+} from './specifications.js';
+import { SCHEMA_VERSION } from './tables.js';
+import { DAY_MS, systemClock, type Clock } from './time.js';
+import type {
+  ArchitecturalPattern,
+  ChangeRecord,
+  ChangesQuery,
+  DecisionInput,
+  DecisionPatternAnalysis,
+  DeleteOptions,
+  Instant,
+  ListSpecificationsOptions,
+  PatternInput,
+  SimilarPattern,
+  SpecType,
+  Specification,
+  SpecificationInput,
+  SpecificationQuery,
+} from './types.js';
+import { WriteQueue } from './write-queue.js';
+
+/** Options every backend's `openTemporalDb` accepts. */
+export interface CoreOptions {
+  /** Source of "now" (ms since epoch). Defaults to `Date.now`. */
+  clock?: Clock;
+}
+
+const identifierSchemaPath = ['identifier'];
+
+/**
+ * A temporal store of specifications, patterns, decisions and their change
+ * log. Nothing is overwritten: every write adds a version, and every past
+ * state can be read back as of an instant. Get one from `openTemporalDb`.
+ *
+ * @example
+ * const db = await openTemporalDb();
+ * await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-001', title: 'Use LMDB', content: '...' });
+ * const latest = await db.getLatestSpecification('ADR', 'ADR-001');
+ * await db.close();
+ */
+export class TemporalDb {
+  private readonly writes: WriteQueue;
+  private readonly clock: Clock;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly backend: Backend,
+    options: CoreOptions,
+  ) {
+    this.writes = new WriteQueue(backend);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** For backends: wraps an opened backend, checking and recording the schema version. */
+  static async create(backend: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
+    const stored = (await backend.get('meta', ['schemaVersion']))?.value;
+    if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
+      await backend.close();
+      throw new TemporalDbError(
+        'UNSUPPORTED_SCHEMA',
+        `This store has schema version ${stored}; this temporal-db knows up to ${SCHEMA_VERSION}. Upgrade temporal-db.`,
+      );
+    }
+    if (stored !== SCHEMA_VERSION) {
+      await backend.commit([{ type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]);
+    }
+    return new TemporalDb(backend, options);
+  }
+
+  /** Which engine holds the data: `lmdb` or `indexeddb`. */
+  get backendKind(): string {
+    return this.backend.kind;
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Waits for pending writes, then closes the store. Later calls reject with `DATABASE_CLOSED`. */
+  close(): Promise<void> {
+    this.closing ??= this.writes.idle().then(() => this.backend.close());
+    return this.closing;
+  }
+
+  private open(): void {
+    if (this.closing) throw new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again');
+  }
+
+  /**
+   * Stores a new version of a specification, with its `Create` or `Update`
+   * change record, in one transaction.
+   *
+   * @example
+   * const v1 = await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-001', title: 'Use LMDB', content: 'We will...' });
+   * const v2 = await db.storeSpecification({ ...v1, status: 'accepted' }); // v2.version === 2
+   */
+  async storeSpecification(input: SpecificationInput): Promise<Specification> {
+    this.open();
+    const parsed = parseInput(specificationInputSchema, input);
+    const hash = await sha256Hex(parsed.content);
+    this.open();
+    return this.writes.run((ctx) => planStoreSpecification(ctx, { ...parsed, hash }, this.clock()));
+  }
+
+  /**
+   * The latest version of a specification, or `undefined` when it does not
+   * exist, is deleted, or is not of `specType`.
+   *
+   * @example
+   * const adr = await db.getLatestSpecification('ADR', 'ADR-001');
+   */
+  async getLatestSpecification(specType: SpecType, identifier: string): Promise<Specification | undefined> {
+    this.open();
+    parseInput(listSpecificationsSchema.pick({ specType: true }).required(), { specType });
+    const latest = await readLatest(this.backend, this.identifier(identifier));
+    return latest?.specType === specType ? latest : undefined;
+  }
+
+  /**
+   * One version of a specification: the latest, a given `version`, or the one
+   * current `asOf` an instant.
+   *
+   * @example
+   * const second = await db.getSpecification('ADR-001', { version: 2 });
+   * const lastJune = await db.getSpecification('ADR-001', { asOf: '2026-06-30T00:00:00Z' });
+   */
+  async getSpecification(identifier: string, query: SpecificationQuery | {} = {}): Promise<Specification | undefined> {
+    this.open();
+    const id = this.identifier(identifier);
+    const { version, asOf } = parseInput(specificationQuerySchema, query, ['query']);
+    if (version !== undefined) return readVersion(this.backend, id, version);
+    if (asOf !== undefined) return readAsOf(this.backend, id, asOf);
+    return readLatest(this.backend, id);
+  }
+
+  /**
+   * Every version of a specification, oldest first (deletions are in `getChanges`).
+   *
+   * @example
+   * for (const v of await db.getSpecificationHistory('ADR-001')) console.log(v.version, v.status);
+   */
+  async getSpecificationHistory(identifier: string): Promise<Specification[]> {
+    this.open();
+    return readHistory(this.backend, this.identifier(identifier));
+  }
+
+  /**
+   * The current (or `asOf`) version of every specification, in identifier order.
+   *
+   * @example
+   * const adrs = await db.listSpecifications({ specType: 'ADR' });
+   */
+  async listSpecifications(options: ListSpecificationsOptions = {}): Promise<Specification[]> {
+    this.open();
+    return readList(this.backend, parseInput(listSpecificationsSchema, options, ['options']));
+  }
+
+  /**
+   * Marks a specification deleted from now on (a tombstone version and a
+   * `Delete` change). History and earlier as-of reads still work.
+   *
+   * @example
+   * await db.deleteSpecification('ADR-007', { author: 'ana', reason: 'merged into ADR-003' });
+   */
+  async deleteSpecification(identifier: string, options: DeleteOptions = {}): Promise<ChangeRecord> {
+    this.open();
+    const id = this.identifier(identifier);
+    const parsed = parseInput(deleteOptionsSchema, options, ['options']);
+    return this.writes.run((ctx) => planDeleteSpecification(ctx, id, parsed, this.clock()));
+  }
+
+  /**
+   * Stores an architectural pattern; with the `id` of an existing pattern, a new version of it.
+   *
+   * @example
+   * const repo = await db.storeArchitecturalPattern({
+   *   patternName: 'Repository Pattern', patternType: 'Application',
+   *   patternDefinition: { intent: 'Mediate between domain and data mapping layers' },
+   * });
+   */
+  async storeArchitecturalPattern(input: PatternInput): Promise<ArchitecturalPattern> {
+    this.open();
+    const parsed = parseInput(patternInputSchema, input);
+    return this.writes.run((ctx) => planStorePattern(ctx, parsed, this.clock()));
+  }
+
+  /**
+   * A pattern's latest version, or the one current `asOf` an instant.
+   *
+   * @example
+   * const pattern = await db.getArchitecturalPattern(id);
+   */
+  async getArchitecturalPattern(id: string, options: { asOf?: Instant } = {}): Promise<ArchitecturalPattern | undefined> {
+    this.open();
+    const { asOf } = parseInput(patternQuerySchema, options, ['options']);
+    return readPattern(this.backend, this.patternId(id), asOf);
+  }
+
+  /**
+   * Every version of a pattern, oldest first.
+   *
+   * @example
+   * const versions = await db.getPatternHistory(id);
+   */
+  async getPatternHistory(id: string): Promise<ArchitecturalPattern[]> {
+    this.open();
+    return readPatternHistory(this.backend, this.patternId(id));
+  }
+
+  /**
+   * Records one use of a pattern: a new version with `usageFrequency + 1` and `lastUsed` set.
+   *
+   * @example
+   * const used = await db.recordPatternUse(pattern.id);
+   */
+  async recordPatternUse(id: string, options: { timestamp?: Instant } = {}): Promise<ArchitecturalPattern> {
+    this.open();
+    const patternId = this.patternId(id);
+    const { timestamp } = parseInput(patternUseSchema, options, ['options']);
+    return this.writes.run((ctx) => planPatternUse(ctx, patternId, timestamp, this.clock()));
+  }
+
+  /**
+   * Patterns used or changed in the last `lookbackDays`, whose TF-IDF cosine
+   * similarity between `context` and their name, definition and examples is
+   * at least `similarityThreshold`; best first.
+   *
+   * @example
+   * const matches = await db.getSimilarPatterns('abstract data access behind a collection interface', 0.2, 30);
+   * matches[0]?.pattern.patternName; matches[0]?.score;
+   */
+  async getSimilarPatterns(context: string, similarityThreshold: number, lookbackDays: number): Promise<SimilarPattern[]> {
+    this.open();
+    parseInput(similarPatternsSchema, { context, similarityThreshold, lookbackDays });
+    const now = this.clock();
+    return findSimilarPatterns(this.backend, context, similarityThreshold, now - lookbackDays * DAY_MS, Infinity);
+  }
+
+  /**
+   * Records a decision taken on a specification as a `Decision` change.
+   *
+   * @example
+   * await db.recordDecision({
+   *   specId: adr.specId, decisionPoint: 'storage-engine', selectedOption: 'LMDB',
+   *   context: 'embedded, read-heavy', author: 'ana', confidence: 0.85,
+   * });
+   */
+  async recordDecision(input: DecisionInput): Promise<ChangeRecord> {
+    this.open();
+    const { specId, ...decision } = parseInput(decisionInputSchema, input);
+    const head = await resolveSpec(this.backend, specId);
+    if (!head || head.deleted) {
+      throw new TemporalDbError('NOT_FOUND', `No specification with id ${specId}`, { path: ['specId'] });
+    }
+    this.open();
+    return this.writes.run((ctx) => planRecordDecision(ctx, head.ik, decision, this.clock()));
+  }
+
+  /**
+   * Per decision point, the decisions taken in the last `lookbackDays`: how
+   * many, how many with confidence above 0.7, and their contexts.
+   *
+   * @example
+   * const [top] = await db.analyzeDecisionPatterns(30);
+   */
+  async analyzeDecisionPatterns(lookbackDays: number): Promise<DecisionPatternAnalysis[]> {
+    this.open();
+    parseInput(lookbackSchema, { lookbackDays });
+    const now = this.clock();
+    return analyzeDecisions(this.backend, now - lookbackDays * DAY_MS, now);
+  }
+
+  /**
+   * Change records in time order, filtered by specification, type and an inclusive time window.
+   *
+   * @example
+   * const lastWeek = await db.getChanges({ since: Date.now() - 7 * 86_400_000 });
+   */
+  async getChanges(query: ChangesQuery = {}): Promise<ChangeRecord[]> {
+    this.open();
+    const parsed = parseInput(changesQuerySchema, query, ['query']);
+    let specId = parsed.specId;
+    if (specId !== undefined) {
+      const head = await resolveSpec(this.backend, specId);
+      if (!head) return [];
+      specId = head.specId;
+    }
+    return readChanges(this.backend, { ...parsed, specId });
+  }
+
+  private identifier(identifier: string): string {
+    return parseInput(specificationInputSchema.shape.identifier, identifier, identifierSchemaPath);
+  }
+
+  private patternId(id: string): string {
+    return parseInput(patternInputSchema.shape.id.unwrap(), id, ['id']);
+  }
+}

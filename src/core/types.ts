@@ -1,0 +1,197 @@
+import type { JsonObject, JsonValue } from './json.js';
+
+export type { JsonObject, JsonValue };
+
+/** Kinds of specification the store keeps. */
+export const SPEC_TYPES = ['ADR', 'PRD', 'SDS', 'TS'] as const;
+export type SpecType = (typeof SPEC_TYPES)[number];
+
+export const SPEC_STATUSES = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'] as const;
+export type SpecStatus = (typeof SPEC_STATUSES)[number];
+
+export const PATTERN_TYPES = ['Domain', 'Application', 'Infrastructure', 'Interface'] as const;
+export type PatternType = (typeof PATTERN_TYPES)[number];
+
+export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/**
+ * An instant: milliseconds since the Unix epoch (an integer), a `Date`, or an
+ * ISO 8601 string. Stored and returned as milliseconds.
+ */
+export type Instant = number | Date | string;
+
+/** One stored version of a specification. */
+export interface Specification {
+  /** This version's id (uuid v7). */
+  id: string;
+  /** The specification's id, the same for all of its versions (uuid v7). */
+  specId: string;
+  specType: SpecType;
+  identifier: string;
+  /** 1 for the first version, then +1 for every later version or deletion. */
+  version: number;
+  title: string;
+  content: string;
+  author?: string;
+  status: SpecStatus;
+  tags: string[];
+  matrixIds: string[];
+  templateVariables: JsonObject;
+  metadata: JsonObject;
+  /** SHA-256 of `content`, lowercase hex. */
+  hash: string;
+  /** When this version became true (valid time), ms since epoch. */
+  timestamp: number;
+  /** When this version was written to the store (transaction time), ms since epoch. */
+  recordedAt: number;
+}
+
+/** Old and new value of one field in an `Update` change. */
+export interface FieldChange {
+  oldValue?: JsonValue;
+  newValue?: JsonValue;
+}
+
+/** The decision carried by a `Decision` change. */
+export interface DecisionDetails {
+  decisionPoint: string;
+  selectedOption: string;
+  context: string;
+  confidence: number;
+}
+
+/** One entry of the time-series change log. */
+export interface ChangeRecord {
+  id: string;
+  changeType: ChangeType;
+  specId: string;
+  identifier: string;
+  specType: SpecType;
+  /** The version this change created or deleted; for a decision, the version current when it was taken. */
+  version: number;
+  /** For `Update`: every field that differs from the previous version. */
+  fieldChanges: Record<string, FieldChange>;
+  author?: string;
+  reason?: string;
+  decision?: DecisionDetails;
+  timestamp: number;
+  recordedAt: number;
+}
+
+/** One stored version of an architectural pattern. */
+export interface ArchitecturalPattern {
+  /** The pattern's id, the same for all of its versions (uuid v7). */
+  id: string;
+  version: number;
+  patternName: string;
+  patternType: PatternType;
+  patternDefinition: JsonValue;
+  examples: JsonValue[];
+  /** Share of uses that worked out, 0..1. */
+  successRate: number;
+  /** Similarity last computed for this pattern by the original system, 0..1. */
+  contextSimilarity: number;
+  /** How many times the pattern was used (`recordPatternUse`). */
+  usageFrequency: number;
+  /** When the pattern was last used, ms since epoch. */
+  lastUsed?: number;
+  metadata: JsonObject;
+  /** When this version became true, ms since epoch. */
+  timestamp: number;
+  /** When version 1 became true, ms since epoch. */
+  createdAt: number;
+  recordedAt: number;
+}
+
+/** A pattern found by `getSimilarPatterns`, with its TF-IDF cosine similarity (0..1). */
+export interface SimilarPattern {
+  pattern: ArchitecturalPattern;
+  score: number;
+}
+
+/** One entry of `analyzeDecisionPatterns`: the decisions taken at one decision point. */
+export interface DecisionPatternAnalysis {
+  decisionPoint: string;
+  /** The spec type most of these decisions were about. */
+  specType: SpecType;
+  totalDecisions: number;
+  /** Decisions taken with confidence above 0.7. */
+  selectedCount: number;
+  /** Distinct contexts, most recent first. */
+  contexts: string[];
+  /** How many times each option was selected. */
+  options: Record<string, number>;
+  firstDecisionAt: number;
+  lastDecisionAt: number;
+}
+
+/** What `storeSpecification` takes: the full state of the new version. */
+export interface SpecificationInput {
+  specType: SpecType;
+  identifier: string;
+  title: string;
+  content: string;
+  author?: string;
+  /** Defaults to `proposed`. */
+  status?: SpecStatus;
+  tags?: string[];
+  matrixIds?: string[];
+  templateVariables?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  /** When this version became true; defaults to now (never earlier than the previous version). */
+  timestamp?: Instant;
+}
+
+/** What `deleteSpecification` takes. */
+export interface DeleteOptions {
+  author?: string;
+  reason?: string;
+  timestamp?: Instant;
+}
+
+/** Which version `getSpecification` returns: a version number, or the one current at an instant. */
+export type SpecificationQuery = { version: number; asOf?: undefined } | { asOf: Instant; version?: undefined };
+
+export interface ListSpecificationsOptions {
+  specType?: SpecType;
+  asOf?: Instant;
+}
+
+/** What `storeArchitecturalPattern` takes; with the `id` of an existing pattern it stores a new version. */
+export interface PatternInput {
+  id?: string;
+  patternName: string;
+  patternType: PatternType;
+  patternDefinition?: unknown;
+  examples?: unknown[];
+  successRate?: number;
+  contextSimilarity?: number;
+  /** Kept from the previous version when omitted. */
+  usageFrequency?: number;
+  /** Kept from the previous version when omitted. */
+  lastUsed?: Instant;
+  metadata?: Record<string, unknown>;
+  timestamp?: Instant;
+}
+
+/** What `recordDecision` takes. `specId` is a specification's `specId` or the `id` of one of its versions. */
+export interface DecisionInput {
+  specId: string;
+  decisionPoint: string;
+  selectedOption: string;
+  context: string;
+  author: string;
+  /** 0..1, defaults to 1. */
+  confidence?: number;
+  timestamp?: Instant;
+}
+
+/** Filters of `getChanges`; `since` and `until` are inclusive. */
+export interface ChangesQuery {
+  specId?: string;
+  changeType?: ChangeType;
+  since?: Instant;
+  until?: Instant;
+  limit?: number;
+}

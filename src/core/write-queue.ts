@@ -1,0 +1,145 @@
+import type { Backend, WriteOp } from './backend.js';
+import { TemporalDbError, isTemporalDbError } from './errors.js';
+import type { Key } from './key-codec.js';
+import { TABLES, keyOf, type Row, type TableName } from './tables.js';
+
+/**
+ * What a write plan sees: reads that include the writes planned before it in
+ * the same batch, and a place to put its own writes.
+ */
+export interface PlanContext {
+  get(table: TableName, key: Key): Promise<Row | undefined>;
+  insert(table: TableName, row: Row): void;
+  put(table: TableName, row: Row): void;
+}
+
+/** Reads current state and returns the writes to make; throws to refuse. Must not have side effects. */
+export type WritePlan<T> = (ctx: PlanContext) => Promise<T>;
+
+interface Pending {
+  plan: WritePlan<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const rowId = (table: TableName, key: Key) => `${table}\u0000${JSON.stringify(key)}`;
+
+class Overlay implements PlanContext {
+  readonly rows = new Map<string, Row>();
+  readonly ops: WriteOp[] = [];
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly parent?: Overlay,
+  ) {}
+
+  private lookup(id: string): Row | undefined {
+    return this.rows.get(id) ?? this.parent?.lookup(id);
+  }
+
+  async get(table: TableName, key: Key): Promise<Row | undefined> {
+    return this.lookup(rowId(table, key)) ?? this.backend.get(table, key);
+  }
+
+  insert(table: TableName, row: Row): void {
+    this.write({ type: 'insert', table, row });
+  }
+
+  put(table: TableName, row: Row): void {
+    this.write({ type: 'put', table, row });
+  }
+
+  private write(op: WriteOp & { row: Row }): void {
+    this.rows.set(rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op.row);
+    this.ops.push(op);
+  }
+
+  mergeInto(target: Overlay): void {
+    for (const [id, row] of this.rows) target.rows.set(id, row);
+    target.ops.push(...this.ops);
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Serializes the writes of one database handle and coalesces the plans that
+ * arrive while a commit is under way into one atomic batch, as lmdb-js does
+ * within an event turn. Each plan runs against the state left by the plans
+ * before it, so versions never collide inside the process; across processes
+ * or tabs, an `insert` that meets an existing key aborts the batch and the
+ * batch is planned again from fresh reads.
+ */
+export class WriteQueue {
+  private pending: Pending[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly backend: Backend) {}
+
+  run<T>(plan: WritePlan<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ plan, resolve: resolve as (value: unknown) => void, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  /** Resolves once every write queued so far has settled. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Let the calls made in the same event turn join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const overlay = new Overlay(this.backend);
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      for (const item of batch) {
+        const own = new Overlay(this.backend, overlay);
+        try {
+          const value = await item.plan(own);
+          own.mergeInto(overlay);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      try {
+        if (overlay.ops.length > 0) await this.backend.commit(overlay.ops);
+      } catch (error) {
+        if (isTemporalDbError(error, 'WRITE_CONFLICT') && attempt < MAX_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, attempt * 2 * Math.random()));
+          continue;
+        }
+        const failure = isTemporalDbError(error)
+          ? error
+          : new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend failed to commit: ${String(error)}`, {
+              cause: error,
+            });
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          item.reject(outcome.ok ? failure : outcome.error);
+        });
+        return;
+      }
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
+      return;
+    }
+  }
+}

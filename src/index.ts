@@ -1,0 +1,34 @@
+// The public surface shared by every build. Each entry (lmdb.ts, indexeddb.ts)
+// adds its own openTemporalDb; keep this list explicit.
+export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
+export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
+export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
+export { SCHEMA_VERSION } from './core/tables.js';
+export type { Clock } from './core/time.js';
+export {
+  SPEC_TYPES,
+  SPEC_STATUSES,
+  PATTERN_TYPES,
+  CHANGE_TYPES,
+  type SpecType,
+  type SpecStatus,
+  type PatternType,
+  type ChangeType,
+  type Instant,
+  type JsonValue,
+  type JsonObject,
+  type Specification,
+  type SpecificationInput,
+  type SpecificationQuery,
+  type ListSpecificationsOptions,
+  type DeleteOptions,
+  type ChangeRecord,
+  type ChangesQuery,
+  type FieldChange,
+  type DecisionDetails,
+  type DecisionInput,
+  type DecisionPatternAnalysis,
+  type ArchitecturalPattern,
+  type PatternInput,
+  type SimilarPattern,
+} from './core/types.js';

@@ -1,0 +1,8 @@
+// Node entry: the store lives in LMDB.
+export * from './index.js';
+export {
+  openTemporalDb,
+  initializeTemporalDatabase,
+  DEFAULT_STORE_DIRECTORY,
+  type OpenLmdbOptions,
+} from './backends/lmdb/open.js';

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'es2022',
+  // Shared code is split into a chunk that imports neither lmdb nor node: modules.
+  splitting: true,
+  treeshake: true,
+});
