@@ -10,4 +10,5 @@ export default defineConfig({
   // Shared code is split into a chunk that imports neither lmdb nor node: modules.
   splitting: true,
   treeshake: true,
+  removeNodeProtocol: false,
 });

@@ -1,0 +1,613 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend } from '../../src/core/backend.js';
+import type { CoreOptions } from '../../src/core/temporal-db.js';
+import { TemporalDbError, type TemporalDb, type TemporalDbErrorCode } from '../../src/index.js';
+
+/** One store location; every `open` of it sees the same data. */
+export interface StoreUnderTest {
+  open(options?: CoreOptions): Promise<TemporalDb>;
+  /** The raw backend on the same location, for engine-level guarantees. */
+  openBackend(): Promise<Backend>;
+  destroy(): Promise<void>;
+}
+
+export interface BackendUnderTest {
+  name: string;
+  newStore(): StoreUnderTest;
+}
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+async function expectError(promise: Promise<unknown>, code: TemporalDbErrorCode, path?: Array<string | number>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(TemporalDbError);
+  const typed = error as TemporalDbError;
+  expect(typed.code).toBe(code);
+  if (path) expect(typed.path).toEqual(path);
+  return typed;
+}
+
+const adr = (identifier: string, extra: Record<string, unknown> = {}) => ({
+  specType: 'ADR' as const,
+  identifier,
+  title: `Title of ${identifier}`,
+  content: `Content of ${identifier}`,
+  author: 'ana',
+  ...extra,
+});
+
+/** The behaviour every backend must show; each backend file calls this with its own factory. */
+export function runContractSuite(target: BackendUnderTest): void {
+  describe(`temporal-db contract: ${target.name}`, () => {
+    const stores: StoreUnderTest[] = [];
+    const handles: TemporalDb[] = [];
+    let now = T0;
+    const clock = () => now;
+
+    async function openStore(options: CoreOptions = { clock }) {
+      const store = target.newStore();
+      stores.push(store);
+      const db = await store.open(options);
+      handles.push(db);
+      return { store, db };
+    }
+
+    async function reopen(store: StoreUnderTest) {
+      const db = await store.open({ clock });
+      handles.push(db);
+      return db;
+    }
+
+    afterEach(async () => {
+      for (const db of handles.splice(0)) await db.close();
+      for (const store of stores.splice(0)) await store.destroy();
+      now = T0;
+    });
+
+    describe('ported from the original crate', () => {
+      it('opens and closes, and rejects calls after close', async () => {
+        const { db } = await openStore();
+        expect(db.closed).toBe(false);
+        await db.close();
+        expect(db.closed).toBe(true);
+        await expectError(db.getLatestSpecification('ADR', 'ADR-001'), 'DATABASE_CLOSED');
+        await expectError(db.storeSpecification(adr('ADR-001')), 'DATABASE_CLOSED');
+      });
+
+      it('stores ADR-001 and reads it back as latest', async () => {
+        const { db } = await openStore();
+        const stored = await db.storeSpecification({
+          specType: 'ADR',
+          identifier: 'ADR-001',
+          title: 'Use Rust for Core Components',
+          content: 'We will use Rust for performance-critical components.',
+          author: 'test-author',
+          status: 'accepted',
+          tags: ['architecture', 'rust'],
+          matrixIds: ['M-1'],
+          templateVariables: { project: 'temporal-db' },
+          metadata: { reviewed: true },
+        });
+        expect(stored.version).toBe(1);
+        expect(stored.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(stored.timestamp).toBe(T0);
+        const latest = await db.getLatestSpecification('ADR', 'ADR-001');
+        expect(latest).toEqual(stored);
+        expect(latest?.title).toBe('Use Rust for Core Components');
+        expect(await db.getLatestSpecification('PRD', 'ADR-001')).toBeUndefined();
+        expect(await db.getLatestSpecification('ADR', 'ADR-404')).toBeUndefined();
+      });
+
+      it('stores a Repository Pattern and finds it by similarity', async () => {
+        const { db } = await openStore();
+        const repository = await db.storeArchitecturalPattern({
+          patternName: 'Repository Pattern',
+          patternType: 'Application',
+          patternDefinition: {
+            intent: 'Mediates between the domain and data mapping layers using a collection-like interface',
+          },
+          examples: ['UserRepository hides SQL behind find and save', 'OrderRepository for aggregates'],
+          successRate: 0.9,
+        });
+        await db.storeArchitecturalPattern({
+          patternName: 'Circuit Breaker',
+          patternType: 'Infrastructure',
+          patternDefinition: { intent: 'Stop calling a failing remote service until it recovers' },
+          examples: ['HTTP client trips after five timeouts'],
+        });
+        const matches = await db.getSimilarPatterns('a repository interface for data access to domain objects', 0.1, 30);
+        expect(matches.map((m) => m.pattern.patternName)).toEqual(['Repository Pattern']);
+        expect(matches[0]!.pattern).toEqual(repository);
+        expect(matches[0]!.score).toBeGreaterThan(0.1);
+        expect(matches[0]!.score).toBeLessThanOrEqual(1);
+      });
+
+      it('records a decision with confidence 0.85 and sees it in the analysis', async () => {
+        const { db } = await openStore();
+        const spec = await db.storeSpecification(adr('ADR-001'));
+        const decision = await db.recordDecision({
+          specId: spec.specId,
+          decisionPoint: 'storage-engine',
+          selectedOption: 'LMDB',
+          context: 'embedded and read-heavy',
+          author: 'ana',
+          confidence: 0.85,
+        });
+        expect(decision.changeType).toBe('Decision');
+        expect(decision.decision).toEqual({
+          decisionPoint: 'storage-engine',
+          selectedOption: 'LMDB',
+          context: 'embedded and read-heavy',
+          confidence: 0.85,
+        });
+        const analysis = await db.analyzeDecisionPatterns(30);
+        expect(analysis).toEqual([
+          {
+            decisionPoint: 'storage-engine',
+            specType: 'ADR',
+            totalDecisions: 1,
+            selectedCount: 1,
+            contexts: ['embedded and read-heavy'],
+            options: { LMDB: 1 },
+            firstDecisionAt: T0,
+            lastDecisionAt: T0,
+          },
+        ]);
+      });
+    });
+
+    describe('versions', () => {
+      it('gives 1,000 stores of one identifier in a tight loop versions 1..1000', async () => {
+        const { db } = await openStore();
+        for (let i = 0; i < 1000; i++) {
+          now += 1;
+          await db.storeSpecification(adr('ADR-LOOP', { content: `revision ${i}` }));
+        }
+        const history = await db.getSpecificationHistory('ADR-LOOP');
+        expect(history.map((v) => v.version)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+        expect(history.map((v) => v.content)).toEqual(Array.from({ length: 1000 }, (_, i) => `revision ${i}`));
+        expect(new Set(history.map((v) => v.id)).size).toBe(1000);
+        expect(new Set(history.map((v) => v.specId)).size).toBe(1);
+      });
+
+      it('gives 100 concurrent stores versions 1..100 with no gap or duplicate', async () => {
+        const { db } = await openStore();
+        const stored = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => db.storeSpecification(adr('ADR-RACE', { content: `writer ${i}` }))),
+        );
+        expect(stored.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        const history = await db.getSpecificationHistory('ADR-RACE');
+        expect(history.map((v) => v.version)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        const changes = await db.getChanges({ specId: history[0]!.specId });
+        expect(changes.map((c) => c.changeType)).toEqual(['Create', ...Array<string>(99).fill('Update')]);
+      });
+
+      it('keeps versions unique when two handles on one store race', async () => {
+        const { store, db } = await openStore();
+        const other = await reopen(store);
+        await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 ? db : other).storeSpecification(adr('ADR-TABS', { content: `from ${i % 2 ? 'a' : 'b'} ${i}` })),
+          ),
+        );
+        const history = await db.getSpecificationHistory('ADR-TABS');
+        expect(history.map((v) => v.version)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(new Set(history.map((v) => v.content)).size).toBe(40);
+      });
+
+      it('keeps data across close and reopen', async () => {
+        const { store, db } = await openStore();
+        await db.storeSpecification(adr('ADR-001'));
+        const v2 = await db.storeSpecification(adr('ADR-001', { status: 'accepted' }));
+        const pattern = await db.storeArchitecturalPattern({ patternName: 'CQRS', patternType: 'Application' });
+        await db.recordDecision({ specId: v2.id, decisionPoint: 'db', selectedOption: 'x', context: 'c', author: 'a' });
+        await db.close();
+        const again = await reopen(store);
+        expect(await again.getLatestSpecification('ADR', 'ADR-001')).toEqual(v2);
+        expect(await again.getArchitecturalPattern(pattern.id)).toEqual(pattern);
+        expect((await again.getChanges()).map((c) => c.changeType)).toEqual(['Create', 'Update', 'Decision']);
+        const v3 = await again.storeSpecification(adr('ADR-001', { status: 'deprecated' }));
+        expect(v3.version).toBe(3);
+      });
+
+      it('records the SHA-256 of the content', async () => {
+        const { db } = await openStore();
+        const stored = await db.storeSpecification(adr('ADR-HASH', { content: 'abc' }));
+        expect(stored.hash).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+      });
+
+      it('writes Create, then Update with the changed fields and their old and new values', async () => {
+        const { db } = await openStore();
+        const v1 = await db.storeSpecification(adr('ADR-002', { status: 'proposed', tags: ['a'] }));
+        now += DAY;
+        await db.storeSpecification(adr('ADR-002', { status: 'accepted', tags: ['a', 'b'], author: undefined }));
+        const changes = await db.getChanges({ specId: v1.specId });
+        expect(changes.map((c) => [c.changeType, c.version])).toEqual([
+          ['Create', 1],
+          ['Update', 2],
+        ]);
+        expect(changes[0]!.fieldChanges).toEqual({});
+        expect(changes[1]!.fieldChanges).toEqual({
+          status: { oldValue: 'proposed', newValue: 'accepted' },
+          tags: { oldValue: ['a'], newValue: ['a', 'b'] },
+          author: { oldValue: 'ana' },
+        });
+        expect(changes[1]!.timestamp).toBe(T0 + DAY);
+      });
+
+      it('refuses a version earlier than the previous one and writes nothing', async () => {
+        const { db } = await openStore();
+        await db.storeSpecification(adr('ADR-003', { timestamp: T0 }));
+        await expectError(db.storeSpecification(adr('ADR-003', { timestamp: T0 - 1 })), 'OUT_OF_ORDER', ['timestamp']);
+        expect((await db.getSpecificationHistory('ADR-003')).length).toBe(1);
+        expect((await db.getChanges()).length).toBe(1);
+        // An equal timestamp is not earlier.
+        expect((await db.storeSpecification(adr('ADR-003', { timestamp: T0 }))).version).toBe(2);
+      });
+
+      it('refuses a version of another spec type for an existing identifier', async () => {
+        const { db } = await openStore();
+        await db.storeSpecification(adr('SHARED-1'));
+        await expectError(db.storeSpecification({ ...adr('SHARED-1'), specType: 'PRD' }), 'SPEC_TYPE_MISMATCH', ['specType']);
+        expect((await db.getSpecificationHistory('SHARED-1')).length).toBe(1);
+      });
+    });
+
+    describe('reading the past', () => {
+      async function threeVersions() {
+        const { db, store } = await openStore();
+        const versions = [];
+        for (const [i, status] of (['proposed', 'accepted', 'superseded'] as const).entries()) {
+          versions.push(await db.storeSpecification(adr('ADR-010', { status, timestamp: T0 + i * 10 * DAY })));
+        }
+        return { db, store, versions };
+      }
+
+      it('returns the version current before, at, between and after versions', async () => {
+        const { db, versions } = await threeVersions();
+        const asOf = async (t: number) => (await db.getSpecification('ADR-010', { asOf: t }))?.version;
+        expect(await asOf(T0 - 1)).toBeUndefined();
+        expect(await asOf(T0)).toBe(1);
+        expect(await asOf(T0 + 5 * DAY)).toBe(1);
+        expect(await asOf(T0 + 10 * DAY - 1)).toBe(1);
+        expect(await asOf(T0 + 10 * DAY)).toBe(2);
+        expect(await asOf(T0 + 15 * DAY)).toBe(2);
+        expect(await asOf(T0 + 20 * DAY)).toBe(3);
+        expect(await asOf(T0 + 1000 * DAY)).toBe(3);
+        expect(await db.getSpecification('ADR-010', { asOf: new Date(T0 + 12 * DAY) })).toEqual(versions[1]);
+        expect(await db.getSpecification('ADR-010', { asOf: new Date(T0 + 12 * DAY).toISOString() })).toEqual(versions[1]);
+        expect(await db.getSpecification('ADR-010', { version: 2 })).toEqual(versions[1]);
+        expect(await db.getSpecification('ADR-010', { version: 4 })).toBeUndefined();
+        expect(await db.getSpecification('ADR-010')).toEqual(versions[2]);
+        expect(await db.getSpecificationHistory('ADR-010')).toEqual(versions);
+      });
+
+      it('picks the highest version among versions with the same timestamp', async () => {
+        const { db } = await openStore();
+        await db.storeSpecification(adr('ADR-SAME', { timestamp: T0 }));
+        await db.storeSpecification(adr('ADR-SAME', { timestamp: T0, title: 'second' }));
+        expect((await db.getSpecification('ADR-SAME', { asOf: T0 }))?.title).toBe('second');
+      });
+
+      it('lists the current or as-of version of every identifier, by spec type', async () => {
+        const { db } = await openStore();
+        await db.storeSpecification(adr('ADR-B', { timestamp: T0 }));
+        await db.storeSpecification({ ...adr('PRD-A'), specType: 'PRD', timestamp: T0 + DAY });
+        await db.storeSpecification(adr('ADR-A', { timestamp: T0 + 2 * DAY }));
+        await db.storeSpecification(adr('ADR-B', { timestamp: T0 + 3 * DAY, title: 'B v2' }));
+        const list = await db.listSpecifications();
+        expect(list.map((s) => [s.identifier, s.version])).toEqual([
+          ['ADR-A', 1],
+          ['ADR-B', 2],
+          ['PRD-A', 1],
+        ]);
+        expect((await db.listSpecifications({ specType: 'ADR' })).map((s) => s.identifier)).toEqual(['ADR-A', 'ADR-B']);
+        const past = await db.listSpecifications({ asOf: T0 + DAY });
+        expect(past.map((s) => [s.identifier, s.version])).toEqual([
+          ['ADR-B', 1],
+          ['PRD-A', 1],
+        ]);
+        expect((await db.listSpecifications({ specType: 'PRD', asOf: T0 })).length).toBe(0);
+      });
+
+      it('deletes with a tombstone that keeps history and earlier as-of reads', async () => {
+        const { db } = await openStore();
+        const v1 = await db.storeSpecification(adr('ADR-DEL', { timestamp: T0 }));
+        now = T0 + DAY;
+        const deletion = await db.deleteSpecification('ADR-DEL', { author: 'bo', reason: 'obsolete' });
+        expect(deletion).toMatchObject({ changeType: 'Delete', version: 2, author: 'bo', reason: 'obsolete', timestamp: T0 + DAY });
+        expect(await db.getLatestSpecification('ADR', 'ADR-DEL')).toBeUndefined();
+        expect(await db.getSpecification('ADR-DEL')).toBeUndefined();
+        expect(await db.getSpecification('ADR-DEL', { asOf: T0 + DAY })).toBeUndefined();
+        expect(await db.getSpecification('ADR-DEL', { asOf: T0 + DAY - 1 })).toEqual(v1);
+        expect(await db.getSpecificationHistory('ADR-DEL')).toEqual([v1]);
+        expect(await db.listSpecifications()).toEqual([]);
+        expect((await db.listSpecifications({ asOf: T0 })).map((s) => s.identifier)).toEqual(['ADR-DEL']);
+        await expectError(db.deleteSpecification('ADR-DEL'), 'NOT_FOUND', ['identifier']);
+        expect((await db.getChanges({ changeType: 'Delete' })).length).toBe(1);
+        now = T0 + 2 * DAY;
+        const back = await db.storeSpecification(adr('ADR-DEL'));
+        expect(back.version).toBe(3);
+        expect(back.specId).toBe(v1.specId);
+        expect((await db.getChanges({ specId: v1.specId })).map((c) => c.changeType)).toEqual(['Create', 'Delete', 'Create']);
+      });
+    });
+
+    describe('change log', () => {
+      it('filters changes by spec, type and an inclusive time window, in time order', async () => {
+        const { db } = await openStore();
+        const a = await db.storeSpecification(adr('ADR-A', { timestamp: T0 }));
+        const b = await db.storeSpecification(adr('ADR-B', { timestamp: T0 + DAY }));
+        await db.storeSpecification(adr('ADR-A', { timestamp: T0 + 2 * DAY, status: 'accepted' }));
+        await db.recordDecision({
+          specId: b.id,
+          decisionPoint: 'p',
+          selectedOption: 'o',
+          context: 'c',
+          author: 'a',
+          timestamp: T0 + 3 * DAY,
+        });
+        const all = await db.getChanges();
+        expect(all.map((c) => [c.identifier, c.changeType])).toEqual([
+          ['ADR-A', 'Create'],
+          ['ADR-B', 'Create'],
+          ['ADR-A', 'Update'],
+          ['ADR-B', 'Decision'],
+        ]);
+        expect((await db.getChanges({ specId: a.specId })).map((c) => c.version)).toEqual([1, 2]);
+        expect((await db.getChanges({ specId: a.id })).length).toBe(2);
+        expect((await db.getChanges({ specId: '00000000-0000-7000-8000-000000000000' })).length).toBe(0);
+        expect((await db.getChanges({ changeType: 'Create' })).map((c) => c.identifier)).toEqual(['ADR-A', 'ADR-B']);
+        expect((await db.getChanges({ specId: b.specId, changeType: 'Decision' })).length).toBe(1);
+        const window = await db.getChanges({ since: T0 + DAY, until: T0 + 2 * DAY });
+        expect(window.map((c) => c.timestamp)).toEqual([T0 + DAY, T0 + 2 * DAY]);
+        expect((await db.getChanges({ since: new Date(T0 + DAY).toISOString(), limit: 1 })).map((c) => c.identifier)).toEqual([
+          'ADR-B',
+        ]);
+      });
+    });
+
+    describe('patterns', () => {
+      it('versions patterns and counts uses', async () => {
+        const { db } = await openStore();
+        const p1 = await db.storeArchitecturalPattern({ patternName: 'Event Sourcing', patternType: 'Domain', successRate: 0.5 });
+        now += DAY;
+        const used = await db.recordPatternUse(p1.id);
+        expect(used).toMatchObject({ id: p1.id, version: 2, usageFrequency: 1, lastUsed: T0 + DAY, createdAt: T0 });
+        now += DAY;
+        const p3 = await db.storeArchitecturalPattern({ id: p1.id, patternName: 'Event Sourcing', patternType: 'Domain', successRate: 0.8 });
+        expect(p3).toMatchObject({ version: 3, usageFrequency: 1, lastUsed: T0 + DAY, successRate: 0.8 });
+        expect((await db.getPatternHistory(p1.id)).map((p) => p.version)).toEqual([1, 2, 3]);
+        expect((await db.getArchitecturalPattern(p1.id, { asOf: T0 + DAY }))?.version).toBe(2);
+        expect(await db.getArchitecturalPattern(p1.id, { asOf: T0 - 1 })).toBeUndefined();
+        await expectError(db.recordPatternUse('01890000-0000-7000-8000-000000000000'), 'NOT_FOUND', ['id']);
+      });
+
+      it('ranks by similarity, applies the threshold and the lookback window', async () => {
+        const { db } = await openStore();
+        const make = (patternName: string, intent: string) =>
+          db.storeArchitecturalPattern({ patternName, patternType: 'Infrastructure', patternDefinition: { intent } });
+        const old = await make('Message Queue', 'asynchronous messages between services through a durable queue');
+        now += 40 * DAY;
+        await make('Event Bus', 'services publish events on a bus; subscribers react to messages');
+        await make('Cache Aside', 'read through a cache in front of a slow database');
+        const context = 'services exchange asynchronous messages';
+        const recent = await db.getSimilarPatterns(context, 0.05, 30);
+        expect(recent.map((m) => m.pattern.patternName)).toEqual(['Event Bus']);
+        const wide = await db.getSimilarPatterns(context, 0.05, 60);
+        expect(wide.map((m) => m.pattern.patternName)).toEqual(['Message Queue', 'Event Bus']);
+        expect(wide[0]!.score).toBeGreaterThan(wide[1]!.score);
+        expect(await db.getSimilarPatterns(context, 0.99, 60)).toEqual([]);
+        // A use brings an old pattern back into the window.
+        await db.recordPatternUse(old.id);
+        expect((await db.getSimilarPatterns(context, 0.05, 30)).map((m) => m.pattern.patternName)).toEqual([
+          'Message Queue',
+          'Event Bus',
+        ]);
+      });
+    });
+
+    describe('decision analysis', () => {
+      it('counts only decisions inside the lookback window, per decision point', async () => {
+        const { db } = await openStore();
+        const spec = await db.storeSpecification(adr('ADR-DEC', { timestamp: T0 - 100 * DAY }));
+        const decide = (decisionPoint: string, confidence: number, daysAgo: number, context = 'ctx') =>
+          db.recordDecision({
+            specId: spec.specId,
+            decisionPoint,
+            selectedOption: confidence > 0.5 ? 'yes' : 'no',
+            context,
+            author: 'ana',
+            confidence,
+            timestamp: T0 - daysAgo * DAY,
+          });
+        await decide('cache', 0.9, 60, 'too old');
+        await decide('cache', 0.9, 20, 'first');
+        await decide('cache', 0.7, 10, 'second');
+        await decide('cache', 0.71, 5, 'first');
+        await decide('queue', 0.2, 1);
+        const analysis = await db.analyzeDecisionPatterns(30);
+        expect(analysis.map((a) => [a.decisionPoint, a.totalDecisions, a.selectedCount])).toEqual([
+          ['cache', 3, 2],
+          ['queue', 1, 0],
+        ]);
+        expect(analysis[0]!.contexts).toEqual(['first', 'second']);
+        expect(analysis[0]!.options).toEqual({ yes: 3 });
+        expect((await db.analyzeDecisionPatterns(90))[0]!.totalDecisions).toBe(4);
+        expect(await db.analyzeDecisionPatterns(0.5)).toEqual([]);
+      });
+
+      it('refuses a decision on an unknown specification', async () => {
+        const { db } = await openStore();
+        await expectError(
+          db.recordDecision({ specId: 'nope', decisionPoint: 'p', selectedOption: 'o', context: '', author: 'a' }),
+          'NOT_FOUND',
+          ['specId'],
+        );
+      });
+    });
+
+    describe('bad input', () => {
+      const cases: Array<[string, (db: TemporalDb, specId: string) => Promise<unknown>, Array<string | number>]> = [
+        ['a missing title', (db) => db.storeSpecification({ ...adr('X'), title: undefined } as never), ['title']],
+        ['a wrong content type', (db) => db.storeSpecification({ ...adr('X'), content: 42 } as never), ['content']],
+        ['an unknown spec type', (db) => db.storeSpecification({ ...adr('X'), specType: 'RFC' } as never), ['specType']],
+        ['an unknown status', (db) => db.storeSpecification(adr('X', { status: 'done' }) as never), ['status']],
+        ['a non-object metadata', (db) => db.storeSpecification(adr('X', { metadata: 'x' }) as never), ['metadata']],
+        ['a NaN inside metadata', (db) => db.storeSpecification(adr('X', { metadata: { a: [1, NaN] } })), ['metadata', 'a', 1]],
+        ['a tag that is not a string', (db) => db.storeSpecification(adr('X', { tags: ['ok', 3] }) as never), ['tags', 1]],
+        ['an empty identifier', (db) => db.storeSpecification(adr('')), ['identifier']],
+        ['a lone surrogate in the identifier', (db) => db.storeSpecification(adr('ADR-\ud800')), ['identifier']],
+        ['a fractional timestamp', (db) => db.storeSpecification(adr('X', { timestamp: 1.5 })), ['timestamp']],
+        ['an unparseable timestamp', (db) => db.storeSpecification(adr('X', { timestamp: 'yesterday' })), ['timestamp']],
+        [
+          'a NaN confidence',
+          (db, specId) => db.recordDecision({ specId, decisionPoint: 'p', selectedOption: 'o', context: '', author: 'a', confidence: NaN }),
+          ['confidence'],
+        ],
+        [
+          'a confidence above 1',
+          (db, specId) => db.recordDecision({ specId, decisionPoint: 'p', selectedOption: 'o', context: '', author: 'a', confidence: 1.2 }),
+          ['confidence'],
+        ],
+        [
+          'a decision without author',
+          (db, specId) => db.recordDecision({ specId, decisionPoint: 'p', selectedOption: 'o', context: '' } as never),
+          ['author'],
+        ],
+        ['an unknown pattern type', (db) => db.storeArchitecturalPattern({ patternName: 'p', patternType: 'Cloud' } as never), ['patternType']],
+        ['a success rate above 1', (db) => db.storeArchitecturalPattern({ patternName: 'p', patternType: 'Domain', successRate: 2 }), ['successRate']],
+        ['a negative lookback', (db) => db.analyzeDecisionPatterns(-1), ['lookbackDays']],
+        ['a threshold above 1', (db) => db.getSimilarPatterns('x', 1.5, 10), ['similarityThreshold']],
+        ['both version and asOf', (db) => db.getSpecification('X', { version: 1, asOf: 1 } as never), ['query', 'asOf']],
+        ['a zero limit', (db) => db.getChanges({ limit: 0 }), ['query', 'limit']],
+        ['an unknown change type', (db) => db.getChanges({ changeType: 'Rename' } as never), ['query', 'changeType']],
+      ];
+
+      it.each(cases)('rejects %s with INVALID_INPUT and its path, writing nothing', async (_label, call, path) => {
+        const { db } = await openStore();
+        const spec = await db.storeSpecification(adr('ADR-KEEP'));
+        const before = await db.getChanges();
+        const error = await expectError(call(db, spec.specId), 'INVALID_INPUT', path);
+        expect(error.message).toContain(path.join('.'));
+        expect(await db.getChanges()).toEqual(before);
+        expect((await db.listSpecifications()).map((s) => s.identifier)).toEqual(['ADR-KEEP']);
+      });
+
+      it('reports every problem of one input', async () => {
+        const { db } = await openStore();
+        const error = await expectError(db.storeSpecification({ specType: 'ADR' } as never), 'INVALID_INPUT');
+        expect(error.issues.map((issue) => issue.path[0])).toEqual(['identifier', 'title', 'content']);
+      });
+    });
+
+    describe('keys', () => {
+      const identifiers = [
+        'ADR-001',
+        'adr:001',
+        'ADR 001',
+        'ADR-001:part two',
+        'Ärchitektur',
+        'ADR-😀-emoji',
+        'ADR-\uffff',
+        'ADR-\ue000-private',
+        'ADR-𝔘nicode',
+        'ADR-\u0001-control',
+        'ADR-!',
+        'ADR-',
+        'ADR',
+        '日本語の仕様',
+        '\ud83d\ude00',
+        '\ufb01-ligature',
+      ];
+
+      it('round-trips identifiers with colons, spaces, control and astral characters, in UTF-16 order', async () => {
+        const { db } = await openStore();
+        for (const identifier of identifiers) await db.storeSpecification(adr(identifier));
+        const listed = (await db.listSpecifications()).map((s) => s.identifier);
+        expect(listed).toEqual([...identifiers].sort());
+        for (const identifier of identifiers) {
+          expect((await db.getLatestSpecification('ADR', identifier))?.identifier).toBe(identifier);
+        }
+        expect(await db.getLatestSpecification('ADR', 'ADR-😀')).toBeUndefined();
+      });
+    });
+
+    describe('backend', () => {
+      it('commits a batch atomically: a conflicting insert leaves nothing behind', async () => {
+        const store = target.newStore();
+        stores.push(store);
+        const backend = await store.openBackend();
+        try {
+          await backend.commit([{ type: 'insert', table: 'meta', row: { name: 'taken', value: 1 } }]);
+          const error = await backend
+            .commit([
+              { type: 'put', table: 'meta', row: { name: 'fresh', value: 2 } },
+              { type: 'insert', table: 'changes', row: { timestamp: 5, id: 'c1', specId: 's', changeType: 'Create' } },
+              { type: 'insert', table: 'meta', row: { name: 'taken', value: 3 } },
+            ])
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(error).toBeInstanceOf(TemporalDbError);
+          expect((error as TemporalDbError).code).toBe('WRITE_CONFLICT');
+          expect(await backend.get('meta', ['fresh'])).toBeUndefined();
+          expect(await backend.get('meta', ['taken'])).toEqual({ name: 'taken', value: 1 });
+          expect(await backend.get('changes', [5, 'c1'])).toBeUndefined();
+          expect(
+            await backend.range({ table: 'changes', index: 'bySpec', lower: ['s', -Infinity, ''], upper: ['s', Infinity, '\ud7ff'] }),
+          ).toEqual([]);
+        } finally {
+          await backend.close();
+        }
+      });
+
+      it('keeps indexes in step when a row is replaced or deleted', async () => {
+        const store = target.newStore();
+        stores.push(store);
+        const backend = await store.openBackend();
+        try {
+          const head = (specType: string) => ({ ik: 'k', identifier: 'k', specId: 's1', specType, latestVersion: 1 });
+          await backend.commit([{ type: 'put', table: 'heads', row: head('ADR') }]);
+          await backend.commit([{ type: 'put', table: 'heads', row: head('PRD') }]);
+          const byType = (specType: string) =>
+            backend.range({ table: 'heads', index: 'byType', lower: [specType, ''], upper: [specType, '\ud7ff'] });
+          expect(await byType('ADR')).toEqual([]);
+          expect(await byType('PRD')).toEqual([head('PRD')]);
+          expect(await backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] })).toEqual([head('PRD')]);
+          await backend.commit([{ type: 'delete', table: 'heads', key: ['k'] }]);
+          expect(await byType('PRD')).toEqual([]);
+          expect(await backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] })).toEqual([]);
+        } finally {
+          await backend.close();
+        }
+      });
+
+      it('reads ranges in both directions with limits and inclusive bounds', async () => {
+        const store = target.newStore();
+        stores.push(store);
+        const backend = await store.openBackend();
+        try {
+          await backend.commit(
+            [3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } })),
+          );
+          const ts = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.timestamp);
+          expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);
+          expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'], reverse: true, limit: 3 }))).toEqual([5, 4, 3]);
+          expect(ts(await backend.range({ table: 'decisions', lower: [-Infinity, ''], upper: [Infinity, '\ud7ff'], limit: 2 }))).toEqual([1, 2]);
+          expect(ts(await backend.range({ table: 'decisions', lower: [4, 'd4'], upper: [6, 'd6'] }))).toEqual([4, 5, 6]);
+          expect(
+            ts(await backend.range({ table: 'decisions', index: 'byPoint', lower: ['p', 3, ''], upper: ['p', 6, '\ud7ff'], reverse: true })),
+          ).toEqual([6, 5, 4, 3]);
+        } finally {
+          await backend.close();
+        }
+      });
+    });
+  });
+}
