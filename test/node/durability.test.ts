@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTemporalDb } from '../../src/lmdb.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs a script in its own Node process (through tsx, on the sources) and returns its exit signal and output. */
+function runChild(script: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+describe('LMDB durability and processes', () => {
+  it('keeps every committed write when the process is killed right after the commit', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-kill-'));
+    dirs.push(path);
+    const result = await runChild(`
+      import { openTemporalDb } from './src/lmdb.ts';
+      const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
+      for (let i = 0; i < 20; i++) {
+        await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-KILL', title: 't', content: 'v' + i });
+      }
+      console.log('committed');
+      process.kill(process.pid, 'SIGKILL');`);
+    expect(result.out).toContain('committed');
+    expect(result.signal).toBe('SIGKILL');
+    const db = await openTemporalDb({ path });
+    const history = await db.getSpecificationHistory('ADR-KILL');
+    expect(history.map((v) => v.content)).toEqual(Array.from({ length: 20 }, (_, i) => 'v' + i));
+    expect((await db.getChanges()).length).toBe(20);
+    await db.close();
+  });
+
+  it('gives unique, gap-free versions when two processes write one identifier at once', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-procs-'));
+    dirs.push(path);
+    const writer = (name: string) => `
+      import { openTemporalDb } from './src/lmdb.ts';
+      const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
+      await Promise.all(Array.from({ length: 50 }, (_, i) =>
+        db.storeSpecification({ specType: 'ADR', identifier: 'ADR-SHARED', title: 't', content: '${name}' + i })));
+      await db.close();
+      console.log('done');`;
+    const results = await Promise.all([runChild(writer('a')), runChild(writer('b'))]);
+    for (const result of results) expect(result.out.trim()).toBe('done');
+    const db = await openTemporalDb({ path });
+    const history = await db.getSpecificationHistory('ADR-SHARED');
+    expect(history.map((v) => v.version)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(new Set(history.map((v) => v.content)).size).toBe(100);
+    await db.close();
+  });
+});
