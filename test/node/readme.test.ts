@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('README', () => {
+  it('runs the Node quick start as written', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('Node (LMDB):');
+    const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(start))![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'temporal-db-readme-'));
+    try {
+      const script =
+        block.replace("'./architecture-db'", JSON.stringify(join(dir, 'store'))).replace('await db.close();', '') +
+        `
+        const history = await db.getSpecificationHistory('ADR-001');
+        const asOf = await db.getSpecification('ADR-001', { asOf: '2026-01-20' });
+        const changes = await db.getChanges({ specId: v1.specId });
+        console.log(JSON.stringify({
+          versions: history.map((v) => v.version),
+          asOf: asOf?.version,
+          changes: changes.map((c) => [c.changeType, Object.keys(c.fieldChanges)]),
+        }));
+        await db.close();`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+        versions: [1, 2],
+        asOf: 1,
+        changes: [
+          ['Create', []],
+          ['Update', ['status']],
+        ],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
