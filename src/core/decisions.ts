@@ -41,7 +41,7 @@ export async function planRecordDecision(
   now: number,
 ): Promise<ChangeRecord> {
   const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
-  if (!head) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
+  if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
   const timestamp = input.timestamp ?? now;
   const id = uuidv7();
   const decision = {

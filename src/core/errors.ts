@@ -72,3 +72,14 @@ export function isTemporalDbError(
 export function formatPath(path: FieldPath): string {
   return path.length === 0 ? '(input)' : path.map(String).join('.');
 }
+
+/** The same error, with its path (and issue paths) placed under `prefix`: for errors about one item of a batch. */
+export function underPath(error: unknown, prefix: FieldPath): unknown {
+  if (!(error instanceof TemporalDbError)) return error;
+  const moved = new TemporalDbError(error.code, `${error.message} (in item ${formatPath(prefix)})`, {
+    path: [...prefix, ...error.path],
+    issues: error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })),
+    cause: error.cause,
+  });
+  return moved;
+}

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { Backend } from './backend.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
-import { TemporalDbError } from './errors.js';
+import { TemporalDbError, underPath } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import {
@@ -54,6 +55,7 @@ export interface CoreOptions {
 }
 
 const identifierSchemaPath = ['identifier'];
+const bulkSchema = z.array(z.unknown());
 
 /**
  * A temporal store of specifications, patterns, decisions and their change
@@ -129,6 +131,39 @@ export class TemporalDb {
     const hash = await sha256Hex(parsed.content);
     this.open();
     return this.writes.run((ctx) => planStoreSpecification(ctx, { ...parsed, hash }, this.clock()));
+  }
+
+  /**
+   * Stores many specification versions in one atomic transaction: all of them
+   * with their change records, or none (an error's path starts with the
+   * index of the offending input). Inputs for the same identifier become
+   * consecutive versions in array order.
+   *
+   * @example
+   * await db.storeSpecifications([
+   *   { specType: 'ADR', identifier: 'ADR-001', title: 'A', content: '...', timestamp: '2024-01-01' },
+   *   { specType: 'ADR', identifier: 'ADR-001', title: 'A', content: '...', status: 'accepted', timestamp: '2024-02-01' },
+   * ]);
+   */
+  async storeSpecifications(inputs: readonly SpecificationInput[]): Promise<Specification[]> {
+    this.open();
+    const items = parseInput(bulkSchema, inputs, ['inputs']).map((input, i) =>
+      parseInput(specificationInputSchema, input, [i]),
+    );
+    const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
+    this.open();
+    return this.writes.run(async (ctx) => {
+      const now = this.clock();
+      const stored: Specification[] = [];
+      for (const [i, item] of items.entries()) {
+        try {
+          stored.push(await planStoreSpecification(ctx, { ...item, hash: hashes[i]! }, now));
+        } catch (error) {
+          throw underPath(error, [i]);
+        }
+      }
+      return stored;
+    });
   }
 
   /**
@@ -283,6 +318,41 @@ export class TemporalDb {
     }
     this.open();
     return this.writes.run((ctx) => planRecordDecision(ctx, head.ik, decision, this.clock()));
+  }
+
+  /**
+   * Records many decisions in one atomic transaction: all or none.
+   *
+   * @example
+   * await db.recordDecisions(imported.map((d) => ({ ...d, specId: adr.specId })));
+   */
+  async recordDecisions(inputs: readonly DecisionInput[]): Promise<ChangeRecord[]> {
+    this.open();
+    const items = parseInput(bulkSchema, inputs, ['inputs']).map((input, i) =>
+      parseInput(decisionInputSchema, input, [i]),
+    );
+    const heads = new Map<string, string>();
+    for (const [i, { specId }] of items.entries()) {
+      if (heads.has(specId)) continue;
+      const head = await resolveSpec(this.backend, specId);
+      if (!head || head.deleted) {
+        throw new TemporalDbError('NOT_FOUND', `No specification with id ${specId}`, { path: [i, 'specId'] });
+      }
+      heads.set(specId, head.ik);
+    }
+    this.open();
+    return this.writes.run(async (ctx) => {
+      const now = this.clock();
+      const recorded: ChangeRecord[] = [];
+      for (const [i, { specId, ...decision }] of items.entries()) {
+        try {
+          recorded.push(await planRecordDecision(ctx, heads.get(specId)!, decision, now));
+        } catch (error) {
+          throw underPath(error, [i]);
+        }
+      }
+      return recorded;
+    });
   }
 
   /**

@@ -257,6 +257,68 @@ export function runContractSuite(target: BackendUnderTest): void {
       });
     });
 
+    describe('bulk writes', () => {
+      it('stores many versions in one call, consecutive per identifier, with their change records', async () => {
+        const { db } = await openStore();
+        const stored = await db.storeSpecifications([
+          adr('ADR-1', { timestamp: T0 }),
+          adr('ADR-2', { timestamp: T0 + 1 }),
+          adr('ADR-1', { timestamp: T0 + 2, status: 'accepted' }),
+        ]);
+        expect(stored.map((s) => [s.identifier, s.version])).toEqual([
+          ['ADR-1', 1],
+          ['ADR-2', 1],
+          ['ADR-1', 2],
+        ]);
+        expect((await db.getChanges()).map((c) => [c.identifier, c.changeType])).toEqual([
+          ['ADR-1', 'Create'],
+          ['ADR-2', 'Create'],
+          ['ADR-1', 'Update'],
+        ]);
+        expect(await db.getLatestSpecification('ADR', 'ADR-1')).toEqual(stored[2]);
+      });
+
+      it('writes nothing when one input is invalid or out of order, and names its index', async () => {
+        const { db } = await openStore();
+        await expectError(
+          db.storeSpecifications([adr('ADR-1'), adr('ADR-2'), { ...adr('ADR-3'), title: '' }]),
+          'INVALID_INPUT',
+          [2, 'title'],
+        );
+        await expectError(
+          db.storeSpecifications([adr('ADR-1', { timestamp: T0 }), adr('ADR-1', { timestamp: T0 - 1 })]),
+          'OUT_OF_ORDER',
+          [1, 'timestamp'],
+        );
+        await expectError(db.storeSpecifications('nope' as never), 'INVALID_INPUT', ['inputs']);
+        expect(await db.getChanges()).toEqual([]);
+        expect(await db.listSpecifications()).toEqual([]);
+      });
+
+      it('records many decisions in one call, or none when one names an unknown specification', async () => {
+        const { db } = await openStore();
+        const spec = await db.storeSpecification(adr('ADR-D'));
+        const decision = (selectedOption: string, specId = spec.specId) => ({
+          specId,
+          decisionPoint: 'queue',
+          selectedOption,
+          context: selectedOption,
+          author: 'ana',
+          confidence: 0.9,
+        });
+        await expectError(db.recordDecisions([decision('a'), decision('b', 'missing')]), 'NOT_FOUND', [1, 'specId']);
+        await expectError(db.recordDecisions([decision('a'), { ...decision('b'), confidence: NaN }]), 'INVALID_INPUT', [
+          1,
+          'confidence',
+        ]);
+        expect(await db.analyzeDecisionPatterns(30)).toEqual([]);
+        const recorded = await db.recordDecisions([decision('a'), decision('b'), decision('a', spec.id)]);
+        expect(recorded.map((r) => r.changeType)).toEqual(['Decision', 'Decision', 'Decision']);
+        const [analysis] = await db.analyzeDecisionPatterns(30);
+        expect(analysis).toMatchObject({ decisionPoint: 'queue', totalDecisions: 3, selectedCount: 3, options: { a: 2, b: 1 } });
+      });
+    });
+
     describe('reading the past', () => {
       async function threeVersions() {
         const { db, store } = await openStore();
