@@ -23,11 +23,13 @@ export function rawLmdbEngine(): BenchEngine {
 
   function openAll() {
     root = open({ path, maxDbs: 16 });
-    specs = root.openDB({ name: 'specs' });
-    asOfIndex = root.openDB({ name: 'asof' });
-    changes = root.openDB({ name: 'changes' });
-    decisions = root.openDB({ name: 'decisions' });
-    patterns = root.openDB({ name: 'patterns' });
+    // Same encoding options as the library (lmdb-js recommends shared structures for records).
+    const structures = { sharedStructuresKey: Symbol.for('bench.structures') };
+    specs = root.openDB({ name: 'specs', ...structures });
+    asOfIndex = root.openDB({ name: 'asof', ...structures });
+    changes = root.openDB({ name: 'changes', ...structures });
+    decisions = root.openDB({ name: 'decisions', ...structures });
+    patterns = root.openDB({ name: 'patterns', ...structures });
   }
 
   async function toStored(v: SpecVersion): Promise<StoredVersion> {

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.js';
 import type { Backend, RangeQuery } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import { encodeKeyString } from './key-codec.js';
@@ -43,7 +43,7 @@ export async function planRecordDecision(
   const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
   if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
   const timestamp = input.timestamp ?? now;
-  const id = uuidv7();
+  const id = newId();
   const decision = {
     decisionPoint: input.decisionPoint,
     selectedOption: input.selectedOption,

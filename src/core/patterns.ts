@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.js';
 import type { z } from 'zod';
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
@@ -43,7 +43,7 @@ export async function planStorePattern(ctx: PlanContext, input: ParsedPattern, n
   const previous = input.id ? toPattern(await ctx.get('patternHeads', [input.id])) : undefined;
   const timestamp = nextTimestamp(input.timestamp, now, previous);
   const pattern: ArchitecturalPattern = {
-    id: input.id ?? uuidv7(),
+    id: input.id ?? newId(),
     version: (previous?.version ?? 0) + 1,
     patternName: input.patternName,
     patternType: input.patternType,

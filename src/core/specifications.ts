@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.js';
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import { jsonEqual, type JsonValue } from './json.js';
@@ -108,10 +108,10 @@ export async function planStoreSpecification(
   }
   const timestamp = versionTimestamp(input.timestamp, now, head, input.identifier);
   const version = (head?.latestVersion ?? 0) + 1;
-  const specId = head?.specId ?? uuidv7();
+  const specId = head?.specId ?? newId();
   const record: Specification = withOptional(
     {
-      id: uuidv7(),
+      id: newId(),
       specId,
       specType: input.specType,
       identifier: input.identifier,
@@ -133,7 +133,7 @@ export async function planStoreSpecification(
     head && !head.deleted ? toSpecification(await ctx.get('specifications', [ik, head.latestVersion])) : undefined;
   const change: ChangeRecord = withOptional(
     {
-      id: uuidv7(),
+      id: newId(),
       changeType: previous ? 'Update' : 'Create',
       specId,
       identifier: input.identifier,
@@ -178,7 +178,7 @@ export async function planDeleteSpecification(
     {
       ik,
       version,
-      id: uuidv7(),
+      id: newId(),
       specId: head.specId,
       specType: head.specType,
       identifier,
@@ -190,7 +190,7 @@ export async function planDeleteSpecification(
   );
   const change: ChangeRecord = withOptional(
     {
-      id: uuidv7(),
+      id: newId(),
       changeType: 'Delete',
       specId: head.specId,
       identifier,

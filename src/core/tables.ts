@@ -83,12 +83,19 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 /** A stored row: a plain object that holds its own key columns. */
 export type Row = Record<string, unknown>;
 
+const columnLists = new WeakMap<KeyColumns, string[]>();
+
 export function columnsOf(columns: KeyColumns): string[] {
-  return Object.keys(columns);
+  let list = columnLists.get(columns);
+  if (!list) columnLists.set(columns, (list = Object.keys(columns)));
+  return list;
 }
 
 export function keyOf(columns: KeyColumns, row: Row): KeyPart[] {
-  return columnsOf(columns).map((name) => row[name] as KeyPart);
+  const names = columnsOf(columns);
+  const key = new Array<KeyPart>(names.length);
+  for (let i = 0; i < names.length; i++) key[i] = row[names[i]!] as KeyPart;
+  return key;
 }
 
 const MIN_BY_TYPE: Record<ColumnType, KeyPart> = { string: MIN_KEY_STRING, number: -Infinity };

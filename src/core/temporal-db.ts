@@ -30,6 +30,7 @@ import {
 } from './specifications.js';
 import { SCHEMA_VERSION } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
+import { SPEC_TYPES } from './types.js';
 import type {
   ArchitecturalPattern,
   ChangeRecord,
@@ -55,6 +56,15 @@ export interface CoreOptions {
 }
 
 const identifierSchemaPath = ['identifier'];
+const specTypeSchema = listSpecificationsSchema.pick({ specType: true }).required();
+const MAX_INSTANT = 8.64e15;
+
+// Reads are hot: the common, valid arguments are checked by hand and only
+// the rest goes through zod, which then reports what is wrong.
+const isIdentifier = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 1024 && value.isWellFormed();
+const isMillis = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INSTANT;
 const bulkSchema = z.array(z.unknown());
 
 /**
@@ -175,7 +185,7 @@ export class TemporalDb {
    */
   async getLatestSpecification(specType: SpecType, identifier: string): Promise<Specification | undefined> {
     this.open();
-    parseInput(listSpecificationsSchema.pick({ specType: true }).required(), { specType });
+    if (!SPEC_TYPES.includes(specType)) parseInput(specTypeSchema, { specType });
     const latest = await readLatest(this.backend, this.identifier(identifier));
     return latest?.specType === specType ? latest : undefined;
   }
@@ -191,6 +201,8 @@ export class TemporalDb {
   async getSpecification(identifier: string, query: SpecificationQuery | {} = {}): Promise<Specification | undefined> {
     this.open();
     const id = this.identifier(identifier);
+    const fast = query as { version?: unknown; asOf?: unknown };
+    if (fast.version === undefined && isMillis(fast.asOf)) return readAsOf(this.backend, id, fast.asOf);
     const { version, asOf } = parseInput(specificationQuerySchema, query, ['query']);
     if (version !== undefined) return readVersion(this.backend, id, version);
     if (asOf !== undefined) return readAsOf(this.backend, id, asOf);
@@ -388,6 +400,7 @@ export class TemporalDb {
   }
 
   private identifier(identifier: string): string {
+    if (isIdentifier(identifier)) return identifier;
     return parseInput(specificationInputSchema.shape.identifier, identifier, identifierSchemaPath);
   }
 

@@ -22,11 +22,14 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const rowId = (table: TableName, key: Key) => `${table}\u0000${JSON.stringify(key)}`;
+// Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
+const rowId = (table: TableName, key: Key) => `${table}\u0000${key.join('\u0000')}`;
 
 class Overlay implements PlanContext {
   readonly rows = new Map<string, Row>();
   readonly ops: WriteOp[] = [];
+  /** Where the pending put of a key sits in `ops`, so that a later put replaces it. */
+  private readonly putAt = new Map<string, number>();
 
   constructor(
     private readonly backend: Backend,
@@ -50,13 +53,26 @@ class Overlay implements PlanContext {
   }
 
   private write(op: WriteOp & { row: Row }): void {
-    this.rows.set(rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op.row);
-    this.ops.push(op);
+    const id = rowId(op.table, keyOf(TABLES[op.table].key, op.row));
+    this.rows.set(id, op.row);
+    this.push(id, op);
+  }
+
+  private push(id: string, op: WriteOp): void {
+    const at = op.type === 'put' ? this.putAt.get(id) : undefined;
+    if (at !== undefined) {
+      this.ops[at] = op;
+    } else {
+      if (op.type === 'put') this.putAt.set(id, this.ops.length);
+      this.ops.push(op);
+    }
   }
 
   mergeInto(target: Overlay): void {
     for (const [id, row] of this.rows) target.rows.set(id, row);
-    target.ops.push(...this.ops);
+    for (const op of this.ops) {
+      target.push(op.type === 'delete' ? '' : rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
 import { TemporalDbError } from '../../core/errors.js';
-import type { Key, KeyPart } from '../../core/key-codec.js';
+import { compareKeys, type Key, type KeyPart } from '../../core/key-codec.js';
 import {
   TABLES,
   TABLE_NAMES,
@@ -15,6 +15,10 @@ import {
 } from '../../core/tables.js';
 
 type LmdbKey = KeyPart[];
+
+// msgpackr keeps each table's property names once, under this key, instead of in every row.
+// Symbol keys sort below every number and string, so no range read ever meets it.
+const STRUCTURES = Symbol.for('temporal-db.structures');
 
 interface IndexStore {
   definition: IndexDefinition;
@@ -45,10 +49,11 @@ export class LmdbBackend implements Backend {
       for (const [indexName, index] of Object.entries(definition.indexes)) {
         indexes.set(indexName, {
           definition: index,
-          db: root.openDB<LmdbKey | true, LmdbKey>({ name: `${name}.${indexName}`, encoding: 'msgpack' }),
+          db: root.openDB<LmdbKey | true, LmdbKey>({ name: `${name}.${indexName}`, encoding: 'msgpack', sharedStructuresKey: STRUCTURES }),
         });
       }
-      this.tables.set(name, { definition, db: root.openDB<Row, LmdbKey>({ name, encoding: 'msgpack' }), indexes });
+      const db = root.openDB<Row, LmdbKey>({ name, encoding: 'msgpack', sharedStructuresKey: STRUCTURES });
+      this.tables.set(name, { definition, db, indexes });
     }
   }
 
@@ -131,26 +136,26 @@ export class LmdbBackend implements Backend {
 
   /** Runs inside the write transaction: no other writer can change what it reads. */
   private findConflict(ops: readonly WriteOp[]): string | undefined {
-    const written = new Set<string>();
-    const uniqueTaken = new Map<string, LmdbKey>();
+    const inserted = new Set<string>();
+    const uniqueTaken = new Map<string, string>();
     for (const op of ops) {
-      const table = this.table(op.table);
-      const key = this.primaryKey(table, op);
-      const id = `${op.table}\u0000${JSON.stringify(key)}`;
-      if (op.type === 'insert' && (written.has(id) || table.db.doesExist(key))) {
-        return `${op.table} already holds ${JSON.stringify(key)}`;
-      }
-      written.add(id);
       if (op.type === 'delete') continue;
+      const table = this.table(op.table);
+      const key = keyOf(table.definition.key, op.row);
+      const id = `${op.table}\u0000${key.join('\u0000')}`;
+      if (op.type === 'insert') {
+        if (inserted.has(id) || table.db.doesExist(key)) return `${op.table} already holds ${JSON.stringify(key)}`;
+        inserted.add(id);
+      }
       for (const [name, index] of table.indexes) {
         if (!index.definition.unique) continue;
         const indexKey = keyOf(index.definition.columns, op.row);
-        const indexId = `${op.table}.${name}\u0000${JSON.stringify(indexKey)}`;
-        const owner = uniqueTaken.get(indexId) ?? (index.db.get(indexKey) as LmdbKey | undefined);
-        if (owner !== undefined && JSON.stringify(owner) !== JSON.stringify(key)) {
+        const indexId = `${op.table}.${name}\u0000${indexKey.join('\u0000')}`;
+        const owner = uniqueTaken.get(indexId) ?? ownerId(op.table, index.db.get(indexKey));
+        if (owner !== undefined && owner !== id) {
           return `unique index ${op.table}.${name} already holds ${JSON.stringify(indexKey)}`;
         }
-        uniqueTaken.set(indexId, key);
+        uniqueTaken.set(indexId, id);
       }
     }
     return undefined;
@@ -159,15 +164,22 @@ export class LmdbBackend implements Backend {
   private apply(op: WriteOp): void {
     const table = this.table(op.table);
     const key = this.primaryKey(table, op);
-    const previous = table.db.get(key);
-    if (previous !== undefined) this.unindex(table, key, previous);
+    // An insert was checked to be new, so only puts and deletes can leave index entries behind.
+    const previous = op.type === 'insert' ? undefined : table.db.get(key);
     if (op.type === 'delete') {
+      if (previous !== undefined) this.unindex(table, key, previous);
       table.db.removeSync(key);
       return;
     }
     table.db.putSync(key, op.row);
     for (const index of table.indexes.values()) {
       const indexKey = keyOf(index.definition.columns, op.row);
+      if (previous !== undefined) {
+        const oldKey = keyOf(index.definition.columns, previous);
+        // Most replaced rows (heads) keep their index keys: leave those entries alone.
+        if (compareKeys(oldKey, indexKey) === 0) continue;
+        index.db.removeSync(index.definition.unique ? oldKey : [...oldKey, ...key]);
+      }
       if (index.definition.unique) index.db.putSync(indexKey, key);
       else index.db.putSync([...indexKey, ...key], true);
     }
@@ -184,3 +196,6 @@ export class LmdbBackend implements Backend {
     await this.root.close();
   }
 }
+
+const ownerId = (table: string, primary: LmdbKey | true | undefined) =>
+  Array.isArray(primary) ? `${table}\u0000${primary.join('\u0000')}` : undefined;
