@@ -1,6 +1,8 @@
 // What the hand-written baselines store: the same records and change records
 // the library stores, so that every engine does the same work.
-import type { DecisionEvent, SpecVersion } from '../workload.js';
+import type { JsonValue } from '../../src/core/json.js';
+import { jsonText, tfidfCosine } from '../../src/core/similarity.js';
+import { digest, type DecisionEvent, type SpecVersion } from '../workload.js';
 
 export interface StoredVersion extends SpecVersion {
   id: string;
@@ -63,3 +65,21 @@ export function groupDecisions(rows: DecisionEvent[]) {
 
 let counter = 0;
 export const nextSeq = () => ++counter;
+
+/** Ranks patterns the way getSimilarPatterns does, for baselines that fetch the candidates themselves. */
+export function rankPatterns(
+  candidates: Array<{ patternName: string; patternDefinition: unknown; examples: string[] }>,
+  context: string,
+  threshold: number,
+): string {
+  const scores = tfidfCosine(
+    context,
+    candidates.map((p) => [p.patternName, jsonText(p.patternDefinition as JsonValue), p.examples.join(' ')].join(' ')),
+  );
+  return digest.similar(
+    candidates
+      .map((p, i) => ({ name: p.patternName, score: scores[i]! }))
+      .filter((r) => r.score >= threshold)
+      .sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : 1)),
+  );
+}

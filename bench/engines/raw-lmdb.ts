@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { sha256Hex } from '../../src/core/hash.js';
-import { jsonText, tfidfCosine } from '../../src/core/similarity.js';
 import type { BenchEngine } from '../harness.js';
 import { DAY, digest, type DecisionEvent, type PatternSeed, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, groupDecisions, nextSeq, type StoredVersion } from './baseline-records.js';
+import { changeFor, decisionChange, groupDecisions, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
 
 type K = Array<string | number>;
 
@@ -114,13 +113,7 @@ export function rawLmdbEngine(): BenchEngine {
     },
     async similar(context, threshold, lookbackDays) {
       const candidates = Array.from(patterns.getRange({ start: [now - lookbackDays * DAY] }), ({ value }) => value);
-      const scores = tfidfCosine(context, candidates.map((p) => [p.patternName, jsonText(p.patternDefinition), p.examples.join(' ')].join(' ')));
-      return digest.similar(
-        candidates
-          .map((p, i) => ({ name: p.patternName, score: scores[i]! }))
-          .filter((r) => r.score >= threshold)
-          .sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : 1)),
-      );
+      return rankPatterns(candidates, context, threshold);
     },
   };
 }

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sha256Hex } from '../../src/core/hash.js';
-import { jsonText, tfidfCosine } from '../../src/core/similarity.js';
 import type { BenchEngine } from '../harness.js';
 import { DAY, digest, type DecisionEvent, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, nextSeq, type StoredVersion } from './baseline-records.js';
+import { changeFor, decisionChange, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
 
 const SCHEMA = `
 CREATE TABLE specifications (identifier TEXT NOT NULL, version INTEGER NOT NULL, id TEXT NOT NULL, spec_type TEXT NOT NULL,
@@ -176,13 +175,7 @@ export function sqliteEngine(): BenchEngine {
       const candidates = (statements.patterns.all(now - lookbackDays * DAY) as Array<{ body: string }>).map(
         (r) => JSON.parse(r.body) as { patternName: string; patternDefinition: { intent: string }; examples: string[] },
       );
-      const scores = tfidfCosine(context, candidates.map((p) => [p.patternName, jsonText(p.patternDefinition), p.examples.join(' ')].join(' ')));
-      return digest.similar(
-        candidates
-          .map((p, i) => ({ name: p.patternName, score: scores[i]! }))
-          .filter((r) => r.score >= threshold)
-          .sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : 1)),
-      );
+      return rankPatterns(candidates, context, threshold);
     },
   };
 }

@@ -1,0 +1,64 @@
+// `npm run bench:browser`: builds the browser benchmark, serves it on loopback and runs it in the system Chromium.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright';
+import { parseBenchArgs } from './cli-options.js';
+import { formatTable, type Measurement } from './harness.js';
+
+const options = parseBenchArgs(process.argv.slice(2));
+const log = (line: string) => process.stderr.write(line + '\n');
+const started = Date.now();
+
+const bundle = await build({
+  entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  minify: false,
+  tsconfigRaw: {},
+});
+const script = bundle.outputFiles[0]!.text;
+const html = '<!doctype html><meta charset="utf-8"><title>temporal-db bench</title><script type="module" src="/bench.js"></script>';
+const server = createServer((request, response) => {
+  const js = request.url === '/bench.js';
+  response.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' });
+  response.end(js ? script : html);
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const { port } = server.address() as { port: number };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  await page.exposeFunction('benchLog', log);
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => typeof window.runBench === 'function');
+  const version = browser.version();
+  log(`Chromium ${version}; workload ${JSON.stringify(options.size)}`);
+  const report = (await page.evaluate(
+    (args) => window.runBench(args),
+    { size: options.size, repetitions: options.repetitions, batchSize: options.batchSize, concurrentStores: options.concurrentStores },
+  )) as { userAgent: string; engines: Array<{ name: string; durability: string }>; results: Measurement[] };
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), headless Chromium ${version}`;
+  console.log(`\n${machine}; ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  console.log(formatTable(report.results, 'temporal-db'));
+  console.log('\nDurability:');
+  for (const engine of report.engines) console.log(`- ${engine.name}: ${engine.durability}`);
+  if (options.json) {
+    writeFileSync(options.json, JSON.stringify({ machine, size: options.size, repetitions: options.repetitions, ...report }, null, 2));
+    log(`figures written to ${options.json}`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
