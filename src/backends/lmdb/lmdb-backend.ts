@@ -4,11 +4,12 @@ import { TemporalDbError } from '../../core/errors.js';
 import { compareKeys, type Key, type KeyPart } from '../../core/key-codec.js';
 import {
   TABLES,
-  TABLE_NAMES,
+  columnsOf,
   highestKey,
   keyOf,
   lowestKey,
   type IndexDefinition,
+  type KeyColumns,
   type Row,
   type TableDefinition,
   type TableName,
@@ -22,8 +23,15 @@ const STRUCTURES = Symbol.for('temporal-db.structures');
 
 interface IndexStore {
   definition: IndexDefinition;
-  /** Unique indexes map to the primary key; the others hold `true` under index columns + primary key. */
+  /**
+   * Unique indexes map their columns to the primary key. The others hold
+   * `true` under the index columns followed by the primary key columns the
+   * index does not already hold, which orders entries as IndexedDB does.
+   */
   db: Database<LmdbKey | true, LmdbKey>;
+  entryColumns: KeyColumns;
+  /** Where each primary key column sits in an entry key. */
+  primaryPositions: number[];
 }
 
 interface TableStore {
@@ -34,28 +42,13 @@ interface TableStore {
 
 /**
  * LMDB through lmdb-js: one named sub-database per table and one per index,
- * built from the shared table definitions. An index entry's key is the index
- * columns followed by the primary key (so non-unique indexes stay ordered like
- * IndexedDB's), its value is `true`.
+ * built from the shared table definitions and opened on first use.
  */
 export class LmdbBackend implements Backend {
   readonly kind = 'lmdb';
   private readonly tables = new Map<TableName, TableStore>();
 
-  private constructor(private readonly root: RootDatabase) {
-    for (const name of TABLE_NAMES) {
-      const definition: TableDefinition = TABLES[name];
-      const indexes = new Map<string, IndexStore>();
-      for (const [indexName, index] of Object.entries(definition.indexes)) {
-        indexes.set(indexName, {
-          definition: index,
-          db: root.openDB<LmdbKey | true, LmdbKey>({ name: `${name}.${indexName}`, encoding: 'msgpack', sharedStructuresKey: STRUCTURES }),
-        });
-      }
-      const db = root.openDB<Row, LmdbKey>({ name, encoding: 'msgpack', sharedStructuresKey: STRUCTURES });
-      this.tables.set(name, { definition, db, indexes });
-    }
-  }
+  private constructor(private readonly root: RootDatabase) {}
 
   /** Opens (creating if needed) the LMDB environment in the directory `path`. */
   static open(path: string, options: { noSync?: boolean } = {}): LmdbBackend {
@@ -67,8 +60,32 @@ export class LmdbBackend implements Backend {
     }
   }
 
+  private openDb<V>(name: string): Database<V, LmdbKey> {
+    return this.root.openDB<V, LmdbKey>({ name, encoding: 'msgpack', sharedStructuresKey: STRUCTURES });
+  }
+
   private table(name: TableName): TableStore {
-    return this.tables.get(name)!;
+    let table = this.tables.get(name);
+    if (table) return table;
+    const definition: TableDefinition = TABLES[name];
+    const primary = columnsOf(definition.key);
+    const indexes = new Map<string, IndexStore>();
+    for (const [indexName, index] of Object.entries(definition.indexes)) {
+      const own = columnsOf(index.columns);
+      const entryColumns: KeyColumns = index.unique
+        ? index.columns
+        : { ...index.columns, ...Object.fromEntries(primary.filter((c) => !own.includes(c)).map((c) => [c, definition.key[c]!])) };
+      const entryNames = columnsOf(entryColumns);
+      indexes.set(indexName, {
+        definition: index,
+        db: this.openDb<LmdbKey | true>(`${name}.${indexName}`),
+        entryColumns,
+        primaryPositions: primary.map((c) => entryNames.indexOf(c)),
+      });
+    }
+    table = { definition, db: this.openDb<Row>(name), indexes };
+    this.tables.set(name, table);
+    return table;
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
@@ -81,17 +98,12 @@ export class LmdbBackend implements Backend {
       return this.scan(table.db, query.lower as LmdbKey, query.upper as LmdbKey, query).map(({ value }) => value);
     }
     const index = table.indexes.get(query.index)!;
-    const primaryLength = Object.keys(table.definition.key).length;
-    const lower: LmdbKey = index.definition.unique
-      ? [...query.lower]
-      : [...query.lower, ...lowestKey(table.definition.key, [])];
-    const upper: LmdbKey = index.definition.unique
-      ? [...query.upper]
-      : [...query.upper, ...highestKey(table.definition.key, [])];
+    const lower = lowestKey(index.entryColumns, query.lower);
+    const upper = highestKey(index.entryColumns, query.upper);
     const rows: Row[] = [];
-    for (const { key } of this.scan(index.db, lower, upper, query)) {
-      const primary = index.definition.unique ? undefined : key.slice(key.length - primaryLength);
-      const row = primary ? table.db.get(primary) : this.uniqueTarget(table, index, key);
+    for (const { key, value } of this.scan(index.db, lower, upper, query)) {
+      const primary = index.definition.unique ? value : index.primaryPositions.map((at) => key[at]!);
+      const row = Array.isArray(primary) ? table.db.get(primary) : undefined;
       if (row) rows.push(row);
     }
     return rows;
@@ -109,14 +121,10 @@ export class LmdbBackend implements Backend {
     );
   }
 
-  // A unique index stores the primary key as its value.
-  private uniqueTarget(table: TableStore, index: IndexStore, key: LmdbKey): Row | undefined {
-    const primary = index.db.get(key);
-    return Array.isArray(primary) ? table.db.get(primary) : undefined;
-  }
-
   async commit(ops: readonly WriteOp[]): Promise<void> {
     let conflict: string | undefined;
+    // Sub-databases are opened outside the write transaction.
+    for (const op of ops) this.table(op.table);
     try {
       await this.root.transaction(() => {
         // lmdb-js commits an async transaction even when its callback throws,
@@ -167,29 +175,25 @@ export class LmdbBackend implements Backend {
     // An insert was checked to be new, so only puts and deletes can leave index entries behind.
     const previous = op.type === 'insert' ? undefined : table.db.get(key);
     if (op.type === 'delete') {
-      if (previous !== undefined) this.unindex(table, key, previous);
+      if (previous !== undefined) this.unindex(table, previous);
       table.db.removeSync(key);
       return;
     }
     table.db.putSync(key, op.row);
     for (const index of table.indexes.values()) {
-      const indexKey = keyOf(index.definition.columns, op.row);
+      const entryKey = keyOf(index.entryColumns, op.row);
       if (previous !== undefined) {
-        const oldKey = keyOf(index.definition.columns, previous);
+        const oldKey = keyOf(index.entryColumns, previous);
         // Most replaced rows (heads) keep their index keys: leave those entries alone.
-        if (compareKeys(oldKey, indexKey) === 0) continue;
-        index.db.removeSync(index.definition.unique ? oldKey : [...oldKey, ...key]);
+        if (compareKeys(oldKey, entryKey) === 0) continue;
+        index.db.removeSync(oldKey);
       }
-      if (index.definition.unique) index.db.putSync(indexKey, key);
-      else index.db.putSync([...indexKey, ...key], true);
+      index.db.putSync(entryKey, index.definition.unique ? key : true);
     }
   }
 
-  private unindex(table: TableStore, key: LmdbKey, previous: Row): void {
-    for (const index of table.indexes.values()) {
-      const indexKey = keyOf(index.definition.columns, previous);
-      index.db.removeSync(index.definition.unique ? indexKey : [...indexKey, ...key]);
-    }
+  private unindex(table: TableStore, previous: Row): void {
+    for (const index of table.indexes.values()) index.db.removeSync(keyOf(index.entryColumns, previous));
   }
 
   async close(): Promise<void> {
