@@ -35,6 +35,8 @@ export interface Backend {
   /** `lmdb`, `indexeddb`, ...: for messages and tests. */
   readonly kind: string;
   get(table: TableName, key: Key): Promise<Row | undefined>;
+  /** Several keys of one table at once (one transaction where that matters), in the order given. */
+  getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>>;
   range(query: RangeQuery): Promise<Row[]>;
   /** Applies every op or none of them. */
   commit(ops: readonly WriteOp[]): Promise<void>;

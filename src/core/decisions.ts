@@ -5,6 +5,7 @@ import { encodeKeyString } from './key-codec.js';
 import type { HeadRow } from './specifications.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, ChangeType, DecisionPatternAnalysis, SpecType } from './types.js';
+import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
 
 /** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
@@ -63,8 +64,7 @@ export async function planRecordDecision(
     timestamp,
     recordedAt: now,
   };
-  ctx.insert('changes', change as unknown as Row);
-  ctx.insert('decisions', {
+  const row: DecisionRow = {
     id,
     timestamp,
     pointKey: encodeKeyString(input.decisionPoint),
@@ -73,58 +73,158 @@ export async function planRecordDecision(
     identifier: head.identifier,
     specType: head.specType,
     author: input.author,
-  } satisfies DecisionRow);
+  };
+  const day = Math.floor(timestamp / DAY_MS);
+  const rollup = (await ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
+  ctx.insert('changes', change as unknown as Row);
+  ctx.insert('decisions', row as unknown as Row);
+  ctx.put('decisionRollups', addToRollup(rollup, row, day) as unknown as Row);
   return change;
 }
 
-/** Groups the decisions taken in [since, until] by decision point; reads only that window. */
-export async function analyzeDecisions(backend: Backend, since: number, until: number) {
-  const rows = (await backend.range({
-    table: 'decisions',
-    lower: lowestKey(TABLES.decisions.key, [since]),
-    upper: highestKey(TABLES.decisions.key, [until]),
-  })) as unknown as DecisionRow[];
-  const groups = new Map<string, { analysis: DecisionPatternAnalysis; types: Map<SpecType, number>; seen: Set<string> }>();
-  // Newest first, so contexts come out most recent first.
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
-    let group = groups.get(row.decisionPoint);
-    if (!group) {
-      group = {
-        analysis: {
-          decisionPoint: row.decisionPoint,
-          specType: row.specType,
-          totalDecisions: 0,
-          selectedCount: 0,
-          contexts: [],
-          options: {},
-          firstDecisionAt: row.timestamp,
-          lastDecisionAt: row.timestamp,
-        },
-        types: new Map(),
-        seen: new Set(),
+/** A day's decisions at one decision point, summed up as they are written. */
+interface RollupRow {
+  day: number;
+  pointKey: string;
+  decisionPoint: string;
+  total: number;
+  selected: number;
+  first: number;
+  last: number;
+  options: Array<[option: string, count: number]>;
+  specTypes: Array<[specType: SpecType, count: number]>;
+  /** Each distinct context with its latest decision (timestamp, id). */
+  contexts: Array<[context: string, timestamp: number, id: string]>;
+}
+
+const later = (ts: number, id: string, thanTs: number, thanId: string) => ts > thanTs || (ts === thanTs && id > thanId);
+
+function bump<K>(pairs: Array<[K, number]>, key: K, by = 1): void {
+  const pair = pairs.find((p) => p[0] === key);
+  if (pair) pair[1] += by;
+  else pairs.push([key, by]);
+}
+
+/** A copy of `rollup` (never changed in place: an earlier plan of the batch may own it) with `row` added. */
+function addToRollup(rollup: RollupRow | undefined, row: DecisionRow, day: number): RollupRow {
+  const next: RollupRow = rollup
+    ? {
+        ...rollup,
+        options: rollup.options.map((p) => [...p]),
+        specTypes: rollup.specTypes.map((p) => [...p]),
+        contexts: rollup.contexts.map((c) => [...c]),
+      }
+    : {
+        day,
+        pointKey: row.pointKey,
+        decisionPoint: row.decisionPoint,
+        total: 0,
+        selected: 0,
+        first: row.timestamp,
+        last: row.timestamp,
+        options: [],
+        specTypes: [],
+        contexts: [],
       };
-      groups.set(row.decisionPoint, group);
-    }
-    const { analysis } = group;
-    analysis.totalDecisions++;
-    if (row.confidence > SELECTED_CONFIDENCE) analysis.selectedCount++;
-    analysis.options[row.selectedOption] = (analysis.options[row.selectedOption] ?? 0) + 1;
-    analysis.firstDecisionAt = row.timestamp;
-    if (row.context && !group.seen.has(row.context)) {
-      group.seen.add(row.context);
-      analysis.contexts.push(row.context);
-    }
-    group.types.set(row.specType, (group.types.get(row.specType) ?? 0) + 1);
+  next.total++;
+  if (row.confidence > SELECTED_CONFIDENCE) next.selected++;
+  next.first = Math.min(next.first, row.timestamp);
+  next.last = Math.max(next.last, row.timestamp);
+  bump(next.options, row.selectedOption);
+  bump(next.specTypes, row.specType);
+  if (row.context) {
+    const seen = next.contexts.find((c) => c[0] === row.context);
+    if (!seen) next.contexts.push([row.context, row.timestamp, row.id]);
+    else if (later(row.timestamp, row.id, seen[1], seen[2])) [seen[1], seen[2]] = [row.timestamp, row.id];
   }
-  const result: DecisionPatternAnalysis[] = [];
-  for (const { analysis, types } of groups.values()) {
-    analysis.specType = [...types].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
-    result.push(analysis);
+  return next;
+}
+
+interface Group {
+  decisionPoint: string;
+  total: number;
+  selected: number;
+  first: number;
+  last: number;
+  options: Map<string, number>;
+  specTypes: Map<SpecType, number>;
+  contexts: Map<string, [number, string]>;
+}
+
+function mergeInto(groups: Map<string, Group>, rollup: RollupRow): void {
+  let group = groups.get(rollup.decisionPoint);
+  if (!group) {
+    group = {
+      decisionPoint: rollup.decisionPoint,
+      total: 0,
+      selected: 0,
+      first: rollup.first,
+      last: rollup.last,
+      options: new Map(),
+      specTypes: new Map(),
+      contexts: new Map(),
+    };
+    groups.set(rollup.decisionPoint, group);
   }
-  return result.sort(
-    (a, b) => b.totalDecisions - a.totalDecisions || (a.decisionPoint < b.decisionPoint ? -1 : a.decisionPoint > b.decisionPoint ? 1 : 0),
-  );
+  group.total += rollup.total;
+  group.selected += rollup.selected;
+  group.first = Math.min(group.first, rollup.first);
+  group.last = Math.max(group.last, rollup.last);
+  for (const [option, count] of rollup.options) group.options.set(option, (group.options.get(option) ?? 0) + count);
+  for (const [type, count] of rollup.specTypes) group.specTypes.set(type, (group.specTypes.get(type) ?? 0) + count);
+  for (const [context, ts, id] of rollup.contexts) {
+    const seen = group.contexts.get(context);
+    if (!seen || later(ts, id, seen[0], seen[1])) group.contexts.set(context, [ts, id]);
+  }
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Groups the decisions taken in [since, until] by decision point. Whole days
+ * inside the window come from the daily rollups; only the partial first and
+ * last days are read decision by decision. Nothing outside the window is read.
+ */
+export async function analyzeDecisions(backend: Backend, since: number, until: number) {
+  if (until < since) return [];
+  const firstDay = Math.floor(since / DAY_MS);
+  const lastDay = Math.floor(until / DAY_MS);
+  const decisionsIn = (from: number, to: number) =>
+    backend.range({
+      table: 'decisions',
+      lower: lowestKey(TABLES.decisions.key, [from]),
+      upper: highestKey(TABLES.decisions.key, [to]),
+    }) as unknown as Promise<DecisionRow[]>;
+  const groups = new Map<string, Group>();
+  const addRows = (rows: DecisionRow[]) => {
+    for (const row of rows) mergeInto(groups, addToRollup(undefined, row, 0));
+  };
+  if (lastDay - firstDay < 2) {
+    addRows(await decisionsIn(since, until));
+  } else {
+    addRows(await decisionsIn(since, (firstDay + 1) * DAY_MS - 1));
+    const rollups = (await backend.range({
+      table: 'decisionRollups',
+      lower: lowestKey(TABLES.decisionRollups.key, [firstDay + 1]),
+      upper: highestKey(TABLES.decisionRollups.key, [lastDay - 1]),
+    })) as unknown as RollupRow[];
+    for (const rollup of rollups) mergeInto(groups, rollup);
+    addRows(await decisionsIn(lastDay * DAY_MS, until));
+  }
+  const result: DecisionPatternAnalysis[] = [...groups.values()].map((group) => ({
+    decisionPoint: group.decisionPoint,
+    specType: [...group.specTypes].sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0]))[0]![0],
+    totalDecisions: group.total,
+    selectedCount: group.selected,
+    // Most recent first, as decision records read newest first would give them.
+    contexts: [...group.contexts]
+      .sort((a, b) => b[1][0] - a[1][0] || byCodeUnits(b[1][1], a[1][1]))
+      .map(([context]) => context),
+    options: Object.fromEntries([...group.options].sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0]))),
+    firstDecisionAt: group.first,
+    lastDecisionAt: group.last,
+  }));
+  return result.sort((a, b) => b.totalDecisions - a.totalDecisions || byCodeUnits(a.decisionPoint, b.decisionPoint));
 }
 
 /** Change records in time order, read through whichever index narrows the query most. */

@@ -21,6 +21,8 @@ export interface HeadRow {
   latestTimestamp: number;
   firstTimestamp: number;
   deleted: boolean;
+  /** A copy of the latest version (absent once deleted), so "latest" is one key read. */
+  latest?: Specification;
 }
 
 type SpecificationRow = Specification & { ik: string; deleted?: false };
@@ -129,8 +131,7 @@ export async function planStoreSpecification(
     } as Specification,
     { author: input.author },
   );
-  const previous =
-    head && !head.deleted ? toSpecification(await ctx.get('specifications', [ik, head.latestVersion])) : undefined;
+  const previous = head && !head.deleted ? head.latest : undefined;
   const change: ChangeRecord = withOptional(
     {
       id: newId(),
@@ -156,6 +157,7 @@ export async function planStoreSpecification(
     latestTimestamp: timestamp,
     firstTimestamp: head?.firstTimestamp ?? timestamp,
     deleted: false,
+    latest: record,
   } satisfies HeadRow);
   return record;
 }
@@ -204,7 +206,8 @@ export async function planDeleteSpecification(
   );
   ctx.insert('specifications', tombstone as unknown as Row);
   ctx.insert('changes', changeRow(change));
-  ctx.put('heads', { ...head, latestVersion: version, latestTimestamp: timestamp, deleted: true } satisfies HeadRow);
+  const { latest: _latest, ...pointer } = head;
+  ctx.put('heads', { ...pointer, latestVersion: version, latestTimestamp: timestamp, deleted: true } satisfies HeadRow);
   return change;
 }
 
@@ -224,15 +227,8 @@ async function versionRowAsOf(backend: Backend, ik: string, asOf: number): Promi
 }
 
 export async function readLatest(backend: Backend, identifier: string): Promise<Specification | undefined> {
-  const ik = identifierKey(identifier);
-  const [row] = await backend.range({
-    table: 'specifications',
-    lower: lowestKey(TABLES.specifications.key, [ik]),
-    upper: highestKey(TABLES.specifications.key, [ik]),
-    reverse: true,
-    limit: 1,
-  });
-  return toSpecification(row);
+  const head = (await backend.get('heads', [identifierKey(identifier)])) as HeadRow | undefined;
+  return head?.latest;
 }
 
 export async function readVersion(backend: Backend, identifier: string, version: number) {
@@ -274,9 +270,7 @@ export async function readList(
   const { asOf } = options;
   const found = await Promise.all(
     heads.map(async (head) => {
-      if (asOf === undefined) {
-        return head.deleted ? undefined : toSpecification(await backend.get('specifications', [head.ik, head.latestVersion]));
-      }
+      if (asOf === undefined) return head.latest;
       if (head.firstTimestamp > asOf) return undefined;
       return toSpecification(await versionRowAsOf(backend, head.ik, asOf));
     }),

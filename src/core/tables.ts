@@ -56,6 +56,14 @@ export const TABLES = {
       byPoint: { columns: { pointKey: 'string', timestamp: 'number', id: 'string' } },
     },
   },
+  /**
+   * Per day and decision point, the decisions of that day summed up at write
+   * time, so an analysis reads one row per day and point instead of every decision.
+   */
+  decisionRollups: {
+    key: { day: 'number', pointKey: 'string' },
+    indexes: {},
+  },
   /** Every version of every architectural pattern. */
   patterns: {
     key: { id: 'string', version: 'number' },

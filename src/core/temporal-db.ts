@@ -26,8 +26,10 @@ import {
   readLatest,
   readList,
   readVersion,
+  identifierKey,
   resolveSpec,
 } from './specifications.js';
+import { encodeKeyString } from './key-codec.js';
 import { SCHEMA_VERSION } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
@@ -164,6 +166,7 @@ export class TemporalDb {
     this.open();
     return this.writes.run(async (ctx) => {
       const now = this.clock();
+      await ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
       const stored: Specification[] = [];
       for (const [i, item] of items.entries()) {
         try {
@@ -355,6 +358,11 @@ export class TemporalDb {
     this.open();
     return this.writes.run(async (ctx) => {
       const now = this.clock();
+      await ctx.prefetch('heads', [...new Set(heads.values())].map((ik) => [ik]));
+      await ctx.prefetch(
+        'decisionRollups',
+        items.map((item) => [Math.floor((item.timestamp ?? now) / DAY_MS), encodeKeyString(item.decisionPoint)]),
+      );
       const recorded: ChangeRecord[] = [];
       for (const [i, { specId, ...decision }] of items.entries()) {
         try {

@@ -9,6 +9,8 @@ import { TABLES, keyOf, type Row, type TableName } from './tables.js';
  */
 export interface PlanContext {
   get(table: TableName, key: Key): Promise<Row | undefined>;
+  /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a transaction. */
+  prefetch(table: TableName, keys: readonly Key[]): Promise<void>;
   insert(table: TableName, row: Row): void;
   put(table: TableName, row: Row): void;
 }
@@ -27,6 +29,8 @@ const rowId = (table: TableName, key: Key) => `${table}\u0000${key.join('\u0000'
 
 class Overlay implements PlanContext {
   readonly rows = new Map<string, Row>();
+  /** Rows read from the backend during this batch attempt (shared by the whole batch). */
+  private readonly reads: Map<string, Row | undefined>;
   readonly ops: WriteOp[] = [];
   /** Where the pending put of a key sits in `ops`, so that a later put replaces it. */
   private readonly putAt = new Map<string, number>();
@@ -34,14 +38,28 @@ class Overlay implements PlanContext {
   constructor(
     private readonly backend: Backend,
     private readonly parent?: Overlay,
-  ) {}
+  ) {
+    this.reads = parent ? parent.reads : new Map();
+  }
 
   private lookup(id: string): Row | undefined {
     return this.rows.get(id) ?? this.parent?.lookup(id);
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return this.lookup(rowId(table, key)) ?? this.backend.get(table, key);
+    const id = rowId(table, key);
+    const written = this.lookup(id);
+    if (written) return written;
+    if (this.reads.has(id)) return this.reads.get(id);
+    const row = await this.backend.get(table, key);
+    this.reads.set(id, row);
+    return row;
+  }
+
+  async prefetch(table: TableName, keys: readonly Key[]): Promise<void> {
+    const missing = [...new Map(keys.map((key) => [rowId(table, key), key])).entries()].filter(([id]) => !this.reads.has(id));
+    const rows = await this.backend.getMany(table, missing.map(([, key]) => key));
+    missing.forEach(([id], i) => this.reads.set(id, rows[i]));
   }
 
   insert(table: TableName, row: Row): void {

@@ -503,6 +503,58 @@ export function runContractSuite(target: BackendUnderTest): void {
         expect(await db.analyzeDecisionPatterns(0.5)).toEqual([]);
       });
 
+      it('agrees with a brute-force count over random windows, edges of days included', async () => {
+        const { db } = await openStore();
+        const specs = [
+          await db.storeSpecification(adr('ADR-R1', { timestamp: T0 - 200 * DAY })),
+          await db.storeSpecification({ ...adr('PRD-R2'), specType: 'PRD', timestamp: T0 - 200 * DAY }),
+        ];
+        let seed = 17;
+        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const inputs = Array.from({ length: 400 }, (_, i) => ({
+          spec: specs[Math.floor(random() * 2)]!,
+          decisionPoint: ['cache', 'queue', 'store'][Math.floor(random() * 3)]!,
+          selectedOption: ['a', 'b', 'c'][Math.floor(random() * 3)]!,
+          context: `context ${Math.floor(random() * 25)}`,
+          confidence: Math.round(random() * 100) / 100,
+          // Unique instants over 90 days, many of them close to midnight.
+          timestamp: T0 - 90 * DAY + i * Math.floor((90 * DAY) / 400) + (i % 3 === 0 ? DAY - 1 - i : i),
+        }));
+        await db.recordDecisions(
+          inputs.map(({ spec, ...d }) => ({ ...d, specId: spec.specId, author: 'ana' })),
+        );
+        const expected = (end: number, days: number) => {
+          const inWindow = inputs.filter((d) => d.timestamp >= end - days * DAY && d.timestamp <= end);
+          const points = [...new Set(inWindow.map((d) => d.decisionPoint))];
+          return points
+            .map((decisionPoint) => {
+              const ds = inWindow.filter((d) => d.decisionPoint === decisionPoint);
+              const newestFirst = [...ds].sort((a, b) => b.timestamp - a.timestamp);
+              const counts = (key: (d: (typeof ds)[number]) => string) => {
+                const map = new Map<string, number>();
+                for (const d of ds) map.set(key(d), (map.get(key(d)) ?? 0) + 1);
+                return [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+              };
+              return {
+                decisionPoint,
+                specType: counts((d) => d.spec.specType)[0]![0],
+                totalDecisions: ds.length,
+                selectedCount: ds.filter((d) => d.confidence > 0.7).length,
+                contexts: [...new Set(newestFirst.map((d) => d.context))],
+                options: Object.fromEntries(counts((d) => d.selectedOption)),
+                firstDecisionAt: Math.min(...ds.map((d) => d.timestamp)),
+                lastDecisionAt: Math.max(...ds.map((d) => d.timestamp)),
+              };
+            })
+            .sort((a, b) => b.totalDecisions - a.totalDecisions || (a.decisionPoint < b.decisionPoint ? -1 : 1));
+        };
+        for (let i = 0; i < 25; i++) {
+          now = T0 - Math.floor(random() * 60 * DAY);
+          const days = [0.25, 1, 1.5, 2, 7, 30, 45][i % 7]!;
+          expect(await db.analyzeDecisionPatterns(days), `window of ${days} days ending ${now}`).toEqual(expected(now, days));
+        }
+      });
+
       it('refuses a decision on an unknown specification', async () => {
         const { db } = await openStore();
         await expectError(

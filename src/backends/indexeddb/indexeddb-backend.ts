@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
+import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
@@ -83,15 +83,34 @@ export class IndexedDbBackend implements Backend {
     return this.db.get(table, key as string[]);
   }
 
+  async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
+    if (keys.length === 0) return [];
+    const store = this.db.transaction(table, 'readonly').store;
+    return Promise.all(keys.map((key) => store.get(key as string[])));
+  }
+
   async range(query: RangeQuery): Promise<Row[]> {
     const transaction = this.db.transaction(query.table, 'readonly');
     const source = query.index ? transaction.store.index(query.index) : transaction.store;
     const range = IDBKeyRange.bound(query.lower, query.upper);
     if (!query.reverse) return source.getAll(range, query.limit);
+    // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
+    const raw = unwrap(source) as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
+    if (typeof raw.getAllRecords === 'function') {
+      const request = raw.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' });
+      const records = await new Promise<Array<{ value: Row }>>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      return records.map((record) => record.value);
+    }
     const rows: Row[] = [];
     const limit = query.limit ?? Infinity;
-    for (let cursor = await source.openCursor(range, 'prev'); cursor && rows.length < limit; cursor = await cursor.continue()) {
+    let cursor = await source.openCursor(range, 'prev');
+    while (cursor) {
       rows.push(cursor.value);
+      if (rows.length >= limit) break;
+      cursor = await cursor.continue();
     }
     return rows;
   }

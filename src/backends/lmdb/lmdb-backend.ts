@@ -92,6 +92,11 @@ export class LmdbBackend implements Backend {
     return this.table(table).db.get(key as LmdbKey);
   }
 
+  async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
+    const { db } = this.table(table);
+    return keys.map((key) => db.get(key as LmdbKey));
+  }
+
   async range(query: RangeQuery): Promise<Row[]> {
     const table = this.table(query.table);
     if (query.index === undefined) {
