@@ -95,7 +95,7 @@ export class IndexedDbBackend implements Backend {
     const range = IDBKeyRange.bound(query.lower, query.upper);
     if (!query.reverse) return source.getAll(range, query.limit);
     // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
-    const raw = unwrap(source) as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
+    const raw = unwrap(source as never) as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
     if (typeof raw.getAllRecords === 'function') {
       const request = raw.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' });
       const records = await new Promise<Array<{ value: Row }>>((resolve, reject) => {
