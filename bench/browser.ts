@@ -7,8 +7,9 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import { parseBenchArgs } from './cli-options.js';
 import { formatTable, type Measurement } from './harness.js';
+import { BROWSER_QUICK_SIZE } from './workload.js';
 
-const options = parseBenchArgs(process.argv.slice(2));
+const options = parseBenchArgs(process.argv.slice(2), BROWSER_QUICK_SIZE);
 const log = (line: string) => process.stderr.write(line + '\n');
 const started = Date.now();
 

@@ -22,7 +22,7 @@ const USAGE = `Options:
   --concurrent N          concurrent single stores (default 2000)
   --seed N                workload seed (default 1)`;
 
-export function parseBenchArgs(argv: string[]): BenchOptions {
+export function parseBenchArgs(argv: string[], quickSize: WorkloadSize = QUICK_SIZE): BenchOptions {
   const options: BenchOptions = { size: { ...DEFAULT_SIZE }, repetitions: 3, batchSize: 1000, concurrentStores: 2000 };
   const numeric: Record<string, (n: number) => void> = {
     '--identifiers': (n) => (options.size.identifiers = n),
@@ -41,8 +41,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       console.log(USAGE);
       process.exit(0);
     } else if (arg === '--quick') {
-      options.size = { ...QUICK_SIZE, seed: options.size.seed };
-      options.concurrentStores = 500;
+      options.size = { ...quickSize, seed: options.size.seed };
+      options.concurrentStores = 300;
     } else if (arg === '--json') {
       options.json = argv[++i];
     } else if (numeric[arg]) {

@@ -31,6 +31,16 @@ export const QUICK_SIZE: WorkloadSize = {
   seed: 1,
 };
 
+/** IndexedDB reads cost a browser round trip each, so the browser's quick run is smaller still. */
+export const BROWSER_QUICK_SIZE: WorkloadSize = {
+  identifiers: 100,
+  versions: 20,
+  decisions: 5_000,
+  patterns: 1_000,
+  reads: 1_000,
+  seed: 1,
+};
+
 export const DAY = 86_400_000;
 export const YEAR_START = Date.UTC(2025, 0, 1);
 export const YEAR_END = YEAR_START + 365 * DAY;

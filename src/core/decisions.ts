@@ -227,40 +227,46 @@ export async function analyzeDecisions(backend: Backend, since: number, until: n
   return result.sort((a, b) => b.totalDecisions - a.totalDecisions || byCodeUnits(a.decisionPoint, b.decisionPoint));
 }
 
-/** Change records in time order, read through whichever index narrows the query most. */
+const CHUNK = 512;
+
+/**
+ * Change records in time order, from the time-ordered table or, for one
+ * specification, its index. A type filter is applied while reading, chunk by
+ * chunk, so a `limit` stops the read early.
+ */
 export async function readChanges(
   backend: Backend,
   filter: { specId?: string; changeType?: ChangeType; since?: number; until?: number; limit?: number },
 ): Promise<ChangeRecord[]> {
   const since = filter.since ?? -Infinity;
   const until = filter.until ?? Infinity;
-  let query: RangeQuery;
-  if (filter.specId !== undefined) {
-    const { columns } = TABLES.changes.indexes.bySpec;
-    query = {
-      table: 'changes',
-      index: 'bySpec',
-      lower: lowestKey(columns, [filter.specId, since]),
-      upper: highestKey(columns, [filter.specId, until]),
-    };
-  } else if (filter.changeType !== undefined) {
-    const { columns } = TABLES.changes.indexes.byType;
-    query = {
-      table: 'changes',
-      index: 'byType',
-      lower: lowestKey(columns, [filter.changeType, since]),
-      upper: highestKey(columns, [filter.changeType, until]),
-    };
-  } else {
-    query = {
-      table: 'changes',
-      lower: lowestKey(TABLES.changes.key, [since]),
-      upper: highestKey(TABLES.changes.key, [until]),
-    };
+  const bySpec = filter.specId !== undefined;
+  const columns = bySpec ? TABLES.changes.indexes.bySpec.columns : TABLES.changes.key;
+  const prefix = bySpec ? [filter.specId!] : [];
+  const query: RangeQuery = {
+    table: 'changes',
+    ...(bySpec ? { index: 'bySpec' } : {}),
+    lower: lowestKey(columns, [...prefix, since]),
+    upper: highestKey(columns, [...prefix, until]),
+  };
+  const limit = filter.limit ?? Infinity;
+  if (filter.changeType === undefined) {
+    return (await backend.range(filter.limit === undefined ? query : { ...query, limit })) as unknown as ChangeRecord[];
   }
-  const filterType = filter.specId !== undefined && filter.changeType !== undefined;
-  if (!filterType && filter.limit !== undefined) query = { ...query, limit: filter.limit };
-  let rows = (await backend.range(query)) as unknown as ChangeRecord[];
-  if (filterType) rows = rows.filter((row) => row.changeType === filter.changeType);
-  return filter.limit !== undefined ? rows.slice(0, filter.limit) : rows;
+  const found: ChangeRecord[] = [];
+  let lower = query.lower;
+  let after: string | undefined;
+  for (;;) {
+    const chunk = (await backend.range({ ...query, lower, limit: CHUNK })) as unknown as ChangeRecord[];
+    for (const row of chunk) {
+      // Each chunk starts at the last row of the one before; skip it.
+      if (row.id === after) continue;
+      if (row.changeType === filter.changeType) found.push(row);
+      if (found.length >= limit) return found;
+    }
+    if (chunk.length < CHUNK) return found;
+    const last = chunk[chunk.length - 1]!;
+    lower = [...prefix, last.timestamp, last.id];
+    after = last.id;
+  }
 }

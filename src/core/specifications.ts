@@ -253,20 +253,10 @@ export async function readList(
   backend: Backend,
   options: { specType?: SpecType; asOf?: number },
 ): Promise<Specification[]> {
+  // One row per identifier, each holding its latest version: a type filter reads them all.
   const heads = (
-    options.specType
-      ? await backend.range({
-          table: 'heads',
-          index: 'byType',
-          lower: lowestKey(TABLES.heads.indexes.byType.columns, [options.specType]),
-          upper: highestKey(TABLES.heads.indexes.byType.columns, [options.specType]),
-        })
-      : await backend.range({
-          table: 'heads',
-          lower: lowestKey(TABLES.heads.key, []),
-          upper: highestKey(TABLES.heads.key, []),
-        })
-  ) as unknown as HeadRow[];
+    await backend.range({ table: 'heads', lower: lowestKey(TABLES.heads.key, []), upper: highestKey(TABLES.heads.key, []) })
+  ).filter((head) => options.specType === undefined || head.specType === options.specType) as unknown as HeadRow[];
   const { asOf } = options;
   const found = await Promise.all(
     heads.map(async (head) => {

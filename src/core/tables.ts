@@ -38,15 +38,14 @@ export const TABLES = {
     key: { ik: 'string' },
     indexes: {
       bySpecId: { columns: { specId: 'string' }, unique: true },
-      byType: { columns: { specType: 'string', ik: 'string' } },
     },
   },
   /** The time-series change log: one row per Create, Update, Delete and Decision. */
   changes: {
     key: { timestamp: 'number', id: 'string' },
     indexes: {
+      // A type filter reads the time order (it rarely narrows a window much), so it has no index.
       bySpec: { columns: { specId: 'string', timestamp: 'number', id: 'string' } },
-      byType: { columns: { changeType: 'string', timestamp: 'number', id: 'string' } },
     },
   },
   /** Decisions in time order, so an analysis window is one range read. */

@@ -433,6 +433,32 @@ export function runContractSuite(target: BackendUnderTest): void {
       });
     });
 
+    describe('change log paging', () => {
+      it('filters by type across many chunks and stops at the limit', async () => {
+        const { db } = await openStore();
+        const specs = await db.storeSpecifications(
+          Array.from({ length: 700 }, (_, i) => adr(`ADR-P${String(i).padStart(3, '0')}`, { timestamp: T0 + i * 10 })),
+        );
+        await db.recordDecisions(
+          specs.map((spec, i) => ({
+            specId: spec.specId,
+            decisionPoint: 'p',
+            selectedOption: 'o',
+            context: '',
+            author: 'a',
+            timestamp: T0 + i * 10 + 5,
+          })),
+        );
+        const decisions = await db.getChanges({ changeType: 'Decision' });
+        expect(decisions.length).toBe(700);
+        expect(decisions.every((c, i) => c.timestamp === T0 + i * 10 + 5)).toBe(true);
+        const limited = await db.getChanges({ changeType: 'Create', limit: 600 });
+        expect(limited.map((c) => c.timestamp)).toEqual(Array.from({ length: 600 }, (_, i) => T0 + i * 10));
+        const windowed = await db.getChanges({ changeType: 'Create', since: T0 + 3000, until: T0 + 6000 });
+        expect(windowed.length).toBe(301);
+      });
+    });
+
     describe('patterns', () => {
       it('versions patterns and counts uses', async () => {
         const { db } = await openStore();
@@ -686,17 +712,31 @@ export function runContractSuite(target: BackendUnderTest): void {
         stores.push(store);
         const backend = await store.openBackend();
         try {
-          const head = (specType: string) => ({ ik: 'k', identifier: 'k', specId: 's1', specType, latestVersion: 1 });
-          await backend.commit([{ type: 'put', table: 'heads', row: head('ADR') }]);
-          await backend.commit([{ type: 'put', table: 'heads', row: head('PRD') }]);
-          const byType = (specType: string) =>
-            backend.range({ table: 'heads', index: 'byType', lower: [specType, ''], upper: [specType, '\ud7ff'] });
-          expect(await byType('ADR')).toEqual([]);
-          expect(await byType('PRD')).toEqual([head('PRD')]);
-          expect(await backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] })).toEqual([head('PRD')]);
-          await backend.commit([{ type: 'delete', table: 'heads', key: ['k'] }]);
-          expect(await byType('PRD')).toEqual([]);
-          expect(await backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] })).toEqual([]);
+          const head = (activityAt: number) => ({ id: 'p1', version: activityAt, activityAt });
+          await backend.commit([{ type: 'put', table: 'patternHeads', row: head(1) }]);
+          await backend.commit([{ type: 'put', table: 'patternHeads', row: head(2) }]);
+          const active = (at: number) =>
+            backend.range({ table: 'patternHeads', index: 'byActivity', lower: [at, ''], upper: [at, '\ud7ff'] });
+          expect(await active(1)).toEqual([]);
+          expect(await active(2)).toEqual([head(2)]);
+          const pointer = { ik: 'k', identifier: 'k', specId: 's1', specType: 'ADR', latestVersion: 1 };
+          await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
+          await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, latestVersion: 2 } }]);
+          const bySpecId = () => backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] });
+          expect(await bySpecId()).toEqual([{ ...pointer, latestVersion: 2 }]);
+          await backend.commit([
+            { type: 'delete', table: 'heads', key: ['k'] },
+            { type: 'delete', table: 'patternHeads', key: ['p1'] },
+          ]);
+          expect(await bySpecId()).toEqual([]);
+          expect(await active(2)).toEqual([]);
+          // A unique index refuses a second row with the same value.
+          await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
+          const clash = await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }]).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect((clash as TemporalDbError).code).toBe('WRITE_CONFLICT');
         } finally {
           await backend.close();
         }

@@ -117,19 +117,37 @@ export class IndexedDbBackend implements Backend {
 
   async commit(ops: readonly WriteOp[]): Promise<void> {
     const tables = [...new Set(ops.map((op) => op.table))];
-    const transaction = this.db.transaction(tables, 'readwrite', { durability: this.durability });
-    const requests = ops.map((op) => {
-      const store = transaction.objectStore(op.table);
-      if (op.type === 'insert') return store.add(op.row);
-      if (op.type === 'put') return store.put(op.row);
-      return store.delete(op.key as string[]);
+    // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
+    const transaction = unwrap(this.db).transaction(tables, 'readwrite', { durability: this.durability });
+    let failure: DOMException | null = null;
+    const done = new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => resolve();
+      transaction.onabort = () => reject(failure ?? transaction.error);
+      transaction.onerror = () => undefined;
     });
-    const results = await Promise.allSettled([...requests, transaction.done]);
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    if (failures.length === 0) return;
-    const constraint = failures.find((error) => error instanceof DOMException && error.name === 'ConstraintError');
-    if (constraint) throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${String(constraint)}`);
-    throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(failures[0])}`, { cause: failures[0] });
+    const onError = (event: Event) => {
+      failure ??= (event.target as IDBRequest).error;
+    };
+    try {
+      for (const op of ops) {
+        const store = transaction.objectStore(op.table);
+        const request =
+          op.type === 'insert' ? store.add(op.row) : op.type === 'put' ? store.put(op.row) : store.delete(op.key as string[]);
+        request.onerror = onError;
+      }
+    } catch (error) {
+      // A synchronous throw (a row IndexedDB cannot store) leaves the transaction open: end it.
+      failure ??= error as DOMException;
+      transaction.abort();
+    }
+    try {
+      await done;
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'ConstraintError') {
+        throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${error.message}`);
+      }
+      throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {
