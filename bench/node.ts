@@ -8,6 +8,7 @@ import { libraryEngine } from './engines/library.js';
 import { rawLmdbEngine } from './engines/raw-lmdb.js';
 import { sqliteEngine } from './engines/sqlite.js';
 import { formatTable, runBenchmark } from './harness.js';
+import { measureScaling } from './scaling.js';
 import { makeWorkload } from './workload.js';
 
 const options = parseBenchArgs(process.argv.slice(2));
@@ -29,15 +30,21 @@ const library = libraryEngine('temporal-db', 'LMDB sync commit (durable)', () =>
 });
 const engines = [library, rawLmdbEngine(), sqliteEngine()];
 const results = await runBenchmark(workload, engines, { ...options, log });
+const scaling = await measureScaling(options.size.decisions, log);
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
 console.log(`\n${machine}; ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 console.log(formatTable(results, 'temporal-db'));
+console.log(
+  `\nanalyzeDecisionPatterns(30), ${scaling.decisionsPerYear.toLocaleString('en-US')} decisions a year: ` +
+    `${scaling.oneYear.toFixed(0)}/s over 1 year of history, ${scaling.tenYears.toFixed(0)}/s over 10 years ` +
+    `(${(scaling.tenYears / scaling.oneYear).toFixed(2)}x)`,
+);
 console.log('\nDurability:');
 for (const engine of engines) console.log(`- ${engine.name}: ${engine.durability}`);
 if (options.json) {
   writeFileSync(
     options.json,
-    JSON.stringify({ machine, size: options.size, repetitions: options.repetitions, engines: engines.map((e) => ({ name: e.name, durability: e.durability })), results }, null, 2),
+    JSON.stringify({ machine, size: options.size, scaling, repetitions: options.repetitions, engines: engines.map((e) => ({ name: e.name, durability: e.durability })), results }, null, 2),
   );
   log(`figures written to ${options.json}`);
 }

@@ -1,0 +1,62 @@
+// Does analyzeDecisionPatterns(30) stay flat when the history grows ten times?
+// Two stores at the same decision rate: one year of history, and ten years.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTemporalDb } from '../src/lmdb.js';
+import { DAY, rng, YEAR_START } from './workload.js';
+
+export interface ScalingResult {
+  decisionsPerYear: number;
+  oneYear: number;
+  tenYears: number;
+}
+
+async function analysesPerSecond(years: number, perYear: number, log: (line: string) => void): Promise<number> {
+  const path = mkdtempSync(join(tmpdir(), 'bench-scaling-'));
+  const end = YEAR_START + years * 365 * DAY;
+  let now = end;
+  const db = await openTemporalDb({ path, clock: () => now });
+  try {
+    const spec = await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-SCALE', title: 't', content: 'c', timestamp: YEAR_START - DAY });
+    const next = rng(7);
+    const total = years * perYear;
+    const step = (end - YEAR_START) / total;
+    for (let i = 0; i < total; i += 5000) {
+      const batch = [];
+      for (let k = i; k < Math.min(total, i + 5000); k++) {
+        batch.push({
+          specId: spec.specId,
+          decisionPoint: `decision-point-${Math.floor(next() * 40)}`,
+          selectedOption: `option-${Math.floor(next() * 4)}`,
+          context: `context ${Math.floor(next() * 200)}`,
+          author: 'bench',
+          confidence: Math.round(next() * 100) / 100,
+          timestamp: Math.floor(YEAR_START + k * step),
+        });
+      }
+      await db.recordDecisions(batch);
+    }
+    log(`  ${years} year(s), ${total.toLocaleString('en-US')} decisions stored`);
+    const runs: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      const t = performance.now();
+      for (let q = 0; q < 10; q++) {
+        now = end - q * DAY;
+        await db.analyzeDecisionPatterns(30);
+      }
+      runs.push(10 / ((performance.now() - t) / 1000));
+    }
+    return runs.sort((a, b) => a - b)[2]!;
+  } finally {
+    await db.close();
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+export async function measureScaling(perYear: number, log: (line: string) => void): Promise<ScalingResult> {
+  log('analyzeDecisionPatterns(30) as history grows ten times');
+  const oneYear = await analysesPerSecond(1, perYear, log);
+  const tenYears = await analysesPerSecond(10, perYear, log);
+  return { decisionsPerYear: perYear, oneYear, tenYears };
+}
