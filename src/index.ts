@@ -4,6 +4,15 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
 export { SCHEMA_VERSION } from './core/tables.js';
+export {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  EXPORT_TABLES,
+  type ExportHeader,
+  type ExportTable,
+  type ImportResult,
+  type ImportSource,
+} from './core/interchange.js';
 export type { Clock } from './core/time.js';
 export {
   SPEC_TYPES,

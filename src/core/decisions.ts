@@ -9,7 +9,7 @@ import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
 
 /** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
-interface DecisionRow {
+export interface DecisionRow {
   id: string;
   timestamp: number;
   pointKey: string;
@@ -64,22 +64,35 @@ export async function planRecordDecision(
     timestamp,
     recordedAt: now,
   };
-  const row: DecisionRow = {
-    id,
-    timestamp,
-    pointKey: encodeKeyString(input.decisionPoint),
-    ...decision,
-    specId: head.specId,
-    identifier: head.identifier,
-    specType: head.specType,
-    author: input.author,
-  };
-  const day = Math.floor(timestamp / DAY_MS);
-  const rollup = (await ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
   ctx.insert('changes', change as unknown as Row);
+  await recordDecisionRow(ctx, decisionRowOf(change));
+  return change;
+}
+
+/** The `decisions` row of a Decision change. */
+export function decisionRowOf(change: ChangeRecord): DecisionRow {
+  const decision = change.decision!;
+  return {
+    id: change.id,
+    timestamp: change.timestamp,
+    pointKey: encodeKeyString(decision.decisionPoint),
+    decisionPoint: decision.decisionPoint,
+    selectedOption: decision.selectedOption,
+    context: decision.context,
+    confidence: decision.confidence,
+    specId: change.specId,
+    identifier: change.identifier,
+    specType: change.specType,
+    author: change.author ?? '',
+  };
+}
+
+/** Writes a decision to the time-ordered `decisions` table and adds it to its day's rollup. */
+export async function recordDecisionRow(ctx: PlanContext, row: DecisionRow): Promise<void> {
+  const day = Math.floor(row.timestamp / DAY_MS);
+  const rollup = (await ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
   ctx.insert('decisions', row as unknown as Row);
   ctx.put('decisionRollups', addToRollup(rollup, row, day) as unknown as Row);
-  return change;
 }
 
 /** A day's decisions at one decision point, summed up as they are written. */

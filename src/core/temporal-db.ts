@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { TemporalDbError, underPath } from './errors.js';
 import { sha256Hex } from './hash.js';
+import { exportLines, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import {
   changesQuerySchema,
@@ -405,6 +406,78 @@ export class TemporalDb {
       specId = head.specId;
     }
     return readChanges(this.backend, { ...parsed, specId });
+  }
+
+  /**
+   * The whole store as NDJSON lines (each ending in a newline): a header with
+   * the format, its version, the export time and counts per table, then one
+   * `{ "table", "record" }` line per record, tables and records in key order.
+   * Read a page at a time: memory stays flat however large the store.
+   *
+   * @example
+   * for await (const line of db.exportLines()) process.stdout.write(line);
+   */
+  exportLines(): AsyncIterable<string> {
+    this.open();
+    return exportLines(this.backend, this.clock());
+  }
+
+  /**
+   * The export as a byte stream: pipe it to a file in Node or turn it into a
+   * download in a browser (`new Response(db.exportStream()).blob()`).
+   *
+   * @example
+   * await db.exportStream().pipeTo(Writable.toWeb(createWriteStream('store.ndjson')));
+   */
+  exportStream(): ReadableStream<Uint8Array> {
+    const lines = this.exportLines()[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await lines.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      },
+      async cancel() {
+        await lines.return?.();
+      },
+    });
+  }
+
+  /**
+   * Writes the export to a WritableStream or hands each line to a callback.
+   *
+   * @example
+   * const lines: string[] = [];
+   * await db.exportTo((line) => lines.push(line));
+   */
+  async exportTo(target: WritableStream<Uint8Array> | ((line: string) => unknown)): Promise<void> {
+    if (typeof target === 'function') {
+      for await (const line of this.exportLines()) await target(line);
+      return;
+    }
+    await this.exportStream().pipeTo(target);
+  }
+
+  /**
+   * Imports an export. Every line is checked before anything is written: a
+   * bad line (not JSON, failing its schema, an unknown table, an unknown
+   * format version, a record that clashes with the store) rejects the import
+   * with `INVALID_INPUT` and `path` `['line', n, ...field]`. Records already in
+   * the store are skipped, so an import can be repeated or resumed safely.
+   *
+   * @example
+   * await db.importFrom(file); // a File or Blob from an <input type="file">
+   * await db.importFrom(() => createReadStream('store.ndjson')); // Node
+   */
+  async importFrom(source: ImportSource): Promise<ImportResult> {
+    this.open();
+    if (!(source instanceof Blob) && typeof source !== 'function') {
+      throw new TemporalDbError('INVALID_INPUT', 'importFrom takes a Blob or a function that opens the source (it is read twice)', {
+        path: ['source'],
+      });
+    }
+    return importLines(this.backend, this.writes, source);
   }
 
   private identifier(identifier: string): string {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/core/backend.js';
 import type { CoreOptions } from '../../src/core/temporal-db.js';
 import { TemporalDbError, type TemporalDb, type TemporalDbErrorCode } from '../../src/index.js';
+import { populateSample, recordLines, SAMPLE_T0 } from './sample-store.js';
 
 /** One store location; every `open` of it sees the same data. */
 export interface StoreUnderTest {
@@ -642,6 +643,104 @@ export function runContractSuite(target: BackendUnderTest): void {
         const { db } = await openStore();
         const error = await expectError(db.storeSpecification({ specType: 'ADR' } as never), 'INVALID_INPUT');
         expect(error.issues.map((issue) => issue.path[0])).toEqual(['identifier', 'title', 'content']);
+      });
+    });
+
+    describe('export and import', () => {
+      const collect = async (db: TemporalDb) => {
+        const lines: string[] = [];
+        for await (const line of db.exportLines()) lines.push(line);
+        return lines;
+      };
+      const blobOf = (lines: string[]) => new Blob(lines);
+
+      it('round-trips a store: the same record lines, the same reads', async () => {
+        const { db } = await openStore();
+        await populateSample(db);
+        const lines = await collect(db);
+        const header = JSON.parse(lines[0]!);
+        expect(header).toMatchObject({ format: 'temporal-db', formatVersion: 1, counts: { specifications: 5, patterns: 2, changes: 10 } });
+        expect(lines.slice(1).map((l) => JSON.parse(l).table)).toEqual([
+          ...Array<string>(5).fill('specifications'),
+          'patterns',
+          'patterns',
+          ...Array<string>(10).fill('changes'),
+        ]);
+        const { db: copy } = await openStore();
+        const result = await copy.importFrom(blobOf(lines));
+        expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10 });
+        expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+        now = SAMPLE_T0 + 10 * DAY;
+        expect(await copy.listSpecifications()).toEqual(await db.listSpecifications());
+        expect(await copy.getSpecification('PRD:7', { asOf: SAMPLE_T0 + 2 * DAY })).toEqual(
+          await db.getSpecification('PRD:7', { asOf: SAMPLE_T0 + 2 * DAY }),
+        );
+        expect(await copy.analyzeDecisionPatterns(30)).toEqual(await db.analyzeDecisionPatterns(30));
+        expect(await copy.getSimilarPatterns('repository data access', 0.1, 30)).toEqual(
+          await db.getSimilarPatterns('repository data access', 0.1, 30),
+        );
+        // Writes continue where the imported history ends.
+        expect((await copy.storeSpecification(adr('ADR-001', { title: 'First' }))).version).toBe(3);
+      });
+
+      it('adds nothing when the same export is imported twice', async () => {
+        const { db } = await openStore();
+        await populateSample(db);
+        const lines = await collect(db);
+        const { db: copy } = await openStore();
+        await copy.importFrom(blobOf(lines));
+        const again = await copy.importFrom(() => (async function* () { yield* lines; })());
+        expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0 });
+        expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10 });
+        expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+        // The source itself: an export imported into the store it came from adds nothing either.
+        expect((await db.importFrom(blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0 });
+      });
+
+      it('rejects a bad line with its number and field path, and writes nothing', async () => {
+        const { db } = await openStore();
+        await populateSample(db);
+        const lines = await collect(db);
+        const { db: target } = await openStore();
+        const spec = JSON.parse(lines[1]!);
+        const bad: Array<[string, string[], Array<string | number>]> = [
+          ['not JSON', [lines[0]!, lines[1]!, '{"table": "specifications", ', ...lines.slice(3)], ['line', 3]],
+          ['an unknown table', [lines[0]!, '{"table":"users","record":{}}\n', ...lines.slice(2)], ['line', 2, 'table']],
+          [
+            'a record failing its schema',
+            [lines[0]!, JSON.stringify({ ...spec, record: { ...spec.record, version: 'two' } }) + '\n', ...lines.slice(2)],
+            ['line', 2, 'record', 'version'],
+          ],
+          [
+            'an unknown format version',
+            [JSON.stringify({ ...JSON.parse(lines[0]!), formatVersion: 99 }) + '\n', ...lines.slice(1)],
+            ['line', 1, 'formatVersion'],
+          ],
+          ['a header whose counts are wrong', lines.slice(0, -1), ['line', 1, 'counts', 'changes']],
+          ['an empty input', [], ['line', 1]],
+        ];
+        for (const [label, input, path] of bad) {
+          const error = await expectError(target.importFrom(blobOf(input)), 'INVALID_INPUT');
+          expect(error.path, label).toEqual(path);
+          expect(error.message).toMatch(/^Line \d+/);
+        }
+        expect(recordLines(await collect(target))).toEqual([]);
+        // A record that clashes with what the store holds is refused before anything is written.
+        await target.storeSpecification(adr('ADR-001'));
+        const before = await collect(target);
+        await expectError(target.importFrom(blobOf(lines)), 'INVALID_INPUT');
+        expect(recordLines(await collect(target))).toEqual(recordLines(before));
+      });
+
+      it('streams the export as bytes and to a callback, line for line the same', async () => {
+        const { db } = await openStore();
+        await populateSample(db);
+        const lines = await collect(db);
+        const text = await new Response(db.exportStream()).text();
+        expect(recordLines(text.split(/(?<=\n)/))).toEqual(recordLines(lines));
+        const seen: string[] = [];
+        await db.exportTo((line) => seen.push(line));
+        expect(recordLines(seen)).toEqual(recordLines(lines));
       });
     });
 

@@ -1,0 +1,379 @@
+import { z } from 'zod';
+import type { Backend } from './backend.js';
+import { decisionRowOf, recordDecisionRow } from './decisions.js';
+import { TemporalDbError, formatPath } from './errors.js';
+import { jsonEqual, type JsonValue } from './json.js';
+import { identifierKey, type HeadRow } from './specifications.js';
+import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
+import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
+import type { PlanContext, WriteQueue } from './write-queue.js';
+
+/** The NDJSON interchange format: a header line, then one tagged record per line. */
+export const EXPORT_FORMAT = 'temporal-db';
+export const EXPORT_FORMAT_VERSION = 1;
+
+/** The tables an export holds; heads, rollups and the decisions table are rebuilt from them on import. */
+export const EXPORT_TABLES = ['specifications', 'patterns', 'changes'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+export interface ExportHeader {
+  format: typeof EXPORT_FORMAT;
+  formatVersion: number;
+  exportedAt: string;
+  counts: Record<ExportTable, number>;
+}
+
+export interface ImportResult {
+  header: ExportHeader;
+  /** Records written by this import, per table. */
+  added: Record<ExportTable, number>;
+  /** Records already in the store (identical), per table. */
+  skipped: Record<ExportTable, number>;
+}
+
+/** Something an import can read twice (it validates everything before it writes anything). */
+export type ImportSource = Blob | (() => ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array>);
+
+const PAGE = 500;
+
+/** Reads a whole table in key order, a page at a time, so memory stays flat. */
+async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
+  const columns = TABLES[table].key;
+  let lower = lowestKey(columns, []);
+  let skipFirst = false;
+  for (;;) {
+    const rows = await backend.range({ table, lower, upper: highestKey(columns, []), limit: PAGE + (skipFirst ? 1 : 0) });
+    const page = skipFirst ? rows.slice(1) : rows;
+    yield* page;
+    if (rows.length < PAGE + (skipFirst ? 1 : 0)) return;
+    lower = keyOf(columns, rows[rows.length - 1]!);
+    skipFirst = true;
+  }
+}
+
+async function count(backend: Backend, table: TableName): Promise<number> {
+  let n = 0;
+  for await (const _row of scan(backend, table)) n++;
+  return n;
+}
+
+/** A record line with its fields in the schema's order, whatever order the engine kept them in. */
+function exportLine(table: ExportTable, row: Row): string {
+  const { ik: _ik, ...record } = row;
+  return JSON.stringify(lineSchema.parse({ table, record }));
+}
+
+/** The export as lines (each ending in a newline): header first, then every record in key order. */
+export async function* exportLines(backend: Backend, now: number): AsyncGenerator<string> {
+  const counts = {} as Record<ExportTable, number>;
+  for (const table of EXPORT_TABLES) counts[table] = await count(backend, table);
+  const header: ExportHeader = {
+    format: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    counts,
+  };
+  yield JSON.stringify(header) + '\n';
+  for (const table of EXPORT_TABLES) {
+    for await (const row of scan(backend, table)) yield exportLine(table, row) + '\n';
+  }
+}
+
+/** Splits a byte or text stream into lines, whatever the chunking. */
+export async function* readLines(source: ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  const iterable: AsyncIterable<string | Uint8Array> =
+    Symbol.asyncIterator in source ? (source as AsyncIterable<string | Uint8Array>) : streamIterable(source as ReadableStream<Uint8Array>);
+  for await (const chunk of iterable) {
+    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let at: number;
+    while ((at = pending.indexOf('\n')) >= 0) {
+      yield pending.slice(0, at).replace(/\r$/, '');
+      pending = pending.slice(at + 1);
+    }
+  }
+  pending += decoder.decode();
+  if (pending.length > 0) yield pending.replace(/\r$/, '');
+}
+
+async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+const json = z.custom<JsonValue>(() => true);
+const jsonObject = z.record(z.string(), json);
+const stamp = z.number().int();
+
+const specificationRecord = z.object({
+  id: z.string().min(1),
+  specId: z.string().min(1),
+  specType: z.enum(SPEC_TYPES),
+  identifier: z.string().min(1).refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
+  version: z.number().int().min(1),
+  title: z.string(),
+  content: z.string(),
+  author: z.string().optional(),
+  status: z.enum(SPEC_STATUSES),
+  tags: z.array(z.string()),
+  matrixIds: z.array(z.string()),
+  templateVariables: jsonObject,
+  metadata: jsonObject,
+  hash: z.string(),
+  timestamp: stamp,
+  recordedAt: stamp,
+});
+const tombstoneRecord = z.object({
+  id: z.string().min(1),
+  specId: z.string().min(1),
+  specType: z.enum(SPEC_TYPES),
+  identifier: z.string().min(1).refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
+  version: z.number().int().min(1),
+  deleted: z.literal(true),
+  author: z.string().optional(),
+  reason: z.string().optional(),
+  timestamp: stamp,
+  recordedAt: stamp,
+});
+const patternRecord = z.object({
+  id: z.string().min(1),
+  version: z.number().int().min(1),
+  patternName: z.string().min(1),
+  patternType: z.enum(PATTERN_TYPES),
+  patternDefinition: json,
+  examples: z.array(json),
+  successRate: z.number().min(0).max(1),
+  contextSimilarity: z.number().min(0).max(1),
+  usageFrequency: z.number().int().min(0),
+  lastUsed: stamp.optional(),
+  metadata: jsonObject,
+  timestamp: stamp,
+  createdAt: stamp,
+  recordedAt: stamp,
+});
+const changeRecord = z.object({
+  id: z.string().min(1),
+  changeType: z.enum(CHANGE_TYPES),
+  specId: z.string().min(1),
+  identifier: z.string().min(1),
+  specType: z.enum(SPEC_TYPES),
+  version: z.number().int().min(0),
+  fieldChanges: z.record(z.string(), z.object({ oldValue: json.optional(), newValue: json.optional() })),
+  author: z.string().optional(),
+  reason: z.string().optional(),
+  decision: z
+    .object({
+      decisionPoint: z.string().min(1),
+      selectedOption: z.string().min(1),
+      context: z.string(),
+      confidence: z.number().min(0).max(1),
+    })
+    .optional(),
+  timestamp: stamp,
+  recordedAt: stamp,
+});
+
+// A tombstone is told apart by `deleted`, so that errors point into the schema that applies.
+const specificationOrTombstone = z.unknown().pipe(
+  z.custom<unknown>(() => true).transform((value, ctx) => {
+    const schema =
+      typeof value === 'object' && value !== null && 'deleted' in value ? tombstoneRecord.strict() : specificationRecord.strict();
+    const result = schema.safeParse(value);
+    if (result.success) return result.data as z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord>;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) });
+    }
+    return z.NEVER;
+  }),
+);
+
+const lineSchema = z.discriminatedUnion('table', [
+  z.object({ table: z.literal('specifications'), record: specificationOrTombstone }),
+  z.object({ table: z.literal('patterns'), record: patternRecord.strict() }),
+  z.object({ table: z.literal('changes'), record: changeRecord.strict() }),
+]);
+type ImportLine = z.output<typeof lineSchema>;
+
+const headerSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}` }),
+  exportedAt: z.string(),
+  counts: z.object({ specifications: z.number().int().min(0), patterns: z.number().int().min(0), changes: z.number().int().min(0) }),
+});
+
+function lineError(line: number, message: string, path: Array<string | number> = []): TemporalDbError {
+  return new TemporalDbError('INVALID_INPUT', `Line ${line}${path.length ? ` at ${formatPath(path)}` : ''}: ${message}`, {
+    path: ['line', line, ...path],
+  });
+}
+
+function parseLine<S extends z.ZodType>(schema: S, text: string, line: number): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw lineError(line, `not JSON (${(error as Error).message})`);
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (path[0] === 'table' && issue.code === 'invalid_union') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
+  throw lineError(line, issue.message, path);
+}
+
+/** The primary key a record of the export has in its table. */
+function rowOf(item: ImportLine): { table: TableName; row: Row } {
+  if (item.table === 'specifications') return { table: 'specifications', row: { ...item.record, ik: identifierKey(item.record.identifier) } };
+  return { table: item.table, row: item.record as unknown as Row };
+}
+
+async function* numberedLines(source: ImportSource): AsyncGenerator<[number, string]> {
+  const open = source instanceof Blob ? () => source.stream() : source;
+  let line = 0;
+  for await (const text of readLines(open())) {
+    line++;
+    if (line > 1 && text.trim() === '') continue;
+    yield [line, text];
+  }
+}
+
+/** Parses and checks a chunk of lines against the store: a record may exist already, but only unchanged. */
+async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>): Promise<boolean[]> {
+  const exists: boolean[] = [];
+  const byTable = new Map<TableName, Array<[number, number, Row]>>();
+  chunk.forEach(([line, item], i) => {
+    const { table, row } = rowOf(item);
+    const list = byTable.get(table) ?? [];
+    list.push([i, line, row]);
+    byTable.set(table, list);
+  });
+  for (const [table, entries] of byTable) {
+    const stored = await backend.getMany(table, entries.map(([, , row]) => keyOf(TABLES[table].key, row)));
+    entries.forEach(([i, line, row], k) => {
+      const current = stored[k];
+      if (current && !jsonEqual(current as JsonValue, row as JsonValue)) {
+        throw lineError(line, `${table} already holds a different record with key ${JSON.stringify(keyOf(TABLES[table].key, row))}`, ['record']);
+      }
+      exists[i] = current !== undefined;
+    });
+  }
+  return exists;
+}
+
+async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Promise<boolean> {
+  const { table, row } = rowOf(item);
+  if (await ctx.get(table, keyOf(TABLES[table].key, row))) return false;
+  ctx.insert(table, row);
+  if (item.table === 'specifications') {
+    const record = item.record;
+    const ik = row.ik as string;
+    const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+    if (head && head.specId !== record.specId) {
+      throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
+    }
+    if (!head || record.version > head.latestVersion) {
+      const deleted = 'deleted' in record;
+      const next: HeadRow = {
+        ik,
+        identifier: record.identifier,
+        specId: record.specId,
+        specType: record.specType,
+        latestVersion: record.version,
+        latestTimestamp: record.timestamp,
+        firstTimestamp: Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp),
+        deleted,
+      };
+      if (!deleted) next.latest = record as HeadRow['latest'];
+      ctx.put('heads', next as unknown as Row);
+    }
+  } else if (item.table === 'patterns') {
+    const pattern = item.record as ArchitecturalPattern;
+    const head = (await ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
+    if (!head || pattern.version > head.version) {
+      const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
+      ctx.put('patternHeads', { ...pattern, activityAt } as unknown as Row);
+    }
+  } else if (item.record.changeType === 'Decision') {
+    const change = item.record as ChangeRecord;
+    if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
+    await recordDecisionRow(ctx, decisionRowOf(change));
+  }
+  return true;
+}
+
+/**
+ * Imports an export: every line is parsed and checked first, and nothing is
+ * written unless all of them are valid. Records already in the store are
+ * skipped, so importing twice, or again after an interrupted import, adds
+ * nothing twice.
+ */
+export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource): Promise<ImportResult> {
+  let header: ExportHeader | undefined;
+  const seen = { specifications: 0, patterns: 0, changes: 0 };
+  // An identifier keeps one specId, in the file and against the store.
+  const specIds = new Map<string, string>();
+  const checkSpecId = async (line: number, item: ImportLine) => {
+    if (item.table !== 'specifications') return;
+    const { identifier, specId } = item.record;
+    let known = specIds.get(identifier);
+    if (known === undefined) {
+      known = ((await backend.get('heads', [identifierKey(identifier)])) as HeadRow | undefined)?.specId ?? specId;
+      specIds.set(identifier, known);
+    }
+    if (known !== specId) throw lineError(line, `"${identifier}" has specId ${known}, not ${specId}`, ['record', 'specId']);
+  };
+  let chunk: Array<[number, ImportLine]> = [];
+  const validate = async () => {
+    await checkChunk(backend, chunk);
+    chunk = [];
+  };
+  for await (const [line, text] of numberedLines(source)) {
+    if (line === 1) {
+      header = parseLine(headerSchema, text, 1) as ExportHeader;
+      continue;
+    }
+    const item = parseLine(lineSchema, text, line);
+    await checkSpecId(line, item);
+    seen[item.table]++;
+    chunk.push([line, item]);
+    if (chunk.length >= PAGE) await validate();
+  }
+  await validate();
+  if (!header) throw lineError(1, 'empty input: expected a temporal-db export header');
+  for (const table of EXPORT_TABLES) {
+    if (seen[table] !== header.counts[table]) {
+      throw lineError(1, `the header counts ${header.counts[table]} ${table} records but the file holds ${seen[table]}`, ['counts', table]);
+    }
+  }
+
+  const added = { specifications: 0, patterns: 0, changes: 0 };
+  const skipped = { specifications: 0, patterns: 0, changes: 0 };
+  const apply = async (items: Array<[number, ImportLine]>) => {
+    const flags = await writes.run(async (ctx) => {
+      const out: boolean[] = [];
+      for (const [line, item] of items) out.push(await applyRecord(ctx, item, line));
+      return out;
+    });
+    items.forEach(([, item], i) => (flags[i] ? added : skipped)[item.table]++);
+  };
+  for await (const [line, text] of numberedLines(source)) {
+    if (line === 1) continue;
+    chunk.push([line, parseLine(lineSchema, text, line)]);
+    if (chunk.length >= PAGE) {
+      await apply(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await apply(chunk);
+  return { header, added, skipped };
+}
