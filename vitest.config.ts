@@ -1,5 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import type { BrowserCommand } from 'vitest/node';
+import { openTemporalDb } from './src/lmdb.js';
+import { populateSample } from './test/contract/sample-store.js';
+
+/** Runs in Node for a browser test: the NDJSON export of a sample LMDB store. */
+const lmdbSampleExport: BrowserCommand<[]> = async () => {
+  const path = mkdtempSync(join(tmpdir(), 'temporal-db-roundtrip-'));
+  const db = await openTemporalDb({ path });
+  try {
+    await populateSample(db);
+    const lines: string[] = [];
+    for await (const line of db.exportLines()) lines.push(line);
+    return lines;
+  } finally {
+    await db.close();
+    rmSync(path, { recursive: true, force: true });
+  }
+};
 
 // The system Chromium (apt-get install chromium); never a downloaded browser.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,6 +56,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
+            commands: { lmdbSampleExport },
             provider: playwright({
               launchOptions: {
                 executablePath: chromium,
