@@ -40,4 +40,5 @@ export {
   type ArchitecturalPattern,
   type PatternInput,
   type SimilarPattern,
+  type StoreStatistics,
 } from './core/types.js';

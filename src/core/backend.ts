@@ -38,6 +38,10 @@ export interface Backend {
   /** Several keys of one table at once (one transaction where that matters), in the order given. */
   getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>>;
   range(query: RangeQuery): Promise<Row[]>;
+  /** How many rows a table holds. */
+  count(table: TableName): Promise<number>;
+  /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
+  backup?(target: string): Promise<void>;
   /** Applies every op or none of them. */
   commit(ops: readonly WriteOp[]): Promise<void>;
   close(): Promise<void>;

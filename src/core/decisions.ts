@@ -249,28 +249,30 @@ const CHUNK = 512;
  */
 export async function readChanges(
   backend: Backend,
-  filter: { specId?: string; changeType?: ChangeType; since?: number; until?: number; limit?: number },
+  filter: { specId?: string; changeType?: ChangeType; since?: number; until?: number; limit?: number; newestFirst?: boolean },
 ): Promise<ChangeRecord[]> {
   const since = filter.since ?? -Infinity;
   const until = filter.until ?? Infinity;
   const bySpec = filter.specId !== undefined;
   const columns = bySpec ? TABLES.changes.indexes.bySpec.columns : TABLES.changes.key;
   const prefix = bySpec ? [filter.specId!] : [];
+  const reverse = filter.newestFirst === true;
   const query: RangeQuery = {
     table: 'changes',
     ...(bySpec ? { index: 'bySpec' } : {}),
     lower: lowestKey(columns, [...prefix, since]),
     upper: highestKey(columns, [...prefix, until]),
+    reverse,
   };
   const limit = filter.limit ?? Infinity;
   if (filter.changeType === undefined) {
     return (await backend.range(filter.limit === undefined ? query : { ...query, limit })) as unknown as ChangeRecord[];
   }
   const found: ChangeRecord[] = [];
-  let lower = query.lower;
+  let { lower, upper } = query;
   let after: string | undefined;
   for (;;) {
-    const chunk = (await backend.range({ ...query, lower, limit: CHUNK })) as unknown as ChangeRecord[];
+    const chunk = (await backend.range({ ...query, lower, upper, limit: CHUNK })) as unknown as ChangeRecord[];
     for (const row of chunk) {
       // Each chunk starts at the last row of the one before; skip it.
       if (row.id === after) continue;
@@ -279,7 +281,8 @@ export async function readChanges(
     }
     if (chunk.length < CHUNK) return found;
     const last = chunk[chunk.length - 1]!;
-    lower = [...prefix, last.timestamp, last.id];
+    if (reverse) upper = [...prefix, last.timestamp, last.id];
+    else lower = [...prefix, last.timestamp, last.id];
     after = last.id;
   }
 }

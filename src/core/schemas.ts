@@ -123,6 +123,7 @@ export const changesQuerySchema = z.object({
   since: instant.optional(),
   until: instant.optional(),
   limit: z.number().int().min(1).optional(),
+  newestFirst: z.boolean().optional(),
 });
 
 /** Validates `value`, or throws one INVALID_INPUT error listing every problem with its path. */

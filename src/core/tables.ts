@@ -108,12 +108,22 @@ export function keyOf(columns: KeyColumns, row: Row): KeyPart[] {
 const MIN_BY_TYPE: Record<ColumnType, KeyPart> = { string: MIN_KEY_STRING, number: -Infinity };
 const MAX_BY_TYPE: Record<ColumnType, KeyPart> = { string: MAX_KEY_STRING, number: Infinity };
 
+const typeLists = new WeakMap<KeyColumns, ColumnType[]>();
+
+function completeKey(columns: KeyColumns, prefix: Key, fill: Record<ColumnType, KeyPart>): KeyPart[] {
+  let types = typeLists.get(columns);
+  if (!types) typeLists.set(columns, (types = Object.values(columns)));
+  const key = new Array<KeyPart>(types.length);
+  for (let i = 0; i < types.length; i++) key[i] = i < prefix.length ? prefix[i]! : fill[types[i]!];
+  return key;
+}
+
 /** Completes a key prefix to the lowest full key of that shape. */
 export function lowestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
-  return Object.values(columns).map((type, i) => (i < prefix.length ? prefix[i]! : MIN_BY_TYPE[type]));
+  return completeKey(columns, prefix, MIN_BY_TYPE);
 }
 
 /** Completes a key prefix to the highest full key of that shape. */
 export function highestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
-  return Object.values(columns).map((type, i) => (i < prefix.length ? prefix[i]! : MAX_BY_TYPE[type]));
+  return completeKey(columns, prefix, MAX_BY_TYPE);
 }

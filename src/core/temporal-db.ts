@@ -31,7 +31,7 @@ import {
   resolveSpec,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
-import { SCHEMA_VERSION } from './tables.js';
+import { SCHEMA_VERSION, TABLES, highestKey, lowestKey } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
 import type {
@@ -49,6 +49,7 @@ import type {
   Specification,
   SpecificationInput,
   SpecificationQuery,
+  StoreStatistics,
 } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -478,6 +479,57 @@ export class TemporalDb {
       });
     }
     return importLines(this.backend, this.writes, source);
+  }
+
+  /**
+   * Counts of what the store holds.
+   *
+   * @example
+   * const { versions, changes } = await db.statistics();
+   */
+  async statistics(): Promise<StoreStatistics> {
+    this.open();
+    const heads = (await this.backend.range({
+      table: 'heads',
+      lower: lowestKey(TABLES.heads.key, []),
+      upper: highestKey(TABLES.heads.key, []),
+    })) as Array<{ deleted?: boolean }>;
+    const [versions, patterns, patternVersions, changes, decisions] = await Promise.all([
+      this.backend.count('specifications'),
+      this.backend.count('patternHeads'),
+      this.backend.count('patterns'),
+      this.backend.count('changes'),
+      this.backend.count('decisions'),
+    ]);
+    return {
+      specifications: heads.length,
+      deletedSpecifications: heads.filter((head) => head.deleted).length,
+      versions,
+      patterns,
+      patternVersions,
+      changes,
+      decisions,
+    };
+  }
+
+  /**
+   * Writes a consistent copy of the store into the directory `target` while
+   * it stays open and writable (LMDB only; `STORAGE_ERROR` elsewhere).
+   *
+   * @example
+   * await db.backup('./backups/2026-11-25');
+   */
+  async backup(target: string): Promise<void> {
+    this.open();
+    if (!this.backend.backup) {
+      throw new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend cannot make a backup; use exportStream()`);
+    }
+    await this.writes.idle();
+    try {
+      await this.backend.backup(target);
+    } catch (error) {
+      throw new TemporalDbError('STORAGE_ERROR', `Backup to ${target} failed: ${String(error)}`, { cause: error });
+    }
   }
 
   private identifier(identifier: string): string {

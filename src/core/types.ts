@@ -194,4 +194,20 @@ export interface ChangesQuery {
   since?: Instant;
   until?: Instant;
   limit?: number;
+  /** Newest first instead of oldest first (with `limit`: the last changes). */
+  newestFirst?: boolean;
+}
+
+/** What `statistics()` counts. */
+export interface StoreStatistics {
+  /** Identifiers, deleted ones included. */
+  specifications: number;
+  deletedSpecifications: number;
+  /** Stored versions, tombstones included. */
+  versions: number;
+  patterns: number;
+  patternVersions: number;
+  /** Change records, decisions included. */
+  changes: number;
+  decisions: number;
 }

@@ -89,6 +89,10 @@ export class IndexedDbBackend implements Backend {
     return Promise.all(keys.map((key) => store.get(key as string[])));
   }
 
+  async count(table: TableName): Promise<number> {
+    return this.db.count(table);
+  }
+
   async range(query: RangeQuery): Promise<Row[]> {
     const transaction = this.db.transaction(query.table, 'readonly');
     const source = query.index ? transaction.store.index(query.index) : transaction.store;

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
 import { TemporalDbError } from '../../core/errors.js';
@@ -95,6 +96,18 @@ export class LmdbBackend implements Backend {
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
     const { db } = this.table(table);
     return keys.map((key) => db.get(key as LmdbKey));
+  }
+
+  async count(table: TableName): Promise<number> {
+    const { db, definition } = this.table(table);
+    return db.getCount({ start: lowestKey(definition.key, []), end: highestKey(definition.key, []), inclusiveEnd: true });
+  }
+
+  /** LMDB copies a consistent snapshot while writers go on (mdb_env_copy). */
+  async backup(target: string): Promise<void> {
+    // The environment is a directory, so LMDB copies into one (it must exist).
+    mkdirSync(target, { recursive: true });
+    await this.root.backup(target, false);
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
