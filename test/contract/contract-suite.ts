@@ -434,6 +434,27 @@ export function runContractSuite(target: BackendUnderTest): void {
       });
     });
 
+    describe('statistics and newest first', () => {
+      it('counts what the store holds and reads the change log backwards', async () => {
+        const { db } = await openStore();
+        await populateSample(db);
+        expect(await db.statistics()).toEqual({
+          specifications: 3,
+          deletedSpecifications: 1,
+          versions: 5,
+          patterns: 1,
+          patternVersions: 2,
+          changes: 10,
+          decisions: 5,
+        });
+        const all = await db.getChanges();
+        expect(await db.getChanges({ newestFirst: true })).toEqual([...all].reverse());
+        expect(await db.getChanges({ newestFirst: true, limit: 2 })).toEqual([...all].reverse().slice(0, 2));
+        const decisions = all.filter((c) => c.changeType === 'Decision');
+        expect(await db.getChanges({ changeType: 'Decision', newestFirst: true, limit: 3 })).toEqual([...decisions].reverse().slice(0, 3));
+      });
+    });
+
     describe('change log paging', () => {
       it('filters by type across many chunks and stops at the limit', async () => {
         const { db } = await openStore();
@@ -457,6 +478,8 @@ export function runContractSuite(target: BackendUnderTest): void {
         expect(limited.map((c) => c.timestamp)).toEqual(Array.from({ length: 600 }, (_, i) => T0 + i * 10));
         const windowed = await db.getChanges({ changeType: 'Create', since: T0 + 3000, until: T0 + 6000 });
         expect(windowed.length).toBe(301);
+        const backwards = await db.getChanges({ changeType: 'Decision', newestFirst: true });
+        expect(backwards.map((c) => c.timestamp)).toEqual(decisions.map((c) => c.timestamp).reverse());
       });
     });
 
