@@ -29,6 +29,7 @@ const library = libraryEngine('temporal-db', 'LMDB sync commit (durable)', () =>
   };
 });
 const engines = [library, rawLmdbEngine(), sqliteEngine()];
+// Exports are measured for memory: run with --expose-gc so the baseline is taken after a collection.
 const results = await runBenchmark(workload, engines, { ...options, log });
 const scaling = await measureScaling(options.size.decisions, log);
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
@@ -39,6 +40,10 @@ console.log(
     `${scaling.oneYear.toFixed(0)}/s over 1 year of history, ${scaling.tenYears.toFixed(0)}/s over 10 years ` +
     `(${(scaling.tenYears / scaling.oneYear).toFixed(2)}x)`,
 );
+const exportLine = (label: string, e: { lines: number; linesPerSecond: number; peakMemoryMiB: number }) =>
+  `${label}: ${e.lines.toLocaleString('en-US')} lines at ${Math.round(e.linesPerSecond).toLocaleString('en-US')} lines/s, ` +
+  `peak memory ${e.peakMemoryMiB.toFixed(1)} MiB above the start`;
+console.log(`Streaming export, ${exportLine('1 year', scaling.exportOneYear)}; ${exportLine('10 years', scaling.exportTenYears)}`);
 console.log('\nDurability:');
 for (const engine of engines) console.log(`- ${engine.name}: ${engine.durability}`);
 if (options.json) {

@@ -6,13 +6,43 @@ import { join } from 'node:path';
 import { openTemporalDb } from '../src/lmdb.js';
 import { DAY, rng, YEAR_START } from './workload.js';
 
+export interface ExportFigures {
+  lines: number;
+  linesPerSecond: number;
+  /** Highest heap + external memory above the level before the export, in MiB. */
+  peakMemoryMiB: number;
+}
+
 export interface ScalingResult {
   decisionsPerYear: number;
   oneYear: number;
   tenYears: number;
+  exportOneYear: ExportFigures;
+  exportTenYears: ExportFigures;
 }
 
-async function analysesPerSecond(years: number, perYear: number, log: (line: string) => void): Promise<number> {
+/** Streams the whole export to nowhere, sampling memory as it goes. */
+async function measureExport(db: Awaited<ReturnType<typeof openTemporalDb>>): Promise<ExportFigures> {
+  globalThis.gc?.();
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const base = used();
+  let peak = base;
+  let lines = 0;
+  const t = performance.now();
+  for await (const _line of db.exportLines()) {
+    if (++lines % 2000 === 0) peak = Math.max(peak, used());
+  }
+  return { lines, linesPerSecond: lines / ((performance.now() - t) / 1000), peakMemoryMiB: (peak - base) / 2 ** 20 };
+}
+
+async function analysesPerSecond(
+  years: number,
+  perYear: number,
+  log: (line: string) => void,
+): Promise<{ analyses: number; exported: ExportFigures }> {
   const path = mkdtempSync(join(tmpdir(), 'bench-scaling-'));
   const end = YEAR_START + years * 365 * DAY;
   let now = end;
@@ -47,7 +77,9 @@ async function analysesPerSecond(years: number, perYear: number, log: (line: str
       }
       runs.push(10 / ((performance.now() - t) / 1000));
     }
-    return runs.sort((a, b) => a - b)[2]!;
+    const exported = await measureExport(db);
+    log(`  export: ${exported.lines.toLocaleString('en-US')} lines, peak ${exported.peakMemoryMiB.toFixed(1)} MiB above start`);
+    return { analyses: runs.sort((a, b) => a - b)[2]!, exported };
   } finally {
     await db.close();
     rmSync(path, { recursive: true, force: true });
@@ -56,7 +88,13 @@ async function analysesPerSecond(years: number, perYear: number, log: (line: str
 
 export async function measureScaling(perYear: number, log: (line: string) => void): Promise<ScalingResult> {
   log('analyzeDecisionPatterns(30) as history grows ten times');
-  const oneYear = await analysesPerSecond(1, perYear, log);
-  const tenYears = await analysesPerSecond(10, perYear, log);
-  return { decisionsPerYear: perYear, oneYear, tenYears };
+  const one = await analysesPerSecond(1, perYear, log);
+  const ten = await analysesPerSecond(10, perYear, log);
+  return {
+    decisionsPerYear: perYear,
+    oneYear: one.analyses,
+    tenYears: ten.analyses,
+    exportOneYear: one.exported,
+    exportTenYears: ten.exported,
+  };
 }
