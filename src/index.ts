@@ -4,6 +4,7 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
 export { SCHEMA_VERSION } from './core/tables.js';
+export { parseAdr, normalizeStatus, type ParsedAdr, type AdrLink } from './adr/parse-adr.js';
 export {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,

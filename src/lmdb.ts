@@ -6,3 +6,8 @@ export {
   DEFAULT_STORE_DIRECTORY,
   type OpenLmdbOptions,
 } from './backends/lmdb/open.js';
+export {
+  importAdrDirectory,
+  type AdrImportOptions,
+  type AdrImportResult,
+} from './adr/import-adr-directory.js';

@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { sha256Hex } from '../core/hash.js';
+import type { TemporalDb } from '../core/temporal-db.js';
+import type { SpecType } from '../core/types.js';
+import { parseAdr, type ParsedAdr } from './parse-adr.js';
+
+export interface AdrImportOptions {
+  /** Import every committed version from git history (renames followed, deletions as tombstones). */
+  git?: boolean;
+  /** Spec type of the imported records; `ADR` by default. */
+  specType?: SpecType;
+  /** Called after each version is handled. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AdrImportResult {
+  /** ADR files (lineages across renames). */
+  files: number;
+  /** Versions found (in git, or one per file without git). */
+  versions: number;
+  /** Versions written by this import. */
+  stored: number;
+  /** Versions already in the store (same commit, or same content without git). */
+  skipped: number;
+  /** Files deleted in git history, recorded as tombstones by this import. */
+  deleted: number;
+  identifiers: string[];
+}
+
+interface FileVersion {
+  path: string;
+  commit?: string;
+  author?: string;
+  /** ms since epoch */
+  time: number;
+  message?: string;
+  deleted: boolean;
+  content: string;
+}
+
+interface Lineage {
+  paths: string[];
+  versions: FileVersion[];
+}
+
+/** ADR files are Markdown; READMEs, indexes and templates are not ADRs. */
+function isAdrFile(name: string): boolean {
+  return /\.md$/i.test(name) && !/^(readme|index)\.md$/i.test(name) && !/template/i.test(name);
+}
+
+function git(root: string, args: string[]): string {
+  return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+}
+
+/** Every version of every ADR file under `dir` in git history, grouped by file across renames. */
+function lineagesFromGit(dir: string): Lineage[] {
+  const root = git(dir, ['rev-parse', '--show-toplevel']).trim();
+  const folder = relative(root, resolve(dir)).split('\\').join('/');
+  const inFolder = (path: string) => {
+    const at = path.lastIndexOf('/');
+    return (at < 0 ? '' : path.slice(0, at)) === folder && isAdrFile(path.slice(at + 1));
+  };
+  const log = git(root, ['log', '--reverse', '--topo-order', '-M', '--name-status', '--format=%x1e%H%x1f%an%x1f%aI%x1f%s', '--', folder || '.']);
+  const byPath = new Map<string, Lineage>();
+  const lineages: Lineage[] = [];
+  const lineageFor = (path: string) => {
+    let lineage = byPath.get(path);
+    if (!lineage) {
+      lineage = { paths: [path], versions: [] };
+      lineages.push(lineage);
+      byPath.set(path, lineage);
+    }
+    return lineage;
+  };
+  for (const entry of log.split('\x1e').slice(1)) {
+    const [head, ...changes] = entry.trim().split('\n');
+    const [commit, author, date, message] = head!.split('\x1f') as [string, string, string, string];
+    const time = Date.parse(date);
+    for (const change of changes) {
+      const [kind, first, second] = change.split('\t');
+      if (!kind || !first) continue;
+      const version = (path: string, deleted: boolean): FileVersion => ({
+        path,
+        commit,
+        author,
+        time,
+        message,
+        deleted,
+        content: deleted ? '' : git(root, ['show', `${commit}:${path}`]),
+      });
+      if (kind.startsWith('R') && second) {
+        const from = inFolder(first);
+        const to = inFolder(second);
+        if (from && to) {
+          const lineage = lineageFor(first);
+          byPath.delete(first);
+          byPath.set(second, lineage);
+          lineage.paths.push(second);
+          lineage.versions.push(version(second, false));
+        } else if (from) {
+          lineageFor(first).versions.push(version(first, true));
+        } else if (to) {
+          lineageFor(second).versions.push(version(second, false));
+        }
+      } else if (inFolder(first)) {
+        lineageFor(first).versions.push(version(first, kind === 'D'));
+      }
+    }
+  }
+  for (const lineage of lineages) {
+    // Rebased or parallel commits can go back in author time: keep git's order among equals.
+    lineage.versions = lineage.versions.map((v, i) => [v, i] as const).sort((a, b) => a[0].time - b[0].time || a[1] - b[1]).map(([v]) => v);
+  }
+  return lineages.filter((lineage) => lineage.versions.length > 0);
+}
+
+/** The ADR files as they are now, one version each, dated by their `Date:` line or else the file time. */
+function lineagesFromFiles(dir: string): Lineage[] {
+  return readdirSync(dir)
+    .filter(isAdrFile)
+    .sort()
+    .map((name) => {
+      const path = join(dir, name);
+      const content = readFileSync(path, 'utf8');
+      const dated = Date.parse(parseAdr(content, name).date ?? '');
+      const time = Number.isNaN(dated) ? Math.floor(statSync(path).mtimeMs) : dated;
+      return { paths: [name], versions: [{ path: name, time, deleted: false, content }] };
+    });
+}
+
+/** `ADR-0007` from the file name; files that share a number, or have none, get their slug too. */
+function identifiers(lineages: Lineage[]): string[] {
+  const parsed = lineages.map((l) => parseAdr('', l.paths[l.paths.length - 1]!));
+  const counts = new Map<string, number>();
+  for (const p of parsed) if (p.number) counts.set(p.number, (counts.get(p.number) ?? 0) + 1);
+  return parsed.map((p) => (p.number && counts.get(p.number) === 1 ? p.number : `${p.number ?? 'ADR'}-${p.slug}`));
+}
+
+function metadataOf(version: FileVersion, parsed: ParsedAdr): Record<string, unknown> {
+  return {
+    source: version.commit ? 'git' : 'file',
+    path: version.path,
+    commit: version.commit,
+    commitMessage: version.message,
+    statusRaw: parsed.statusRaw,
+    statusFound: parsed.status !== undefined,
+    date: parsed.date,
+    links: parsed.links,
+  };
+}
+
+/**
+ * Imports a folder of Markdown ADRs (Nygard's adr-tools or MADR, with or
+ * without front matter): identifier from the file name, title, status, date
+ * and links such as "Superseded by". With `git`, every committed version
+ * becomes a version with its commit's author and time. Running it again adds
+ * only what is new.
+ *
+ * @example
+ * const result = await importAdrDirectory(db, 'docs/adr', { git: true });
+ */
+export async function importAdrDirectory(db: TemporalDb, dir: string, options: AdrImportOptions = {}): Promise<AdrImportResult> {
+  const lineages = options.git ? lineagesFromGit(dir) : lineagesFromFiles(dir);
+  const ids = identifiers(lineages);
+  const total = lineages.reduce((n, l) => n + l.versions.length, 0);
+  const result: AdrImportResult = { files: lineages.length, versions: total, stored: 0, skipped: 0, deleted: 0, identifiers: ids };
+  let done = 0;
+  for (const [i, lineage] of lineages.entries()) {
+    const identifier = ids[i]!;
+    const history = await db.getSpecificationHistory(identifier);
+    const commits = new Set(history.map((v) => v.metadata.commit).filter((c) => typeof c === 'string'));
+    const deletions = new Set((await db.getChanges({ specId: history[0]?.specId ?? '-', changeType: 'Delete' })).map((c) => c.reason));
+    for (const version of lineage.versions) {
+      done++;
+      if (version.deleted) {
+        const reason = `deleted in ${version.commit}${version.message ? `: ${version.message}` : ''}`;
+        const latest = await db.getSpecification(identifier);
+        if (!latest || deletions.has(reason)) result.skipped++;
+        else {
+          await db.deleteSpecification(identifier, { reason, timestamp: version.time, ...(version.author ? { author: version.author } : {}) });
+          result.deleted++;
+          result.stored++;
+        }
+      } else {
+        const latest = await db.getSpecification(identifier);
+        const unchanged = version.commit ? commits.has(version.commit) : latest?.hash === (await sha256Hex(version.content));
+        if (unchanged) result.skipped++;
+        else {
+          const parsed = parseAdr(version.content, version.path);
+          await db.storeSpecification({
+            specType: options.specType ?? 'ADR',
+            identifier,
+            title: parsed.title ?? parsed.slug ?? identifier,
+            content: version.content,
+            status: parsed.status ?? 'proposed',
+            timestamp: Math.max(version.time, latest?.timestamp ?? version.time),
+            metadata: metadataOf(version, parsed),
+            ...(version.author ? { author: version.author } : {}),
+          });
+          result.stored++;
+        }
+      }
+      options.onProgress?.(done, total);
+    }
+  }
+  return result;
+}
