@@ -42,4 +42,5 @@ export {
   type PatternInput,
   type SimilarPattern,
   type StoreStatistics,
+  type ImportedRecord,
 } from './core/types.js';

@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { jsonEqual, type JsonValue } from './json.js';
+import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
 import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
 import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
@@ -13,7 +14,7 @@ export const EXPORT_FORMAT = 'temporal-db';
 export const EXPORT_FORMAT_VERSION = 1;
 
 /** The tables an export holds; heads, rollups and the decisions table are rebuilt from them on import. */
-export const EXPORT_TABLES = ['specifications', 'patterns', 'changes'] as const;
+export const EXPORT_TABLES = ['specifications', 'patterns', 'changes', 'importedRecords'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ExportHeader {
@@ -53,7 +54,7 @@ async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
 
 /** A record line with its fields in the schema's order, whatever order the engine kept them in. */
 function exportLine(table: ExportTable, row: Row): string {
-  const { ik: _ik, ...record } = row;
+  const { ik: _ik, kindKey: _kindKey, ...record } = row;
   return JSON.stringify(lineSchema.parse({ table, record }));
 }
 
@@ -190,10 +191,20 @@ const specificationOrTombstone = z.unknown().pipe(
   }),
 );
 
+const importedRecord = z.object({
+  kind: z.string().min(1),
+  id: z.string().min(1),
+  timestamp: stamp,
+  timestampNanos: z.string().regex(/^-?\d+$/).optional(),
+  source: z.string(),
+  data: json,
+});
+
 const lineSchema = z.discriminatedUnion('table', [
   z.object({ table: z.literal('specifications'), record: specificationOrTombstone }),
   z.object({ table: z.literal('patterns'), record: patternRecord.strict() }),
   z.object({ table: z.literal('changes'), record: changeRecord.strict() }),
+  z.object({ table: z.literal('importedRecords'), record: importedRecord.strict() }),
 ]);
 type ImportLine = z.output<typeof lineSchema>;
 
@@ -201,7 +212,12 @@ const headerSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}` }),
   exportedAt: z.string(),
-  counts: z.object({ specifications: z.number().int().min(0), patterns: z.number().int().min(0), changes: z.number().int().min(0) }),
+  counts: z.object({
+    specifications: z.number().int().min(0),
+    patterns: z.number().int().min(0),
+    changes: z.number().int().min(0),
+    importedRecords: z.number().int().min(0).default(0),
+  }),
 });
 
 function lineError(line: number, message: string, path: Array<string | number> = []): TemporalDbError {
@@ -228,6 +244,7 @@ function parseLine<S extends z.ZodType>(schema: S, text: string, line: number): 
 /** The primary key a record of the export has in its table. */
 function rowOf(item: ImportLine): { table: TableName; row: Row } {
   if (item.table === 'specifications') return { table: 'specifications', row: { ...item.record, ik: identifierKey(item.record.identifier) } };
+  if (item.table === 'importedRecords') return { table: 'importedRecords', row: { kindKey: encodeKeyString(item.record.kind), ...item.record } };
   return { table: item.table, row: item.record as unknown as Row };
 }
 
@@ -297,7 +314,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
       const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
       ctx.put('patternHeads', { ...pattern, activityAt } as unknown as Row);
     }
-  } else if (item.record.changeType === 'Decision') {
+  } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record as ChangeRecord;
     if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
     await recordDecisionRow(ctx, decisionRowOf(change));
@@ -313,7 +330,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
  */
 export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource): Promise<ImportResult> {
   let header: ExportHeader | undefined;
-  const seen = { specifications: 0, patterns: 0, changes: 0 };
+  const seen = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
   // An identifier keeps one specId, in the file and against the store.
   const specIds = new Map<string, string>();
   const checkSpecId = async (line: number, item: ImportLine) => {
@@ -350,8 +367,8 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
     }
   }
 
-  const added = { specifications: 0, patterns: 0, changes: 0 };
-  const skipped = { specifications: 0, patterns: 0, changes: 0 };
+  const added = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
+  const skipped = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
   const apply = async (items: Array<[number, ImportLine]>) => {
     const flags = await writes.run(async (ctx) => {
       const out: boolean[] = [];

@@ -115,6 +115,17 @@ export const decisionInputSchema = z.object({
   timestamp: instant.optional(),
 });
 
+export const importedRecordSchema = z.object({
+  kind: text,
+  id: text,
+  timestamp: instant,
+  timestampNanos: z.string().regex(/^-?\d+$/, 'must be a whole number of nanoseconds, as a string').optional(),
+  source: z.string(),
+  data: jsonValue,
+});
+
+export const importedQuerySchema = z.object({ kind: text, since: instant.optional(), until: instant.optional() });
+
 export const lookbackSchema = z.object({ lookbackDays: z.number().positive() });
 
 export const changesQuerySchema = z.object({

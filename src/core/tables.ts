@@ -77,6 +77,14 @@ export const TABLES = {
       byActivity: { columns: { activityAt: 'number', id: 'string' } },
     },
   },
+  /**
+   * Records of kinds temporal-db does not model (from legacy stores), kept as
+   * they came so that nothing of an import is dropped.
+   */
+  importedRecords: {
+    key: { kindKey: 'string', timestamp: 'number', id: 'string' },
+    indexes: {},
+  },
   /** Store-level facts such as the schema version. */
   meta: {
     key: { name: 'string' },

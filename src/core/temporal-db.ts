@@ -7,6 +7,8 @@ import { exportLines, importLines, type ImportResult, type ImportSource } from '
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import {
   changesQuerySchema,
+  importedQuerySchema,
+  importedRecordSchema,
   decisionInputSchema,
   deleteOptionsSchema,
   listSpecificationsSchema,
@@ -50,6 +52,7 @@ import type {
   SpecificationInput,
   SpecificationQuery,
   StoreStatistics,
+  ImportedRecord,
 } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -479,6 +482,47 @@ export class TemporalDb {
       });
     }
     return importLines(this.backend, this.writes, source);
+  }
+
+  /**
+   * Keeps records of kinds temporal-db does not model (what importers of
+   * legacy stores bring along), in one atomic batch. A record whose kind,
+   * timestamp and id are already stored is skipped; returns how many were added.
+   *
+   * @example
+   * await db.putImportedRecords([{ kind: 'prompt_analysis', id: 'a1', timestamp: 1700000000000, source: 'a.json', data: {} }]);
+   */
+  async putImportedRecords(records: readonly ImportedRecord[]): Promise<number> {
+    this.open();
+    const items = parseInput(bulkSchema, records, ['records']).map((record, i) => parseInput(importedRecordSchema, record, [i]));
+    return this.writes.run(async (ctx) => {
+      let added = 0;
+      for (const item of items) {
+        const row = { kindKey: encodeKeyString(item.kind), ...item };
+        if (await ctx.get('importedRecords', [row.kindKey, row.timestamp, row.id])) continue;
+        ctx.insert('importedRecords', row);
+        added++;
+      }
+      return added;
+    });
+  }
+
+  /**
+   * The imported records of one kind, in time order.
+   *
+   * @example
+   * const sessions = await db.getImportedRecords({ kind: 'optimization_session' });
+   */
+  async getImportedRecords(query: { kind: string; since?: Instant; until?: Instant }): Promise<ImportedRecord[]> {
+    this.open();
+    const { kind, since, until } = parseInput(importedQuerySchema, query, ['query']);
+    const kindKey = encodeKeyString(kind);
+    const rows = await this.backend.range({
+      table: 'importedRecords',
+      lower: lowestKey(TABLES.importedRecords.key, [kindKey, since ?? -Infinity]),
+      upper: highestKey(TABLES.importedRecords.key, [kindKey, until ?? Infinity]),
+    });
+    return rows.map(({ kindKey: _kindKey, ...record }) => record as unknown as ImportedRecord);
   }
 
   /**

@@ -198,6 +198,20 @@ export interface ChangesQuery {
   newestFirst?: boolean;
 }
 
+/** A record of a kind temporal-db does not model, kept as it came from an import. */
+export interface ImportedRecord {
+  /** What it is, e.g. `prompt_analysis` or `legacy_change`. */
+  kind: string;
+  id: string;
+  /** ms since epoch */
+  timestamp: number;
+  /** The original nanosecond timestamp, exactly, when the source had one. */
+  timestampNanos?: string;
+  /** Where it came from (a file name, a legacy key). */
+  source: string;
+  data: JsonValue;
+}
+
 /** What `statistics()` counts. */
 export interface StoreStatistics {
   /** Identifiers, deleted ones included. */

@@ -12,12 +12,12 @@ declare module 'vitest/browser' {
 describe('interchange across engines', () => {
   it('exports from LMDB, imports into IndexedDB, and exports the same record lines again', async () => {
     const fromLmdb = await commands.lmdbSampleExport();
-    expect(fromLmdb.length).toBe(18);
+    expect(fromLmdb.length).toBe(19);
     const name = `temporal-db-roundtrip-${Date.now()}`;
     const db = await openTemporalDb({ name });
     try {
       const result = await db.importFrom(new Blob(fromLmdb, { type: 'application/x-ndjson' }));
-      expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10 });
+      expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, importedRecords: 1 });
       const again: string[] = [];
       for await (const line of db.exportLines()) again.push(line);
       expect(recordLines(again)).toEqual(recordLines(fromLmdb));

@@ -455,6 +455,25 @@ export function runContractSuite(target: BackendUnderTest): void {
       });
     });
 
+    describe('imported records', () => {
+      it('keeps records of other kinds as they came, once, in time order', async () => {
+        const { db } = await openStore();
+        const record = (id: string, timestamp: number) => ({
+          kind: 'optimization_session',
+          id,
+          timestamp,
+          source: `optimization_session_${timestamp}_${id}.json`,
+          data: { id, steps: [1, 2] },
+        });
+        expect(await db.putImportedRecords([record('b', T0 + 2), record('a', T0 + 1)])).toBe(2);
+        expect(await db.putImportedRecords([record('a', T0 + 1), record('c', T0 + 3)])).toBe(1);
+        expect((await db.getImportedRecords({ kind: 'optimization_session' })).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+        expect((await db.getImportedRecords({ kind: 'optimization_session', since: T0 + 2 })).map((r) => r.id)).toEqual(['b', 'c']);
+        expect(await db.getImportedRecords({ kind: 'prompt_analysis' })).toEqual([]);
+        await expectError(db.putImportedRecords([{ ...record('d', T0), timestampNanos: '12.5' }]), 'INVALID_INPUT', [0, 'timestampNanos']);
+      });
+    });
+
     describe('change log paging', () => {
       it('filters by type across many chunks and stops at the limit', async () => {
         const { db } = await openStore();
@@ -682,16 +701,17 @@ export function runContractSuite(target: BackendUnderTest): void {
         await populateSample(db);
         const lines = await collect(db);
         const header = JSON.parse(lines[0]!);
-        expect(header).toMatchObject({ format: 'temporal-db', formatVersion: 1, counts: { specifications: 5, patterns: 2, changes: 10 } });
+        expect(header).toMatchObject({ format: 'temporal-db', formatVersion: 1, counts: { specifications: 5, patterns: 2, changes: 10, importedRecords: 1 } });
         expect(lines.slice(1).map((l) => JSON.parse(l).table)).toEqual([
           ...Array<string>(5).fill('specifications'),
           'patterns',
           'patterns',
           ...Array<string>(10).fill('changes'),
+          'importedRecords',
         ]);
         const { db: copy } = await openStore();
         const result = await copy.importFrom(blobOf(lines));
-        expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10 });
+        expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, importedRecords: 1 });
         expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
         now = SAMPLE_T0 + 10 * DAY;
         expect(await copy.listSpecifications()).toEqual(await db.listSpecifications());
@@ -713,11 +733,11 @@ export function runContractSuite(target: BackendUnderTest): void {
         const { db: copy } = await openStore();
         await copy.importFrom(blobOf(lines));
         const again = await copy.importFrom(() => (async function* () { yield* lines; })());
-        expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0 });
-        expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10 });
+        expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0, importedRecords: 0 });
+        expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10, importedRecords: 1 });
         expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
         // The source itself: an export imported into the store it came from adds nothing either.
-        expect((await db.importFrom(blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0 });
+        expect((await db.importFrom(blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0, importedRecords: 0 });
       });
 
       it('rejects a bad line with its number and field path, and writes nothing', async () => {
@@ -739,7 +759,7 @@ export function runContractSuite(target: BackendUnderTest): void {
             [JSON.stringify({ ...JSON.parse(lines[0]!), formatVersion: 99 }) + '\n', ...lines.slice(1)],
             ['line', 1, 'formatVersion'],
           ],
-          ['a header whose counts are wrong', lines.slice(0, -1), ['line', 1, 'counts', 'changes']],
+          ['a header whose counts are wrong', lines.slice(0, -1), ['line', 1, 'counts', 'importedRecords']],
           ['an empty input', [], ['line', 1]],
         ];
         for (const [label, input, path] of bad) {

@@ -21,6 +21,16 @@ export async function populateSample(db: TemporalDb): Promise<void> {
     timestamp: at(1),
   });
   await db.recordPatternUse(pattern.id, { timestamp: at(5) });
+  await db.putImportedRecords([
+    {
+      kind: 'prompt_analysis',
+      id: 'pa-1',
+      timestamp: at(1),
+      timestampNanos: '1767312000000123456',
+      source: 'prompt_analysis_20260102_pa-1.json',
+      data: { score: 0.7, notes: ['a', 'b'] },
+    },
+  ]);
   for (let i = 0; i < 5; i++) {
     await db.recordDecision({
       specId: a1.specId,
