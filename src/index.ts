@@ -6,6 +6,13 @@ export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
 export { SCHEMA_VERSION } from './core/tables.js';
 export { parseAdr, normalizeStatus, type ParsedAdr, type AdrLink } from './adr/parse-adr.js';
 export {
+  importLegacyEntries,
+  entriesFromKeyValueLines,
+  parseLegacyKey,
+  type LegacyEntry,
+  type LegacyImportResult,
+} from './migrate/legacy-records.js';
+export {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,
   EXPORT_TABLES,

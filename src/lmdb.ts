@@ -11,3 +11,4 @@ export {
   type AdrImportOptions,
   type AdrImportResult,
 } from './adr/import-adr-directory.js';
+export { importLegacy, LEGACY_KINDS, type LegacyKind } from './migrate/import-legacy.js';
