@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { openTemporalDb } from '../backends/lmdb/open.js';
 import { DEFAULT_STORE_DIRECTORY } from '../backends/lmdb/open.js';
 import { isTemporalDbError, type TemporalDb } from '../index.js';
+import { importAdrDirectory } from '../adr/import-adr-directory.js';
+import { importLegacy, LEGACY_KINDS, type LegacyKind } from '../migrate/import-legacy.js';
 import { formatChange, formatSpecification, formatTime } from './format.js';
 
 class UsageError extends Error {}
@@ -252,6 +254,55 @@ const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  'import-legacy': {
+    summary: 'migrate a store of the original temporal_db (kv, sqlite or json-dir)',
+    usage: 'temporal-db import-legacy <kv|sqlite|json-dir> <path> [--db <path>] [--json]',
+    async run(open, args, _flags, out) {
+      const [kind, path] = args;
+      if (!kind || !path) throw new UsageError('import-legacy needs a kind and a path');
+      if (!(LEGACY_KINDS as readonly string[]).includes(kind)) throw new UsageError(`the kind is one of ${LEGACY_KINDS.join(', ')}`);
+      await stat(path).catch(() => {
+        throw new NotFound(`No file or folder ${path}`);
+      });
+      const db = await open();
+      try {
+        out.progress(`migrating ${path}`);
+        const result = await importLegacy(db, kind as LegacyKind, path);
+        out.progress('');
+        out.data(result, () =>
+          `Migrated ${path}: ${result.specificationVersions} specification versions, ${result.patternVersions} pattern versions, ` +
+          `${result.decisions} decisions, ${result.importedRecords} other records; ${result.skipped} already there`,
+        );
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  'import-adr': {
+    summary: 'import a folder of Markdown ADRs, with --git every committed version',
+    usage: 'temporal-db import-adr <dir> [--git] [--db <path>] [--json]',
+    options: { git: { type: 'boolean', description: 'import every committed version from git history' } },
+    async run(open, args, flags, out) {
+      const dir = args[0];
+      if (!dir) throw new UsageError('import-adr needs a folder');
+      await stat(dir).catch(() => {
+        throw new NotFound(`No folder ${dir}`);
+      });
+      const db = await open();
+      try {
+        const result = await importAdrDirectory(db, dir, {
+          git: flags.git === true,
+          onProgress: (done, total) => out.progress(`${done}/${total} versions`),
+        });
+        out.progress('');
+        out.data(result, () =>
+          `Imported ${result.files} ADR files: ${result.stored} versions stored (${result.deleted} deletions), ${result.skipped} already there`,
+        );
+      } finally {
+        await db.close();
+      }
+    },
+  },
   backup: {
     summary: 'a consistent copy of the store, taken while it stays open',
     usage: 'temporal-db backup <dir> [--db <path>]',
@@ -282,7 +333,7 @@ function helpText(name?: string): string {
     'Usage: temporal-db <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`),
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(14)} ${c.summary}`),
     '',
     'Options:',
     ...global,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,13 +80,27 @@ describe('temporal-db command line', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/\[INVALID_INPUT\]$/m);
     expect(run(['import', join(dir, 'nope.ndjson'), '--db', db]).code).toBe(1);
-    for (const command of ['init', 'status', 'store', 'decide', 'show', 'history', 'changes', 'analyze', 'export', 'import', 'backup']) {
+    for (const command of ['init', 'status', 'store', 'decide', 'show', 'history', 'changes', 'analyze', 'export', 'import', 'import-legacy', 'import-adr', 'backup']) {
       const help = run([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: temporal-db ${command}`));
     }
+    expect(run(['import-legacy', 'zip', 'x', '--db', db]).code).toBe(2);
     expect(run([]).code).toBe(2);
     expect(run(['--help']).stdout).toMatch(/Commands:/);
+  });
+
+  it('imports ADR files and legacy stores', () => {
+    const adrs = join(dir, 'adrs');
+    mkdirSync(adrs);
+    writeFileSync(join(adrs, '0001-use-cli.md'), '# 1. Use the CLI\n\nDate: 2024-05-01\n\n## Status\n\nAccepted\n');
+    const imported = JSON.parse(run(['import-adr', adrs, '--db', db, '--json']).stdout);
+    expect(imported).toMatchObject({ files: 1, stored: 1 });
+    expect(JSON.parse(run(['show', 'ADR-0001', '--db', db, '--json']).stdout)).toMatchObject({ status: 'accepted', title: '1. Use the CLI' });
+    const kv = join(dir, 'kv.ndjson');
+    writeFileSync(kv, JSON.stringify({ table: 'specifications', key: 'spec:TS-1:1714000000000000001', value: { spec_type: 'TS', identifier: 'TS-1', title: 'T', content: 'c', status: 'Draft' } }) + '\n');
+    expect(JSON.parse(run(['import-legacy', 'kv', kv, '--db', db, '--json']).stdout)).toMatchObject({ specificationVersions: 1 });
+    expect(run(['import-legacy', 'kv', join(dir, 'missing.ndjson'), '--db', db]).code).toBe(1);
   });
 
   it('serves the Python example, which reads and writes through --json', () => {
