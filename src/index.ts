@@ -50,4 +50,11 @@ export {
   type SimilarPattern,
   type StoreStatistics,
   type ImportedRecord,
+  type DecisionOption,
+  type DecisionPointInput,
+  type DecisionPointRecord,
+  type GenerateRecommendationsOptions,
+  type GenerateRecommendationsResult,
+  type PatternRecommendation,
+  type RecommendationFeedback,
 } from './core/types.js';

@@ -14,7 +14,7 @@ export const EXPORT_FORMAT = 'temporal-db';
 export const EXPORT_FORMAT_VERSION = 1;
 
 /** The tables an export holds; heads, rollups and the decisions table are rebuilt from them on import. */
-export const EXPORT_TABLES = ['specifications', 'patterns', 'changes', 'importedRecords'] as const;
+export const EXPORT_TABLES = ['specifications', 'patterns', 'changes', 'decisionPoints', 'recommendations', 'importedRecords'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ExportHeader {
@@ -54,7 +54,7 @@ async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
 
 /** A record line with its fields in the schema's order, whatever order the engine kept them in. */
 function exportLine(table: ExportTable, row: Row): string {
-  const { ik: _ik, kindKey: _kindKey, ...record } = row;
+  const { ik: _ik, kindKey: _kindKey, pointKey: _pointKey, ...record } = row;
   return JSON.stringify(lineSchema.parse({ table, record }));
 }
 
@@ -200,10 +200,51 @@ const importedRecord = z.object({
   data: json,
 });
 
+const decisionPointRecord = z.object({
+  id: z.string().min(1),
+  specId: z.string().min(1),
+  identifier: z.string().min(1),
+  specType: z.enum(SPEC_TYPES),
+  decisionPoint: z.string().min(1),
+  context: z.string(),
+  options: z.array(
+    z
+      .object({
+        optionName: z.string().min(1),
+        description: z.string().optional(),
+        pros: z.array(z.string()),
+        cons: z.array(z.string()),
+        selected: z.boolean(),
+        selectionRationale: z.string().optional(),
+      })
+      .strict(),
+  ),
+  metadata: jsonObject,
+  author: z.string().optional(),
+  timestamp: stamp,
+  recordedAt: stamp,
+});
+
+const recommendationRecord = z.object({
+  id: z.string().min(1),
+  patternName: z.string().min(1),
+  patternId: z.string().optional(),
+  decisionPoint: z.string().min(1),
+  confidence: z.number().min(0).max(1),
+  provenance: z.enum(SPEC_TYPES),
+  rationale: z.string(),
+  metadata: jsonObject,
+  createdAt: stamp,
+  expiresAt: stamp,
+  feedback: z.array(z.object({ action: z.enum(['accept', 'dismiss']), reason: z.string().optional(), at: stamp }).strict()),
+});
+
 const lineSchema = z.discriminatedUnion('table', [
   z.object({ table: z.literal('specifications'), record: specificationOrTombstone }),
   z.object({ table: z.literal('patterns'), record: patternRecord.strict() }),
   z.object({ table: z.literal('changes'), record: changeRecord.strict() }),
+  z.object({ table: z.literal('decisionPoints'), record: decisionPointRecord.strict() }),
+  z.object({ table: z.literal('recommendations'), record: recommendationRecord.strict() }),
   z.object({ table: z.literal('importedRecords'), record: importedRecord.strict() }),
 ]);
 type ImportLine = z.output<typeof lineSchema>;
@@ -216,6 +257,8 @@ const headerSchema = z.object({
     specifications: z.number().int().min(0),
     patterns: z.number().int().min(0),
     changes: z.number().int().min(0),
+    decisionPoints: z.number().int().min(0).default(0),
+    recommendations: z.number().int().min(0).default(0),
     importedRecords: z.number().int().min(0).default(0),
   }),
 });
@@ -244,6 +287,7 @@ function parseLine<S extends z.ZodType>(schema: S, text: string, line: number): 
 /** The primary key a record of the export has in its table. */
 function rowOf(item: ImportLine): { table: TableName; row: Row } {
   if (item.table === 'specifications') return { table: 'specifications', row: { ...item.record, ik: identifierKey(item.record.identifier) } };
+  if (item.table === 'decisionPoints') return { table: 'decisionPoints', row: { ...item.record, pointKey: encodeKeyString(item.record.decisionPoint) } };
   if (item.table === 'importedRecords') return { table: 'importedRecords', row: { kindKey: encodeKeyString(item.record.kind), ...item.record } };
   return { table: item.table, row: item.record as unknown as Row };
 }
@@ -330,7 +374,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
  */
 export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource): Promise<ImportResult> {
   let header: ExportHeader | undefined;
-  const seen = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
+  const seen = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   // An identifier keeps one specId, in the file and against the store.
   const specIds = new Map<string, string>();
   const checkSpecId = async (line: number, item: ImportLine) => {
@@ -367,8 +411,8 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
     }
   }
 
-  const added = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
-  const skipped = { specifications: 0, patterns: 0, changes: 0, importedRecords: 0 };
+  const added = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
+  const skipped = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   const apply = async (items: Array<[number, ImportLine]>) => {
     const flags = await writes.run(async (ctx) => {
       const out: boolean[] = [];

@@ -126,6 +126,66 @@ export const importedRecordSchema = z.object({
 
 export const importedQuerySchema = z.object({ kind: text, since: instant.optional(), until: instant.optional() });
 
+export const decisionPointInputSchema = z
+  .object({
+    specificationId: text.optional(),
+    identifier: text.optional(),
+    decisionPoint: text,
+    context: z.string(),
+    options: z
+      .array(
+        z.object({
+          optionName: text,
+          description: z.string().optional(),
+          pros: z.array(z.string()).default([]),
+          cons: z.array(z.string()).default([]),
+          selected: z.boolean().default(false),
+          selectionRationale: z.string().optional(),
+        }),
+      )
+      .min(1, 'a decision point needs at least one option'),
+    allowMultipleSelected: z.boolean().default(false),
+    confidence: unitInterval.default(1),
+    author: z.string().optional(),
+    metadata: jsonObject.default({}),
+    timestamp: instant.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.specificationId === undefined && value.identifier === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give specificationId or identifier', path: ['specificationId'] });
+    }
+    const selected = value.options.filter((o) => o.selected).length;
+    if (selected > 1 && !value.allowMultipleSelected) {
+      ctx.addIssue({ code: 'custom', message: `${selected} options are selected; at most one may be, unless allowMultipleSelected is true`, path: ['options'] });
+    }
+    const seen = new Set<string>();
+    value.options.forEach((o, i) => {
+      if (seen.has(o.optionName)) ctx.addIssue({ code: 'custom', message: `option "${o.optionName}" appears twice`, path: ['options', i, 'optionName'] });
+      seen.add(o.optionName);
+    });
+  });
+
+export const decisionPointQuerySchema = z
+  .object({ specId: text.optional(), identifier: text.optional(), decisionPoint: text.optional(), asOf: instant.optional() })
+  .refine((v) => v.specId !== undefined || v.identifier !== undefined || v.decisionPoint !== undefined, {
+    message: 'give specId, identifier or decisionPoint',
+    path: ['specId'],
+  });
+
+export const recommendationOptionsSchema = z.object({
+  lookbackDays: z.number().positive().default(45),
+  dryRun: z.boolean().default(false),
+  minimumConfidence: z.number().min(0).max(1).default(0.55),
+  maxRecommendations: z.number().int().min(1).default(5),
+  retentionDays: z.number().positive().default(90),
+});
+
+export const feedbackSchema = z.object({
+  id: text,
+  action: z.enum(['accept', 'dismiss']),
+  reason: z.string().optional(),
+});
+
 export const lookbackSchema = z.object({ lookbackDays: z.number().positive() });
 
 export const changesQuerySchema = z.object({

@@ -63,6 +63,20 @@ export const TABLES = {
     key: { day: 'number', pointKey: 'string' },
     indexes: {},
   },
+  /** Decision points with their options; each store adds a record, reads take the latest as of an instant. */
+  decisionPoints: {
+    key: { specId: 'string', pointKey: 'string', timestamp: 'number', id: 'string' },
+    indexes: {
+      byPoint: { columns: { pointKey: 'string', timestamp: 'number', id: 'string' } },
+    },
+  },
+  /** Pattern recommendations with their feedback. */
+  recommendations: {
+    key: { id: 'string' },
+    indexes: {
+      byCreated: { columns: { createdAt: 'number', id: 'string' } },
+    },
+  },
   /** Every version of every architectural pattern. */
   patterns: {
     key: { id: 'string', version: 'number' },

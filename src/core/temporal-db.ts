@@ -4,9 +4,15 @@ import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.j
 import { TemporalDbError, underPath } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { exportLines, importLines, type ImportResult, type ImportSource } from './interchange.js';
+import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
+import { buildRecommendations, dismissalKey, planFeedback, recommendationsCreated } from './recommendations.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import {
   changesQuerySchema,
+  decisionPointInputSchema,
+  decisionPointQuerySchema,
+  feedbackSchema,
+  recommendationOptionsSchema,
   importedQuerySchema,
   importedRecordSchema,
   decisionInputSchema,
@@ -31,9 +37,10 @@ import {
   readVersion,
   identifierKey,
   resolveSpec,
+  type HeadRow,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
-import { SCHEMA_VERSION, TABLES, highestKey, lowestKey } from './tables.js';
+import { SCHEMA_VERSION, TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
 import type {
@@ -53,6 +60,12 @@ import type {
   SpecificationQuery,
   StoreStatistics,
   ImportedRecord,
+  DecisionPointInput,
+  DecisionPointRecord,
+  GenerateRecommendationsOptions,
+  GenerateRecommendationsResult,
+  PatternRecommendation,
+  RecommendationFeedback,
 } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -381,6 +394,124 @@ export class TemporalDb {
   }
 
   /**
+   * Stores a decision point of a specification with its options (pros,
+   * cons, which is selected and why). At most one option may be selected
+   * unless `allowMultipleSelected` is true. Each selected option is also
+   * recorded as a `Decision` change, in the same transaction, so analyses
+   * and recommendations see it.
+   *
+   * @example
+   * await db.storeDecisionPoint({
+   *   identifier: 'ADR-002', decisionPoint: 'storage-engine', context: 'embedded, read-heavy',
+   *   options: [
+   *     { optionName: 'LMDB', pros: ['fast reads'], cons: ['native build'], selected: true, selectionRationale: 'reads dominate' },
+   *     { optionName: 'SQLite', pros: ['SQL'], cons: ['slower point reads'] },
+   *   ],
+   * });
+   */
+  async storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
+    this.open();
+    const parsed = parseInput(decisionPointInputSchema, input);
+    const ik = await this.specificationKey(parsed.specificationId, parsed.identifier);
+    return this.writes.run((ctx) => planStoreDecisionPoint(ctx, ik, parsed, this.clock()));
+  }
+
+  /**
+   * Decision points in time order: those of one specification (`specId` or
+   * `identifier`), or of one decision point name across all specifications,
+   * each in its latest form as of `asOf` (default now).
+   *
+   * @example
+   * const points = await db.getDecisionPoints({ identifier: 'ADR-002' });
+   * const everywhere = await db.getDecisionPoints({ decisionPoint: 'storage-engine', asOf: '2026-06-30' });
+   */
+  async getDecisionPoints(query: { specId?: string; identifier?: string; decisionPoint?: string; asOf?: Instant }): Promise<DecisionPointRecord[]> {
+    this.open();
+    const parsed = parseInput(decisionPointQuerySchema, query, ['query']);
+    let specId: string | undefined;
+    if (parsed.specId !== undefined || parsed.identifier !== undefined) {
+      const head =
+        parsed.specId !== undefined
+          ? await resolveSpec(this.backend, parsed.specId)
+          : ((await this.backend.get('heads', [identifierKey(parsed.identifier!)])) as HeadRow | undefined);
+      if (!head) return [];
+      specId = head.specId;
+    }
+    return readDecisionPoints(this.backend, {
+      ...(specId !== undefined ? { specId } : {}),
+      ...(parsed.decisionPoint !== undefined ? { decisionPoint: parsed.decisionPoint } : {}),
+      ...(parsed.asOf !== undefined ? { asOf: parsed.asOf } : {}),
+    });
+  }
+
+  /**
+   * Turns the decision history of the last `lookbackDays` into pattern
+   * recommendations, as the original recognizer did: per decision point,
+   * confidence = selected / total decisions clamped to [0.1, 0.98], skipped
+   * below `minimumConfidence` (itself clamped to [0.3, 0.95]); the pattern is
+   * the most successful similar one, else one whose metadata names the point
+   * (`canonicalDecisionPoint`), else one whose name contains it, else one
+   * inferred from the point's name. Unless `dryRun`, they are stored with an
+   * expiry of `retentionDays`, and older ones are purged. A dismissed
+   * recommendation is not made again for the same pattern and point within
+   * the retention window.
+   *
+   * @example
+   * const { recommendations } = await db.generateRecommendations({ lookbackDays: 45 });
+   */
+  async generateRecommendations(options: GenerateRecommendationsOptions = {}): Promise<GenerateRecommendationsResult> {
+    this.open();
+    const parsed = parseInput(recommendationOptionsSchema, options, ['options']);
+    const now = this.clock();
+    const retentionStart = now - parsed.retentionDays * DAY_MS;
+    const recent = await recommendationsCreated(this.backend, retentionStart, Infinity);
+    const dismissed = new Set(
+      recent.filter((r) => r.feedback.some((f) => f.action === 'dismiss')).map((r) => dismissalKey(r.patternName, r.decisionPoint)),
+    );
+    const recommendations = await buildRecommendations(this.backend, parsed, now, dismissed);
+    if (parsed.dryRun) return { recommendations, regenerated: 0, retentionDeleted: 0 };
+    const stale = await recommendationsCreated(this.backend, -Infinity, retentionStart - 1);
+    await this.writes.run(async (ctx) => {
+      for (const recommendation of recommendations) ctx.insert('recommendations', recommendation as unknown as Row);
+      for (const old of stale) ctx.delete('recommendations', [old.id]);
+    });
+    return { recommendations, regenerated: recommendations.length, retentionDeleted: stale.length };
+  }
+
+  /**
+   * The stored recommendations, newest first; expired ones are never returned.
+   *
+   * @example
+   * const latest = await db.getPatternRecommendations({ limit: 10 });
+   */
+  async getPatternRecommendations(options: { limit?: number } = {}): Promise<PatternRecommendation[]> {
+    this.open();
+    const { limit } = parseInput(z.object({ limit: z.number().int().min(1).default(10) }), options, ['options']);
+    const now = this.clock();
+    const all = await recommendationsCreated(this.backend, -Infinity, Infinity);
+    return all
+      .filter((r) => r.expiresAt > now)
+      .reverse()
+      .slice(0, limit);
+  }
+
+  /**
+   * Accepts or dismisses a recommendation; the feedback is kept with it, with
+   * earlier feedback. Accepting raises the recommended pattern's success rate
+   * (a new pattern version). An unknown id is `NOT_FOUND`.
+   *
+   * @example
+   * await db.recordRecommendationFeedback(recommendation.id, 'dismiss', 'we chose a queue instead');
+   */
+  async recordRecommendationFeedback(id: string, action: 'accept' | 'dismiss', reason?: string): Promise<PatternRecommendation> {
+    this.open();
+    const parsed = parseInput(feedbackSchema, { id, action, reason });
+    const now = this.clock();
+    const feedback: RecommendationFeedback = { action: parsed.action, at: now, ...(parsed.reason !== undefined ? { reason: parsed.reason } : {}) };
+    return this.writes.run((ctx) => planFeedback(ctx, parsed.id, feedback, now));
+  }
+
+  /**
    * Per decision point, the decisions taken in the last `lookbackDays`: how
    * many, how many with confidence above 0.7, and their contexts.
    *
@@ -574,6 +705,19 @@ export class TemporalDb {
     } catch (error) {
       throw new TemporalDbError('STORAGE_ERROR', `Backup to ${target} failed: ${String(error)}`, { cause: error });
     }
+  }
+
+  /** The key of the specification named by a specId, a version id or an identifier. */
+  private async specificationKey(specOrVersionId: string | undefined, identifier: string | undefined): Promise<string> {
+    const head =
+      specOrVersionId !== undefined
+        ? await resolveSpec(this.backend, specOrVersionId)
+        : ((await this.backend.get('heads', [identifierKey(this.identifier(identifier!))])) as HeadRow | undefined);
+    if (!head || head.deleted) {
+      const path = specOrVersionId !== undefined ? 'specificationId' : 'identifier';
+      throw new TemporalDbError('NOT_FOUND', `No specification ${specOrVersionId ?? identifier}`, { path: [path] });
+    }
+    return head.ik;
   }
 
   private identifier(identifier: string): string {

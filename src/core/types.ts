@@ -212,6 +212,100 @@ export interface ImportedRecord {
   data: JsonValue;
 }
 
+/** One option of a decision point. */
+export interface DecisionOption {
+  optionName: string;
+  description?: string;
+  pros: string[];
+  cons: string[];
+  selected: boolean;
+  selectionRationale?: string;
+}
+
+/** A decision point of a specification, with its options (the original's `DecisionPoint`). */
+export interface DecisionPointRecord {
+  id: string;
+  specId: string;
+  identifier: string;
+  specType: SpecType;
+  decisionPoint: string;
+  context: string;
+  options: DecisionOption[];
+  metadata: JsonObject;
+  author?: string;
+  timestamp: number;
+  recordedAt: number;
+}
+
+/** What `storeDecisionPoint` takes: the specification by `specificationId` (a specId or version id) or `identifier`. */
+export interface DecisionPointInput {
+  specificationId?: string;
+  identifier?: string;
+  decisionPoint: string;
+  context: string;
+  options: Array<{
+    optionName: string;
+    description?: string;
+    pros?: string[];
+    cons?: string[];
+    selected?: boolean;
+    selectionRationale?: string;
+  }>;
+  /** More than one option may be selected (refused otherwise). */
+  allowMultipleSelected?: boolean;
+  /** Confidence of the Decision changes recorded for the selected options; defaults to 1. */
+  confidence?: number;
+  author?: string;
+  metadata?: Record<string, unknown>;
+  timestamp?: Instant;
+}
+
+/** Accept or dismiss, with why and when. */
+export interface RecommendationFeedback {
+  action: 'accept' | 'dismiss';
+  reason?: string;
+  at: number;
+}
+
+/** A pattern recommended for a decision point, from the decision history. */
+export interface PatternRecommendation {
+  id: string;
+  patternName: string;
+  /** The stored pattern recommended, when there is one (else the name is inferred from the decision point). */
+  patternId?: string;
+  decisionPoint: string;
+  /** selected / total decisions at the point, clamped to [0.1, 0.98]. */
+  confidence: number;
+  /** The spec type most of the decisions were about. */
+  provenance: SpecType;
+  rationale: string;
+  metadata: { totalDecisions: number; selectedCount: number; topContexts: string[]; tags: string[]; [key: string]: JsonValue };
+  createdAt: number;
+  expiresAt: number;
+  feedback: RecommendationFeedback[];
+}
+
+export interface GenerateRecommendationsOptions {
+  /** Days of decisions to learn from (default 45). */
+  lookbackDays?: number;
+  /** Compute without writing anything (default false). */
+  dryRun?: boolean;
+  /** Skip points below this confidence (default 0.55, clamped to [0.3, 0.95]). */
+  minimumConfidence?: number;
+  /** At most this many, best first (default 5). */
+  maxRecommendations?: number;
+  /** Days a recommendation lives; older ones are purged (default 90). */
+  retentionDays?: number;
+}
+
+export interface GenerateRecommendationsResult {
+  recommendations: PatternRecommendation[];
+  /** How many were persisted (0 on a dry run). */
+  regenerated: number;
+  /** How many stale ones were purged. */
+  retentionDeleted: number;
+}
+
 /** What `statistics()` counts. */
 export interface StoreStatistics {
   /** Identifiers, deleted ones included. */

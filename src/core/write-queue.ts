@@ -13,6 +13,7 @@ export interface PlanContext {
   prefetch(table: TableName, keys: readonly Key[]): Promise<void>;
   insert(table: TableName, row: Row): void;
   put(table: TableName, row: Row): void;
+  delete(table: TableName, key: Key): void;
 }
 
 /** Reads current state and returns the writes to make; throws to refuse. Must not have side effects. */
@@ -28,7 +29,8 @@ interface Pending {
 const rowId = (table: TableName, key: Key) => `${table}\u0000${key.join('\u0000')}`;
 
 class Overlay implements PlanContext {
-  readonly rows = new Map<string, Row>();
+  /** Rows written in this batch; `null` marks a deleted key. */
+  readonly rows = new Map<string, Row | null>();
   /** Rows read from the backend during this batch attempt (shared by the whole batch). */
   private readonly reads: Map<string, Row | undefined>;
   readonly ops: WriteOp[] = [];
@@ -42,13 +44,15 @@ class Overlay implements PlanContext {
     this.reads = parent ? parent.reads : new Map();
   }
 
-  private lookup(id: string): Row | undefined {
-    return this.rows.get(id) ?? this.parent?.lookup(id);
+  private lookup(id: string): Row | null | undefined {
+    const own = this.rows.get(id);
+    return own !== undefined ? own : this.parent?.lookup(id);
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
     const id = rowId(table, key);
     const written = this.lookup(id);
+    if (written === null) return undefined;
     if (written) return written;
     if (this.reads.has(id)) return this.reads.get(id);
     const row = await this.backend.get(table, key);
@@ -70,6 +74,12 @@ class Overlay implements PlanContext {
     this.write({ type: 'put', table, row });
   }
 
+  delete(table: TableName, key: Key): void {
+    const id = rowId(table, key);
+    this.rows.set(id, null);
+    this.push(id, { type: 'delete', table, key });
+  }
+
   private write(op: WriteOp & { row: Row }): void {
     const id = rowId(op.table, keyOf(TABLES[op.table].key, op.row));
     this.rows.set(id, op.row);
@@ -89,7 +99,7 @@ class Overlay implements PlanContext {
   mergeInto(target: Overlay): void {
     for (const [id, row] of this.rows) target.rows.set(id, row);
     for (const op of this.ops) {
-      target.push(op.type === 'delete' ? '' : rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op);
+      target.push(op.type === 'delete' ? rowId(op.table, op.key) : rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op);
     }
   }
 }

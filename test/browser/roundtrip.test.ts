@@ -17,7 +17,7 @@ describe('interchange across engines', () => {
     const db = await openTemporalDb({ name });
     try {
       const result = await db.importFrom(new Blob(fromLmdb, { type: 'application/x-ndjson' }));
-      expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, importedRecords: 1 });
+      expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
       const again: string[] = [];
       for await (const line of db.exportLines()) again.push(line);
       expect(recordLines(again)).toEqual(recordLines(fromLmdb));

@@ -56,9 +56,9 @@ describe('temporal-db command line', () => {
     expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!)).toMatchObject({ format: 'temporal-db', formatVersion: 1 });
     const other = join(dir, 'other');
     const first = JSON.parse(run(['import', file, '--db', other, '--json']).stdout);
-    expect(first.added).toEqual({ specifications: 2, patterns: 0, changes: 3, importedRecords: 0 });
+    expect(first.added).toEqual({ specifications: 2, patterns: 0, changes: 3, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
     const second = JSON.parse(run(['import', file, '--db', other, '--json']).stdout);
-    expect(second.added).toEqual({ specifications: 0, patterns: 0, changes: 0, importedRecords: 0 });
+    expect(second.added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
     const toStdout = run(['export', '--db', other]);
     expect(toStdout.stdout.split('\n').slice(1)).toEqual(readFileSync(file, 'utf8').split('\n').slice(1));
     const backup = join(dir, 'backup');

@@ -1,0 +1,159 @@
+import type { Backend } from './backend.js';
+import { analyzeDecisions } from './decisions.js';
+import { TemporalDbError } from './errors.js';
+import { newId } from './ids.js';
+import { findSimilarPatterns } from './patterns.js';
+import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { DAY_MS } from './time.js';
+import type { ArchitecturalPattern, DecisionPatternAnalysis, PatternRecommendation, RecommendationFeedback } from './types.js';
+import type { PlanContext } from './write-queue.js';
+
+export interface RecommendationOptions {
+  lookbackDays: number;
+  dryRun: boolean;
+  minimumConfidence: number;
+  maxRecommendations: number;
+  retentionDays: number;
+}
+
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** "storage-engine" → "Storage Engine Pattern": the pattern named after a decision point when none fits. */
+export function inferredPatternName(decisionPoint: string): string {
+  const words = decisionPoint
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1));
+  return `${words.join(' ') || decisionPoint} Pattern`;
+}
+
+/** Every pattern head (the latest version of each pattern). */
+async function allPatterns(backend: Backend): Promise<ArchitecturalPattern[]> {
+  const { key } = TABLES.patternHeads;
+  const rows = await backend.range({ table: 'patternHeads', lower: lowestKey(key, []), upper: highestKey(key, []) });
+  return rows.map(({ activityAt: _a, ...pattern }) => pattern as unknown as ArchitecturalPattern);
+}
+
+const namesPoint = (pattern: ArchitecturalPattern, point: string) => {
+  const { canonicalDecisionPoint, decisionPoints } = pattern.metadata as { canonicalDecisionPoint?: unknown; decisionPoints?: unknown };
+  return canonicalDecisionPoint === point || (Array.isArray(decisionPoints) && decisionPoints.includes(point));
+};
+
+/**
+ * The best pattern for a decision point, as the original recognizer chose it:
+ * among similar patterns by success rate, then similarity, then usage; else
+ * one whose metadata names the point as canonical; else one whose name
+ * contains it; else a pattern inferred from the point's name.
+ */
+async function bestPattern(backend: Backend, entry: DecisionPatternAnalysis, patterns: ArchitecturalPattern[]) {
+  const context = [entry.decisionPoint.replace(/[-_]+/g, ' '), ...entry.contexts.slice(0, 3)].join(' ');
+  const similar = await findSimilarPatterns(backend, context, 0.1, -Infinity, Infinity);
+  if (similar.length > 0) {
+    const [best] = [...similar].sort(
+      (a, b) =>
+        b.pattern.successRate - a.pattern.successRate || b.score - a.score || b.pattern.usageFrequency - a.pattern.usageFrequency,
+    );
+    return { pattern: best!.pattern, similarity: best!.score, via: 'similarity' as const };
+  }
+  const canonical = patterns.find((p) => namesPoint(p, entry.decisionPoint));
+  if (canonical) return { pattern: canonical, via: 'canonical' as const };
+  const point = entry.decisionPoint.toLowerCase().replace(/[-_]+/g, ' ');
+  const named = patterns.find((p) => p.patternName.toLowerCase().replace(/[-_]+/g, ' ').includes(point));
+  if (named) return { pattern: named, via: 'name' as const };
+  return { via: 'inferred' as const };
+}
+
+/** The recommendations of the window, before persistence, best first. */
+export async function buildRecommendations(
+  backend: Backend,
+  options: RecommendationOptions,
+  now: number,
+  dismissed: Set<string>,
+): Promise<PatternRecommendation[]> {
+  const minimum = clamp(options.minimumConfidence, 0.3, 0.95);
+  const analysis = await analyzeDecisions(backend, now - options.lookbackDays * DAY_MS, now);
+  const patterns = await allPatterns(backend);
+  const out: PatternRecommendation[] = [];
+  for (const entry of analysis) {
+    const confidence = clamp(entry.selectedCount / entry.totalDecisions, 0.1, 0.98);
+    if (confidence < minimum) continue;
+    const choice = await bestPattern(backend, entry, patterns);
+    const patternName = choice.pattern?.patternName ?? inferredPatternName(entry.decisionPoint);
+    if (dismissed.has(dismissalKey(patternName, entry.decisionPoint))) continue;
+    const [favourite] = Object.entries(entry.options).sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0]));
+    const topContexts = entry.contexts.slice(0, 3);
+    const rationale = [
+      `Observed ${entry.selectedCount}/${entry.totalDecisions} historical decisions favouring ${patternName} for "${entry.decisionPoint}"` +
+        (favourite ? ` (most chosen option: ${favourite[0]}, ${favourite[1]} times).` : '.'),
+      `Estimated confidence ${confidence.toFixed(2)}.`,
+      ...(topContexts.length ? [`Representative contexts: ${topContexts.join('; ')}.`] : []),
+      ...(choice.pattern ? [`Known success rate ${choice.pattern.successRate.toFixed(2)}.`] : []),
+    ].join(' ');
+    const recommendation: PatternRecommendation = {
+      id: newId(),
+      patternName,
+      decisionPoint: entry.decisionPoint,
+      confidence,
+      provenance: entry.specType,
+      rationale,
+      metadata: {
+        totalDecisions: entry.totalDecisions,
+        selectedCount: entry.selectedCount,
+        topContexts,
+        tags: [entry.specType, choice.via],
+        options: entry.options,
+        lookbackDays: options.lookbackDays,
+      },
+      createdAt: now,
+      expiresAt: now + options.retentionDays * DAY_MS,
+      feedback: [],
+    };
+    if (choice.pattern) recommendation.patternId = choice.pattern.id;
+    if (choice.via === 'similarity') recommendation.metadata.similarity = choice.similarity!;
+    out.push(recommendation);
+  }
+  return out
+    .sort((a, b) => b.confidence - a.confidence || byCodeUnits(a.decisionPoint, b.decisionPoint))
+    .slice(0, options.maxRecommendations);
+}
+
+export const dismissalKey = (patternName: string, decisionPoint: string) => `${patternName}\u0000${decisionPoint}`;
+
+/** Recommendations created in [since, until], oldest first. */
+export async function recommendationsCreated(backend: Backend, since: number, until: number): Promise<PatternRecommendation[]> {
+  const { columns } = TABLES.recommendations.indexes.byCreated;
+  const rows = await backend.range({
+    table: 'recommendations',
+    index: 'byCreated',
+    lower: lowestKey(columns, [since]),
+    upper: highestKey(columns, [until]),
+  });
+  return rows as unknown as PatternRecommendation[];
+}
+
+/** Adds feedback to a recommendation (its feedback history is kept); accepting raises the pattern's success rate. */
+export async function planFeedback(
+  ctx: PlanContext,
+  id: string,
+  feedback: RecommendationFeedback,
+  now: number,
+): Promise<PatternRecommendation> {
+  const current = (await ctx.get('recommendations', [id])) as unknown as PatternRecommendation | undefined;
+  if (!current) throw new TemporalDbError('NOT_FOUND', `No pattern recommendation ${id}`, { path: ['id'] });
+  const next: PatternRecommendation = { ...current, feedback: [...current.feedback, feedback] };
+  ctx.put('recommendations', next as unknown as Row);
+  if (feedback.action === 'accept' && current.patternId) {
+    const pattern = (await ctx.get('patternHeads', [current.patternId])) as (ArchitecturalPattern & { activityAt: number }) | undefined;
+    if (pattern) {
+      // Each acceptance closes a tenth of the gap to 1.
+      const successRate = Math.min(1, pattern.successRate + (1 - pattern.successRate) * 0.1);
+      const timestamp = Math.max(now, pattern.timestamp);
+      const version: ArchitecturalPattern = { ...pattern, version: pattern.version + 1, successRate, timestamp, recordedAt: now };
+      delete (version as Partial<typeof pattern>).activityAt;
+      ctx.insert('patterns', version as unknown as Row);
+      ctx.put('patternHeads', { ...version, activityAt: Math.max(timestamp, version.lastUsed ?? timestamp) } as unknown as Row);
+    }
+  }
+  return next;
+}
