@@ -212,6 +212,52 @@ const COMMANDS: Record<string, Command> = {
       );
     },
   },
+  recommend: {
+    summary: 'pattern recommendations from the decision history, with feedback (JSON, like export_recommendations.py)',
+    usage:
+      'temporal-db recommend [--lookback 45] [--limit 10] [--retention 90] [--min-confidence 0.55] [--dry-run] ' +
+      '[--feedback-action accept|dismiss --feedback-id ID --feedback-reason TEXT] [--db <path>]',
+    options: {
+      lookback: { type: 'string', description: 'days of decisions to learn from (default 45)' },
+      limit: { type: 'string', description: 'stored recommendations to list (default 10)' },
+      retention: { type: 'string', description: 'days a recommendation lives (default 90)' },
+      'min-confidence': { type: 'string', description: 'minimum confidence (default 0.55, clamped to 0.3..0.95)' },
+      'max-recommendations': { type: 'string', description: 'at most this many new ones (default 5)' },
+      'dry-run': { type: 'boolean', description: 'compute without writing' },
+      'feedback-action': { type: 'string', description: 'accept or dismiss' },
+      'feedback-id': { type: 'string', description: 'the recommendation the feedback is about' },
+      'feedback-reason': { type: 'string', description: 'why' },
+    },
+    async run(open, _args, flags, out) {
+      const action = flags['feedback-action'];
+      const id = flags['feedback-id'];
+      if ((action === undefined) !== (id === undefined)) throw new UsageError('--feedback-action and --feedback-id go together');
+      if (action !== undefined && action !== 'accept' && action !== 'dismiss') throw new UsageError('--feedback-action is accept or dismiss');
+      const minimum = flags['min-confidence'] === undefined ? undefined : Number(flags['min-confidence']);
+      if (minimum !== undefined && !(minimum >= 0 && minimum <= 1)) throw new UsageError('--min-confidence takes a number from 0 to 1');
+      const db = await open();
+      try {
+        const feedback = action
+          ? await db.recordRecommendationFeedback(String(id), action as 'accept' | 'dismiss', flags['feedback-reason'] as string | undefined)
+          : null;
+        const generated = await db.generateRecommendations({
+          lookbackDays: positiveNumber(flags.lookback, 'lookback') ?? 45,
+          retentionDays: positiveNumber(flags.retention, 'retention') ?? 90,
+          maxRecommendations: positiveNumber(flags['max-recommendations'], 'max-recommendations') ?? 5,
+          dryRun: flags['dry-run'] === true,
+          ...(minimum !== undefined ? { minimumConfidence: minimum } : {}),
+        });
+        const existing = await db.getPatternRecommendations({ limit: positiveNumber(flags.limit, 'limit') ?? 10 });
+        // Always JSON: this is the interface the original export_recommendations.py offered.
+        process.stdout.write(
+          JSON.stringify({ generated: generated.recommendations, existing, retentionDeleted: generated.retentionDeleted, feedback }, null, 2) + '\n',
+        );
+        out.message(`${generated.recommendations.length} recommendations${flags['dry-run'] ? ' (dry run, nothing stored)' : ''}`);
+      } finally {
+        await db.close();
+      }
+    },
+  },
   export: {
     summary: 'write the whole store as NDJSON to a file or stdout',
     usage: 'temporal-db export [<file>] [--db <path>]',

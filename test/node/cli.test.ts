@@ -80,7 +80,7 @@ describe('temporal-db command line', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/\[INVALID_INPUT\]$/m);
     expect(run(['import', join(dir, 'nope.ndjson'), '--db', db]).code).toBe(1);
-    for (const command of ['init', 'status', 'store', 'decide', 'show', 'history', 'changes', 'analyze', 'export', 'import', 'import-legacy', 'import-adr', 'backup']) {
+    for (const command of ['init', 'status', 'store', 'decide', 'show', 'history', 'changes', 'analyze', 'export', 'import', 'import-legacy', 'import-adr', 'recommend', 'backup']) {
       const help = run([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: temporal-db ${command}`));
@@ -101,6 +101,27 @@ describe('temporal-db command line', () => {
     writeFileSync(kv, JSON.stringify({ table: 'specifications', key: 'spec:TS-1:1714000000000000001', value: { spec_type: 'TS', identifier: 'TS-1', title: 'T', content: 'c', status: 'Draft' } }) + '\n');
     expect(JSON.parse(run(['import-legacy', 'kv', kv, '--db', db, '--json']).stdout)).toMatchObject({ specificationVersions: 1 });
     expect(run(['import-legacy', 'kv', join(dir, 'missing.ndjson'), '--db', db]).code).toBe(1);
+  });
+
+  it('recommends patterns from decisions and takes feedback', () => {
+    const store = join(dir, 'recommend');
+    const spec = JSON.parse(run(['store', '--db', store, '--json'], JSON.stringify({ specType: 'ADR', identifier: 'ADR-9', title: 't', content: 'c' })).stdout);
+    for (let i = 0; i < 3; i++) {
+      const decision = { specId: spec.specId, decisionPoint: 'message-queue', selectedOption: 'kafka', context: `ctx ${i}`, author: 'a', confidence: 0.9 };
+      expect(run(['decide', '--db', store], JSON.stringify(decision)).code).toBe(0);
+    }
+    const dry = JSON.parse(run(['recommend', '--dry-run', '--db', store]).stdout);
+    expect(dry.generated).toHaveLength(1);
+    expect(dry.existing).toEqual([]);
+    const first = JSON.parse(run(['recommend', '--db', store]).stdout);
+    expect(first.generated[0]).toMatchObject({ patternName: 'Message Queue Pattern', decisionPoint: 'message-queue', confidence: 0.98 });
+    expect(first.existing).toHaveLength(1);
+    const id = first.generated[0].id;
+    const dismissed = JSON.parse(run(['recommend', '--feedback-action', 'dismiss', '--feedback-id', id, '--feedback-reason', 'no', '--db', store]).stdout);
+    expect(dismissed.feedback.feedback).toMatchObject([{ action: 'dismiss', reason: 'no' }]);
+    expect(dismissed.generated).toEqual([]);
+    expect(run(['recommend', '--feedback-action', 'accept', '--feedback-id', 'nope', '--db', store]).code).toBe(1);
+    expect(run(['recommend', '--feedback-action', 'accept', '--db', store]).code).toBe(2);
   });
 
   it('serves the Python example, which reads and writes through --json', () => {
