@@ -13,12 +13,24 @@ export interface ExportFigures {
   peakMemoryMiB: number;
 }
 
+export interface WindowFigures {
+  years: number;
+  decisions: number;
+  /** analyzeDecisionPatterns(30) per second. */
+  analysis: number;
+  /** generateRecommendations({ lookbackDays: 30, dryRun: true }) per second. */
+  recommendations: number;
+  /** An analysis over the whole history (a full scan) per second. */
+  fullScan: number;
+}
+
 export interface ScalingResult {
   decisionsPerYear: number;
   oneYear: number;
   tenYears: number;
   exportOneYear: ExportFigures;
   exportTenYears: ExportFigures;
+  fiveYears: WindowFigures;
 }
 
 /** Streams the whole export to nowhere, sampling memory as it goes. */
@@ -42,7 +54,7 @@ async function analysesPerSecond(
   years: number,
   perYear: number,
   log: (line: string) => void,
-): Promise<{ analyses: number; exported: ExportFigures }> {
+): Promise<{ analyses: number; exported: ExportFigures; window: WindowFigures }> {
   const path = mkdtempSync(join(tmpdir(), 'bench-scaling-'));
   const end = YEAR_START + years * 365 * DAY;
   let now = end;
@@ -77,9 +89,28 @@ async function analysesPerSecond(
       }
       runs.push(10 / ((performance.now() - t) / 1000));
     }
+    const perSecond = async (body: () => Promise<unknown>, count: number) => {
+      const reps: number[] = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const t = performance.now();
+        for (let q = 0; q < count; q++) await body();
+        reps.push(count / ((performance.now() - t) / 1000));
+      }
+      return reps.sort((a, b) => a - b)[1]!;
+    };
+    now = end;
+    await db.storeArchitecturalPattern({ patternName: 'Decision Point Pattern', patternType: 'Domain', patternDefinition: { intent: 'decision point' } });
+    const window: WindowFigures = {
+      years,
+      decisions: total,
+      analysis: runs.sort((a, b) => a - b)[2]!,
+      recommendations: await perSecond(() => db.generateRecommendations({ lookbackDays: 30, dryRun: true }), 5),
+      fullScan: await perSecond(() => db.analyzeDecisionPatterns(years * 365 + 2), 1),
+    };
+    log(`  window vs full scan: ${window.analysis.toFixed(1)}/s vs ${window.fullScan.toFixed(2)}/s; recommendations ${window.recommendations.toFixed(1)}/s`);
     const exported = await measureExport(db);
     log(`  export: ${exported.lines.toLocaleString('en-US')} lines, peak ${exported.peakMemoryMiB.toFixed(1)} MiB above start`);
-    return { analyses: runs.sort((a, b) => a - b)[2]!, exported };
+    return { analyses: window.analysis, exported, window };
   } finally {
     await db.close();
     rmSync(path, { recursive: true, force: true });
@@ -89,6 +120,7 @@ async function analysesPerSecond(
 export async function measureScaling(perYear: number, log: (line: string) => void): Promise<ScalingResult> {
   log('analyzeDecisionPatterns(30) as history grows ten times');
   const one = await analysesPerSecond(1, perYear, log);
+  const five = await analysesPerSecond(5, perYear, log);
   const ten = await analysesPerSecond(10, perYear, log);
   return {
     decisionsPerYear: perYear,
@@ -96,5 +128,6 @@ export async function measureScaling(perYear: number, log: (line: string) => voi
     tenYears: ten.analyses,
     exportOneYear: one.exported,
     exportTenYears: ten.exported,
+    fiveYears: five.window,
   };
 }

@@ -43,3 +43,13 @@ describe('README', () => {
     }
   });
 });
+
+describe('README worked example', () => {
+  it('prints what the README shows for examples/recommendations.ts', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('A worked example (`npx tsx examples/recommendations.ts`'));
+    const shown = /```\n([\s\S]*?)```/.exec(section)![1]!;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples/recommendations.ts')], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe(shown);
+  });
+});
