@@ -18,7 +18,7 @@ interface Command {
   summary: string;
   usage: string;
   options?: Record<string, { type: 'string' | 'boolean'; description: string }>;
-  run(db: () => Promise<TemporalDb>, args: string[], flags: Record<string, string | boolean | undefined>, out: Output): Promise<void>;
+  run(withDb: <T>(use: (db: TemporalDb) => Promise<T>) => Promise<T>, args: string[], flags: Record<string, string | boolean | undefined>, out: Output): Promise<void>;
 }
 
 interface Output {
@@ -75,22 +75,18 @@ const COMMANDS: Record<string, Command> = {
   init: {
     summary: 'create the store (or open an existing one)',
     usage: 'temporal-db init [--db <path>]',
-    async run(open, _args, flags, out) {
-      const db = await open();
+    async run(withDb, _args, flags, out) {
+      await withDb(async () => undefined);
       const path = resolve(String(flags.db ?? DEFAULT_STORE_DIRECTORY));
-      await db.close();
       out.data({ path }, () => `Store ready at ${path}`);
     },
   },
   status: {
     summary: 'counts, size on disk and the last change',
     usage: 'temporal-db status [--db <path>] [--json]',
-    async run(open, _args, flags, out) {
-      const db = await open();
+    async run(withDb, _args, flags, out) {
       const path = resolve(String(flags.db ?? DEFAULT_STORE_DIRECTORY));
-      const stats = await db.statistics();
-      const [last] = await db.getChanges({ newestFirst: true, limit: 1 });
-      await db.close();
+      const [stats, [last]] = await withDb((db) => Promise.all([db.statistics(), db.getChanges({ newestFirst: true, limit: 1 })]));
       const status = { path, sizeBytes: await directorySize(path), ...stats, lastChange: last ?? null };
       out.data(status, () =>
         [
@@ -108,30 +104,24 @@ const COMMANDS: Record<string, Command> = {
     summary: 'store a specification version read as JSON from a file or stdin',
     usage: 'temporal-db store [--file <input.json>] [--db <path>] [--json]',
     options: { file: { type: 'string', description: 'JSON input (default: stdin)' } },
-    async run(open, _args, flags, out) {
+    async run(withDb, _args, flags, out) {
       const input = parseJsonInput(await readInput(flags.file as string | undefined), 'the specification');
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         const stored = await db.storeSpecification(input as never);
         out.data(stored, () => `Stored ${stored.identifier} version ${stored.version}`);
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   decide: {
     summary: 'record a decision read as JSON from a file or stdin',
     usage: 'temporal-db decide [--file <input.json>] [--db <path>] [--json]',
     options: { file: { type: 'string', description: 'JSON input (default: stdin)' } },
-    async run(open, _args, flags, out) {
+    async run(withDb, _args, flags, out) {
       const input = parseJsonInput(await readInput(flags.file as string | undefined), 'the decision');
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         const change = await db.recordDecision(input as never);
         out.data(change, () => `Recorded decision ${change.decision?.decisionPoint} = ${change.decision?.selectedOption} on ${change.identifier}`);
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   show: {
@@ -141,15 +131,15 @@ const COMMANDS: Record<string, Command> = {
       version: { type: 'string', description: 'version number' },
       'as-of': { type: 'string', description: 'ISO 8601 instant' },
     },
-    async run(open, args, flags, out) {
+    async run(withDb, args, flags, out) {
       const identifier = args[0];
       if (!identifier) throw new UsageError('show needs an identifier');
       const version = positiveNumber(flags.version, 'version');
       const asOf = instant(flags['as-of'], 'as-of');
       if (version !== undefined && asOf !== undefined) throw new UsageError('give --version or --as-of, not both');
-      const db = await open();
-      const spec = await db.getSpecification(identifier, version !== undefined ? { version } : asOf !== undefined ? { asOf } : {});
-      await db.close();
+      const spec = await withDb((db) =>
+        db.getSpecification(identifier, version !== undefined ? { version } : asOf !== undefined ? { asOf } : {}),
+      );
       if (!spec) throw new NotFound(`No version of "${identifier}" ${asOf ? `as of ${asOf}` : version ? `numbered ${version}` : 'exists (or it is deleted)'}; try: temporal-db history ${identifier}`);
       out.data(spec, () => formatSpecification(spec));
     },
@@ -157,12 +147,10 @@ const COMMANDS: Record<string, Command> = {
   history: {
     summary: 'every version of a specification, oldest first',
     usage: 'temporal-db history <identifier> [--db <path>] [--json]',
-    async run(open, args, _flags, out) {
+    async run(withDb, args, _flags, out) {
       const identifier = args[0];
       if (!identifier) throw new UsageError('history needs an identifier');
-      const db = await open();
-      const versions = await db.getSpecificationHistory(identifier);
-      await db.close();
+      const versions = await withDb((db) => db.getSpecificationHistory(identifier));
       out.data(versions, () =>
         versions.length === 0
           ? `No versions of "${identifier}"`
@@ -180,7 +168,7 @@ const COMMANDS: Record<string, Command> = {
       until: { type: 'string', description: 'ISO 8601 instant (inclusive)' },
       limit: { type: 'string', description: 'at most this many' },
     },
-    async run(open, _args, flags, out) {
+    async run(withDb, _args, flags, out) {
       const query = {
         ...(flags.spec ? { specId: String(flags.spec) } : {}),
         ...(flags.type ? { changeType: String(flags.type) } : {}),
@@ -188,9 +176,7 @@ const COMMANDS: Record<string, Command> = {
         ...(flags.until ? { until: instant(flags.until, 'until') } : {}),
         ...(flags.limit ? { limit: positiveNumber(flags.limit, 'limit') } : {}),
       };
-      const db = await open();
-      const changes = await db.getChanges(query as never);
-      await db.close();
+      const changes = await withDb((db) => db.getChanges(query as never));
       out.data(changes, () => (changes.length === 0 ? 'No changes' : changes.map(formatChange).join('\n')));
     },
   },
@@ -198,11 +184,9 @@ const COMMANDS: Record<string, Command> = {
     summary: 'decision patterns over the last days',
     usage: 'temporal-db analyze [--lookback <days>] [--db <path>] [--json]',
     options: { lookback: { type: 'string', description: 'days to look back (default 30)' } },
-    async run(open, _args, flags, out) {
+    async run(withDb, _args, flags, out) {
       const days = positiveNumber(flags.lookback, 'lookback') ?? 30;
-      const db = await open();
-      const analysis = await db.analyzeDecisionPatterns(days);
-      await db.close();
+      const analysis = await withDb((db) => db.analyzeDecisionPatterns(days));
       out.data(analysis, () =>
         analysis.length === 0
           ? `No decisions in the last ${days} days`
@@ -228,15 +212,14 @@ const COMMANDS: Record<string, Command> = {
       'feedback-id': { type: 'string', description: 'the recommendation the feedback is about' },
       'feedback-reason': { type: 'string', description: 'why' },
     },
-    async run(open, _args, flags, out) {
+    async run(withDb, _args, flags, out) {
       const action = flags['feedback-action'];
       const id = flags['feedback-id'];
       if ((action === undefined) !== (id === undefined)) throw new UsageError('--feedback-action and --feedback-id go together');
       if (action !== undefined && action !== 'accept' && action !== 'dismiss') throw new UsageError('--feedback-action is accept or dismiss');
       const minimum = flags['min-confidence'] === undefined ? undefined : Number(flags['min-confidence']);
       if (minimum !== undefined && !(minimum >= 0 && minimum <= 1)) throw new UsageError('--min-confidence takes a number from 0 to 1');
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         const feedback = action
           ? await db.recordRecommendationFeedback(String(id), action as 'accept' | 'dismiss', flags['feedback-reason'] as string | undefined)
           : null;
@@ -253,25 +236,23 @@ const COMMANDS: Record<string, Command> = {
           JSON.stringify({ generated: generated.recommendations, existing, retentionDeleted: generated.retentionDeleted, feedback }, null, 2) + '\n',
         );
         out.message(`${generated.recommendations.length} recommendations${flags['dry-run'] ? ' (dry run, nothing stored)' : ''}`);
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   export: {
     summary: 'write the whole store as NDJSON to a file or stdout',
     usage: 'temporal-db export [<file>] [--db <path>]',
-    async run(open, args, _flags, out) {
-      const db = await open();
+    async run(withDb, args, _flags, out) {
       const target = args[0] && args[0] !== '-' ? createWriteStream(args[0]) : process.stdout;
       let lines = 0;
       try {
-        await db.exportTo(async (line) => {
-          if (!target.write(line)) await new Promise<void>((done) => target.once('drain', () => done()));
-          if (++lines % 1000 === 0) out.progress(`exported ${lines.toLocaleString('en-US')} lines`);
-        });
+        await withDb((db) =>
+          db.exportTo(async (line) => {
+            if (!target.write(line)) await new Promise<void>((done) => target.once('drain', () => done()));
+            if (++lines % 1000 === 0) out.progress(`exported ${lines.toLocaleString('en-US')} lines`);
+          }),
+        );
       } finally {
-        await db.close();
         if (target !== process.stdout) await new Promise<void>((done) => (target as ReturnType<typeof createWriteStream>).end(done));
       }
       out.progress('');
@@ -281,37 +262,33 @@ const COMMANDS: Record<string, Command> = {
   import: {
     summary: 'import an NDJSON export (checked first; records already present are skipped)',
     usage: 'temporal-db import <file> [--db <path>] [--json]',
-    async run(open, args, _flags, out) {
+    async run(withDb, args, _flags, out) {
       const file = args[0];
       if (!file) throw new UsageError('import needs a file');
       await stat(file).catch(() => {
         throw new NotFound(`No file ${file}`);
       });
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         out.progress(`importing ${file}`);
         const result = await db.importFrom(() => createReadStream(file));
         out.progress('');
         out.data(result, () =>
           `Imported ${file}: added ${JSON.stringify(result.added)}, already present ${JSON.stringify(result.skipped)}`,
         );
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   'import-legacy': {
     summary: 'migrate a store of the original temporal_db (kv, sqlite or json-dir)',
     usage: 'temporal-db import-legacy <kv|sqlite|json-dir> <path> [--db <path>] [--json]',
-    async run(open, args, _flags, out) {
+    async run(withDb, args, _flags, out) {
       const [kind, path] = args;
       if (!kind || !path) throw new UsageError('import-legacy needs a kind and a path');
       if (!(LEGACY_KINDS as readonly string[]).includes(kind)) throw new UsageError(`the kind is one of ${LEGACY_KINDS.join(', ')}`);
       await stat(path).catch(() => {
         throw new NotFound(`No file or folder ${path}`);
       });
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         out.progress(`migrating ${path}`);
         const result = await importLegacy(db, kind as LegacyKind, path);
         out.progress('');
@@ -319,23 +296,20 @@ const COMMANDS: Record<string, Command> = {
           `Migrated ${path}: ${result.specificationVersions} specification versions, ${result.patternVersions} pattern versions, ` +
           `${result.decisions} decisions, ${result.importedRecords} other records; ${result.skipped} already there`,
         );
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   'import-adr': {
     summary: 'import a folder of Markdown ADRs, with --git every committed version',
     usage: 'temporal-db import-adr <dir> [--git] [--db <path>] [--json]',
     options: { git: { type: 'boolean', description: 'import every committed version from git history' } },
-    async run(open, args, flags, out) {
+    async run(withDb, args, flags, out) {
       const dir = args[0];
       if (!dir) throw new UsageError('import-adr needs a folder');
       await stat(dir).catch(() => {
         throw new NotFound(`No folder ${dir}`);
       });
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         const result = await importAdrDirectory(db, dir, {
           git: flags.git === true,
           onProgress: (done, total) => out.progress(`${done}/${total} versions`),
@@ -344,23 +318,18 @@ const COMMANDS: Record<string, Command> = {
         out.data(result, () =>
           `Imported ${result.files} ADR files: ${result.stored} versions stored (${result.deleted} deletions), ${result.skipped} already there`,
         );
-      } finally {
-        await db.close();
-      }
+      });
     },
   },
   backup: {
     summary: 'a consistent copy of the store, taken while it stays open',
     usage: 'temporal-db backup <dir> [--db <path>]',
-    async run(open, args, _flags, out) {
+    async run(withDb, args, _flags, out) {
       const dir = args[0];
       if (!dir) throw new UsageError('backup needs a target directory');
-      const db = await open();
-      try {
+      await withDb(async (db) => {
         await db.backup(dir);
-      } finally {
-        await db.close();
-      }
+      });
       out.data({ backup: resolve(dir) }, () => `Backed up to ${resolve(dir)}`);
     },
   },
@@ -425,9 +394,17 @@ export async function main(argv: string[]): Promise<number> {
       if (interactive) process.stderr.write(`\r\x1b[K${text}`);
     },
   };
-  const open = () => openTemporalDb(flags.db ? { path: String(flags.db) } : {});
+  // Every command opens the store for what it does and closes it whatever happens.
+  const withDb = async <T>(use: (db: TemporalDb) => Promise<T>): Promise<T> => {
+    const db = await openTemporalDb(flags.db ? { path: String(flags.db) } : {});
+    try {
+      return await use(db);
+    } finally {
+      await db.close();
+    }
+  };
   try {
-    await command.run(open, parsed.positionals, flags, out);
+    await command.run(withDb, parsed.positionals, flags, out);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
