@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { libraryEngine } from '../../bench/engines/library.js';
+import { rawLmdbEngine } from '../../bench/engines/raw-lmdb.js';
+import { sqliteEngine } from '../../bench/engines/sqlite.js';
+import { formatTable, runBenchmark } from '../../bench/harness.js';
+import { makeWorkload } from '../../bench/workload.js';
+import { openTemporalDb } from '../../src/lmdb.js';
+
+// Not a timing test: the benchmark at a tiny size still runs, and every engine still agrees with the oracle.
+describe('the benchmark at a tiny size', () => {
+  it('runs every workload on every engine and every answer matches the oracle', async () => {
+    const workload = makeWorkload({ identifiers: 12, versions: 6, decisions: 600, patterns: 80, reads: 60, seed: 3 });
+    const library = libraryEngine('temporal-db', 'durable', () => {
+      const path = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+      return { open: (clock) => openTemporalDb({ path, clock }), destroy: async () => rmSync(path, { recursive: true, force: true }) };
+    });
+    const results = await runBenchmark(workload, [library, rawLmdbEngine(), sqliteEngine()], {
+      repetitions: 1,
+      batchSize: 25,
+      concurrentStores: 30,
+      log: () => undefined,
+    });
+    expect(new Set(results.map((r) => r.engine))).toEqual(new Set(['temporal-db', 'raw lmdb', 'better-sqlite3']));
+    expect(results.filter((r) => r.engine === 'temporal-db')).toHaveLength(10);
+    expect(results.every((r) => Number.isFinite(r.perSecond) && r.perSecond > 0)).toBe(true);
+    expect(formatTable(results, 'temporal-db')).toMatch(/\| latest version +\|/);
+  });
+});
