@@ -45,16 +45,21 @@ interface Lineage {
   versions: FileVersion[];
 }
 
-/** ADR files are Markdown; READMEs, indexes and templates are not ADRs. */
+/** ADR files are Markdown; READMEs, indexes and templates (`0000-TEMPLATE.md`, `adr-template.md`) are not ADRs. */
 function isAdrFile(name: string): boolean {
-  return /\.md$/i.test(name) && !/^(readme|index)\.md$/i.test(name) && !/template/i.test(name);
+  return /\.md$/i.test(name) && !/^(readme|index)\.md$/i.test(name) && !/^(?:0+[-_. ]*)?(?:adr[-_])?template\.md$/i.test(name);
 }
 
 function git(root: string, args: string[]): string {
   return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
 }
 
-/** Every version of every ADR file under `dir` in git history, grouped by file across renames. */
+/**
+ * Every version of every ADR file that has lived in `dir`, grouped by file
+ * across renames. The whole repository's Markdown history is read, so a
+ * file moved into the folder (say from `doc/adr` to `docs/adr`) keeps the
+ * versions it had before the move.
+ */
 function lineagesFromGit(dir: string): Lineage[] {
   const root = git(dir, ['rev-parse', '--show-toplevel']).trim();
   const folder = relative(root, resolve(dir)).split('\\').join('/');
@@ -62,7 +67,8 @@ function lineagesFromGit(dir: string): Lineage[] {
     const at = path.lastIndexOf('/');
     return (at < 0 ? '' : path.slice(0, at)) === folder && isAdrFile(path.slice(at + 1));
   };
-  const log = git(root, ['log', '--reverse', '--topo-order', '-M', '--name-status', '--format=%x1e%H%x1f%an%x1f%aI%x1f%s', '--', folder || '.']);
+  const isAdrPath = (path: string) => isAdrFile(path.slice(path.lastIndexOf('/') + 1));
+  const log = git(root, ['log', '--reverse', '--topo-order', '-M', '--name-status', '--format=%x1e%H%x1f%an%x1f%aI%x1f%s', '--', '*.md', '*.MD']);
   const byPath = new Map<string, Lineage>();
   const lineages: Lineage[] = [];
   const lineageFor = (path: string) => {
@@ -88,11 +94,12 @@ function lineagesFromGit(dir: string): Lineage[] {
         time,
         message,
         deleted,
-        content: deleted ? '' : git(root, ['show', `${commit}:${path}`]),
+        // Read later, for the files that turn out to be the folder's.
+        content: '',
       });
       if (kind.startsWith('R') && second) {
-        const from = inFolder(first);
-        const to = inFolder(second);
+        const from = isAdrPath(first);
+        const to = isAdrPath(second);
         if (from && to) {
           const lineage = lineageFor(first);
           byPath.delete(first);
@@ -104,16 +111,19 @@ function lineagesFromGit(dir: string): Lineage[] {
         } else if (to) {
           lineageFor(second).versions.push(version(second, false));
         }
-      } else if (inFolder(first)) {
+      } else if (isAdrPath(first)) {
         lineageFor(first).versions.push(version(first, kind === 'D'));
       }
     }
   }
-  for (const lineage of lineages) {
+  // Only the files that have lived in the folder are its ADRs.
+  const ours = lineages.filter((lineage) => lineage.paths.some(inFolder));
+  for (const lineage of ours) {
+    for (const v of lineage.versions) if (!v.deleted) v.content = git(root, ['show', `${v.commit}:${v.path}`]);
     // Rebased or parallel commits can go back in author time: keep git's order among equals.
     lineage.versions = lineage.versions.map((v, i) => [v, i] as const).sort((a, b) => a[0].time - b[0].time || a[1] - b[1]).map(([v]) => v);
   }
-  return lineages.filter((lineage) => lineage.versions.length > 0);
+  return ours.filter((lineage) => lineage.versions.length > 0);
 }
 
 /** The ADR files as they are now, one version each, dated by their `Date:` line or else the file time. */
@@ -130,12 +140,29 @@ function lineagesFromFiles(dir: string): Lineage[] {
     });
 }
 
-/** `ADR-0007` from the file name; files that share a number, or have none, get their slug too. */
+/**
+ * `ADR-0007` from the file name. Files that share a number (or have none)
+ * add their slug; files that share that too (`022-eks.md`, `022-EKS.md`)
+ * add their file name as written, then a counter.
+ */
 function identifiers(lineages: Lineage[]): string[] {
-  const parsed = lineages.map((l) => parseAdr('', l.paths[l.paths.length - 1]!));
-  const counts = new Map<string, number>();
-  for (const p of parsed) if (p.number) counts.set(p.number, (counts.get(p.number) ?? 0) + 1);
-  return parsed.map((p) => (p.number && counts.get(p.number) === 1 ? p.number : `${p.number ?? 'ADR'}-${p.slug}`));
+  const names = lineages.map((l) => l.paths[l.paths.length - 1]!.replace(/^.*\//, '').replace(/\.md$/i, ''));
+  const parsed = names.map((name) => parseAdr('', `${name}.md`));
+  const candidates = [
+    (i: number) => parsed[i]!.number ?? `ADR-${parsed[i]!.slug}`,
+    (i: number) => `${parsed[i]!.number ?? 'ADR'}-${parsed[i]!.slug}`,
+    (i: number) => `${parsed[i]!.number ?? 'ADR'}-${names[i]!.replace(/^(?:adr[-_]?)?\d+[-_. ]*/i, '')}`,
+  ];
+  const chosen = names.map(() => '');
+  let open = names.map((_, i) => i);
+  for (const candidate of candidates) {
+    const counts = new Map<string, number>();
+    for (const i of open) counts.set(candidate(i), (counts.get(candidate(i)) ?? 0) + 1);
+    for (const i of open) if (counts.get(candidate(i)) === 1) chosen[i] = candidate(i);
+    open = open.filter((i) => chosen[i] === '');
+  }
+  open.forEach((i, k) => (chosen[i] = `${candidates[2]!(i)}-${k + 1}`));
+  return chosen;
 }
 
 function metadataOf(version: FileVersion, parsed: ParsedAdr): Record<string, unknown> {

@@ -96,6 +96,33 @@ describe('importAdrDirectory', () => {
     await db.close();
   });
 
+  it('keeps history from before a move into the folder, tells apart names that differ only in case, skips templates', async () => {
+    const other = join(dir, 'moves');
+    mkdirSync(join(other, 'doc', 'adr'), { recursive: true });
+    execFileSync('git', ['init', '-q', other]);
+    const commitHere = (message: string, date: string) => {
+      execFileSync('git', ['-C', other, 'add', '-A'], { stdio: 'ignore' });
+      execFileSync('git', ['-C', other, 'commit', '-q', '-m', message], {
+        env: { ...process.env, GIT_AUTHOR_NAME: 'Ana', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'Ana', GIT_COMMITTER_EMAIL: 'a@example.org', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+    };
+    writeFileSync(join(other, 'doc', 'adr', '0001-moved.md'), nygard(1, 'Moved', 'Proposed') + 'Body that stays the same through the move.\n'.repeat(5));
+    writeFileSync(join(other, 'doc', 'adr', '0000-template.md'), '# Title\n\n## Status\n\nWhat is the status?\n');
+    commitHere('Start', '2024-01-01T00:00:00Z');
+    mkdirSync(join(other, 'docs', 'adr'), { recursive: true });
+    renameSync(join(other, 'doc', 'adr', '0001-moved.md'), join(other, 'docs', 'adr', '0001-moved.md'));
+    writeFileSync(join(other, 'docs', 'adr', '0005-eks.md'), nygard(5, 'EKS lower', 'Proposed'));
+    writeFileSync(join(other, 'docs', 'adr', '0005-EKS.md'), nygard(5, 'EKS upper', 'Accepted'));
+    writeFileSync(join(other, 'docs', 'adr', 'adr-014-project-templates.md'), nygard(4, 'Project templates', 'Accepted'));
+    commitHere('Move and add', '2024-02-01T00:00:00Z');
+    const db = await openTemporalDb({ path: join(dir, 'moves-store') });
+    const result = await importAdrDirectory(db, join(other, 'docs', 'adr'), { git: true });
+    expect(result.identifiers.sort()).toEqual(['ADR-0001', 'ADR-0005-EKS', 'ADR-0005-eks', 'ADR-014']);
+    expect((await db.getSpecificationHistory('ADR-0001')).map((v) => v.metadata.path)).toEqual(['doc/adr/0001-moved.md', 'docs/adr/0001-moved.md']);
+    expect((await db.getLatestSpecification('ADR', 'ADR-0005-EKS'))?.title).toBe('5. EKS upper');
+    await db.close();
+  });
+
   it('imports the files as they are without git, once', async () => {
     const db = await openTemporalDb({ path: join(dir, 'plain') });
     const result = await importAdrDirectory(db, adrs);
