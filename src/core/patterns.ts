@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import type { patternInputSchema } from './schemas.js';
-import { jsonText, tfidfCosine } from './similarity.js';
+import { countTerms, jsonText, tfidfCosineCounts, type TermCounts } from './similarity.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ArchitecturalPattern, SimilarPattern } from './types.js';
 import type { PlanContext } from './write-queue.js';
@@ -99,6 +99,23 @@ export async function readPatternHistory(backend: Backend, id: string): Promise<
   return rows as unknown as ArchitecturalPattern[];
 }
 
+// A pattern version never changes, so its terms are counted once per store and kept (up to a bound).
+const termCache = new WeakMap<Backend, Map<string, TermCounts>>();
+const TERM_CACHE_LIMIT = 50_000;
+
+function termsOf(backend: Backend, pattern: ArchitecturalPattern): TermCounts {
+  let cache = termCache.get(backend);
+  if (!cache) termCache.set(backend, (cache = new Map()));
+  const key = `${pattern.id}@${pattern.version}`;
+  let terms = cache.get(key);
+  if (!terms) {
+    if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
+    terms = countTerms([pattern.patternName, jsonText(pattern.patternDefinition), pattern.examples.map(jsonText).join(' ')].join(' '));
+    cache.set(key, terms);
+  }
+  return terms;
+}
+
 /** Patterns used or changed since `since`, ranked by TF-IDF cosine similarity to `context`. */
 export async function findSimilarPatterns(
   backend: Backend,
@@ -115,10 +132,7 @@ export async function findSimilarPatterns(
     upper: highestKey(columns, [until]),
   });
   const patterns = rows.map((row) => toPattern(row)!);
-  const documents = patterns.map((p) =>
-    [p.patternName, jsonText(p.patternDefinition), p.examples.map(jsonText).join(' ')].join(' '),
-  );
-  const scores = tfidfCosine(context, documents);
+  const scores = tfidfCosineCounts(countTerms(context), patterns.map((p) => termsOf(backend, p)));
   return patterns
     .map((pattern, i) => ({ pattern, score: scores[i]! }))
     .filter((match) => match.score >= threshold)

@@ -38,6 +38,13 @@ export function jsonText(value: JsonValue | undefined): string {
     .join(' ');
 }
 
+export type TermCounts = Map<string, number>;
+
+/** How often each term occurs in a text. */
+export function countTerms(text: string): TermCounts {
+  return termCounts(tokenize(text));
+}
+
 function termCounts(tokens: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
@@ -46,14 +53,17 @@ function termCounts(tokens: string[]): Map<string, number> {
 
 /** Scores every document against the query; returns one score in [0, 1] per document, in order. */
 export function tfidfCosine(query: string, documents: readonly string[]): number[] {
-  const docCounts = documents.map((doc) => termCounts(tokenize(doc)));
-  const queryCounts = termCounts(tokenize(query));
-  if (queryCounts.size === 0) return documents.map(() => 0);
+  return tfidfCosineCounts(countTerms(query), documents.map(countTerms));
+}
+
+/** The same, on term counts already made (callers may keep them for documents that do not change). */
+export function tfidfCosineCounts(queryCounts: TermCounts, docCounts: readonly TermCounts[]): number[] {
+  if (queryCounts.size === 0) return docCounts.map(() => 0);
   const documentFrequency = new Map<string, number>();
   for (const counts of docCounts) {
     for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
-  const n = documents.length;
+  const n = docCounts.length;
   const idf = (term: string) => Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
   const weigh = (counts: Map<string, number>) => {
     const weights = new Map<string, number>();
