@@ -42,7 +42,7 @@ console.log(
 );
 const exportLine = (label: string, e: { lines: number; linesPerSecond: number; peakMemoryMiB: number }) =>
   `${label}: ${e.lines.toLocaleString('en-US')} lines at ${Math.round(e.linesPerSecond).toLocaleString('en-US')} lines/s, ` +
-  `peak memory ${e.peakMemoryMiB.toFixed(1)} MiB above the start`;
+  `peak live memory ${e.peakMemoryMiB.toFixed(1)} MiB above the start`;
 const five = scaling.fiveYears;
 console.log(
   `${five.decisions.toLocaleString('en-US')} decisions over ${five.years} years: analyzeDecisionPatterns(30) ${five.analysis.toFixed(1)}/s, ` +
