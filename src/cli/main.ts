@@ -71,6 +71,27 @@ async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
+/** A command that reads one JSON input (a file or stdin) and writes it through the API. */
+function jsonInputCommand(
+  name: string,
+  summary: string,
+  what: string,
+  write: (db: TemporalDb, input: unknown) => Promise<[unknown, string]>,
+): Command {
+  return {
+    summary: `${summary} read as JSON from a file or stdin`,
+    usage: `temporal-db ${name} [--file <input.json>] [--db <path>] [--json]`,
+    options: { file: { type: 'string', description: 'JSON input (default: stdin)' } },
+    async run(withDb, _args, flags, out) {
+      const input = parseJsonInput(await readInput(flags.file as string | undefined), what);
+      await withDb(async (db) => {
+        const [data, human] = await write(db, input);
+        out.data(data, () => human);
+      });
+    },
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   init: {
     summary: 'create the store (or open an existing one)',
@@ -100,30 +121,14 @@ const COMMANDS: Record<string, Command> = {
       );
     },
   },
-  store: {
-    summary: 'store a specification version read as JSON from a file or stdin',
-    usage: 'temporal-db store [--file <input.json>] [--db <path>] [--json]',
-    options: { file: { type: 'string', description: 'JSON input (default: stdin)' } },
-    async run(withDb, _args, flags, out) {
-      const input = parseJsonInput(await readInput(flags.file as string | undefined), 'the specification');
-      await withDb(async (db) => {
-        const stored = await db.storeSpecification(input as never);
-        out.data(stored, () => `Stored ${stored.identifier} version ${stored.version}`);
-      });
-    },
-  },
-  decide: {
-    summary: 'record a decision read as JSON from a file or stdin',
-    usage: 'temporal-db decide [--file <input.json>] [--db <path>] [--json]',
-    options: { file: { type: 'string', description: 'JSON input (default: stdin)' } },
-    async run(withDb, _args, flags, out) {
-      const input = parseJsonInput(await readInput(flags.file as string | undefined), 'the decision');
-      await withDb(async (db) => {
-        const change = await db.recordDecision(input as never);
-        out.data(change, () => `Recorded decision ${change.decision?.decisionPoint} = ${change.decision?.selectedOption} on ${change.identifier}`);
-      });
-    },
-  },
+  store: jsonInputCommand('store', 'store a specification version', 'the specification', async (db, input) => {
+    const stored = await db.storeSpecification(input as never);
+    return [stored, `Stored ${stored.identifier} version ${stored.version}`];
+  }),
+  decide: jsonInputCommand('decide', 'record a decision', 'the decision', async (db, input) => {
+    const change = await db.recordDecision(input as never);
+    return [change, `Recorded decision ${change.decision?.decisionPoint} = ${change.decision?.selectedOption} on ${change.identifier}`];
+  }),
   show: {
     summary: 'one version of a specification: latest, --version n or --as-of <time>',
     usage: 'temporal-db show <identifier> [--version <n>] [--as-of <time>] [--db <path>] [--json]',
