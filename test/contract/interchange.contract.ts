@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { TemporalDbError, type TemporalDb } from '../../src/index.js';
+import { adr, DAY, expectError, type ContractContext } from './context.js';
+import { populateSample, recordLines, SAMPLE_T0 } from './sample-store.js';
+
+/** The contract on export, import and the backend. */
+export function interchangeContract(ctx: ContractContext): void {
+  describe('export and import', () => {
+    const collect = async (db: TemporalDb) => {
+      const lines: string[] = [];
+      for await (const line of db.exportLines()) lines.push(line);
+      return lines;
+    };
+    const blobOf = (lines: string[]) => new Blob(lines);
+
+    it('round-trips a store: the same record lines, the same reads', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const lines = await collect(db);
+      const header = JSON.parse(lines[0]!);
+      expect(header).toMatchObject({ format: 'temporal-db', formatVersion: 1, counts: { specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 } });
+      expect(lines.slice(1).map((l) => JSON.parse(l).table)).toEqual([
+        ...Array<string>(5).fill('specifications'),
+        'patterns',
+        'patterns',
+        ...Array<string>(10).fill('changes'),
+        'importedRecords',
+      ]);
+      const { db: copy } = await ctx.openStore();
+      const result = await copy.importFrom(blobOf(lines));
+      expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
+      expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+      ctx.now = SAMPLE_T0 + 10 * DAY;
+      expect(await copy.listSpecifications()).toEqual(await db.listSpecifications());
+      expect(await copy.getSpecification('PRD:7', { asOf: SAMPLE_T0 + 2 * DAY })).toEqual(
+        await db.getSpecification('PRD:7', { asOf: SAMPLE_T0 + 2 * DAY }),
+      );
+      expect(await copy.analyzeDecisionPatterns(30)).toEqual(await db.analyzeDecisionPatterns(30));
+      expect(await copy.getSimilarPatterns('repository data access', 0.1, 30)).toEqual(
+        await db.getSimilarPatterns('repository data access', 0.1, 30),
+      );
+      // Writes continue where the imported history ends.
+      expect((await copy.storeSpecification(adr('ADR-001', { title: 'First' }))).version).toBe(3);
+    });
+
+    it('adds nothing when the same export is imported twice', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const lines = await collect(db);
+      const { db: copy } = await ctx.openStore();
+      await copy.importFrom(blobOf(lines));
+      const again = await copy.importFrom(() => (async function* () { yield* lines; })());
+      expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
+      expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
+      expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+      // The source itself: an export imported into the store it came from adds nothing either.
+      expect((await db.importFrom(blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
+    });
+
+    it('rejects a bad line with its number and field path, and writes nothing', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const lines = await collect(db);
+      const { db: target } = await ctx.openStore();
+      const spec = JSON.parse(lines[1]!);
+      const bad: Array<[string, string[], Array<string | number>]> = [
+        ['not JSON', [lines[0]!, lines[1]!, '{"table": "specifications", ', ...lines.slice(3)], ['line', 3]],
+        ['an unknown table', [lines[0]!, '{"table":"users","record":{}}\n', ...lines.slice(2)], ['line', 2, 'table']],
+        [
+          'a record failing its schema',
+          [lines[0]!, JSON.stringify({ ...spec, record: { ...spec.record, version: 'two' } }) + '\n', ...lines.slice(2)],
+          ['line', 2, 'record', 'version'],
+        ],
+        [
+          'an unknown format version',
+          [JSON.stringify({ ...JSON.parse(lines[0]!), formatVersion: 99 }) + '\n', ...lines.slice(1)],
+          ['line', 1, 'formatVersion'],
+        ],
+        ['a header whose counts are wrong', lines.slice(0, -1), ['line', 1, 'counts', 'importedRecords']],
+        ['an empty input', [], ['line', 1]],
+      ];
+      for (const [label, input, path] of bad) {
+        const error = await expectError(target.importFrom(blobOf(input)), 'INVALID_INPUT');
+        expect(error.path, label).toEqual(path);
+        expect(error.message).toMatch(/^Line \d+/);
+      }
+      expect(recordLines(await collect(target))).toEqual([]);
+      // A record that clashes with what the store holds is refused before anything is written.
+      await target.storeSpecification(adr('ADR-001'));
+      const before = await collect(target);
+      await expectError(target.importFrom(blobOf(lines)), 'INVALID_INPUT');
+      expect(recordLines(await collect(target))).toEqual(recordLines(before));
+    });
+
+    it('streams the export as bytes and to a callback, line for line the same', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const lines = await collect(db);
+      const text = await new Response(db.exportStream()).text();
+      expect(recordLines(text.split(/(?<=\n)/))).toEqual(recordLines(lines));
+      const seen: string[] = [];
+      await db.exportTo((line) => seen.push(line));
+      expect(recordLines(seen)).toEqual(recordLines(lines));
+    });
+  });
+
+  describe('backend', () => {
+    it('commits a batch atomically: a conflicting insert leaves nothing behind', async () => {
+      const store = ctx.newStore();
+      const backend = await store.openBackend();
+      try {
+        await backend.commit([{ type: 'insert', table: 'meta', row: { name: 'taken', value: 1 } }]);
+        const error = await backend
+          .commit([
+            { type: 'put', table: 'meta', row: { name: 'fresh', value: 2 } },
+            { type: 'insert', table: 'changes', row: { timestamp: 5, id: 'c1', specId: 's', changeType: 'Create' } },
+            { type: 'insert', table: 'meta', row: { name: 'taken', value: 3 } },
+          ])
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(error).toBeInstanceOf(TemporalDbError);
+        expect((error as TemporalDbError).code).toBe('WRITE_CONFLICT');
+        expect(await backend.get('meta', ['fresh'])).toBeUndefined();
+        expect(await backend.get('meta', ['taken'])).toEqual({ name: 'taken', value: 1 });
+        expect(await backend.get('changes', [5, 'c1'])).toBeUndefined();
+        expect(
+          await backend.range({ table: 'changes', index: 'bySpec', lower: ['s', -Infinity, ''], upper: ['s', Infinity, '\ud7ff'] }),
+        ).toEqual([]);
+      } finally {
+        await backend.close();
+      }
+    });
+
+    it('keeps indexes in step when a row is replaced or deleted', async () => {
+      const store = ctx.newStore();
+      const backend = await store.openBackend();
+      try {
+        const head = (activityAt: number) => ({ id: 'p1', version: activityAt, activityAt });
+        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(1) }]);
+        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(2) }]);
+        const active = (at: number) =>
+          backend.range({ table: 'patternHeads', index: 'byActivity', lower: [at, ''], upper: [at, '\ud7ff'] });
+        expect(await active(1)).toEqual([]);
+        expect(await active(2)).toEqual([head(2)]);
+        const pointer = { ik: 'k', identifier: 'k', specId: 's1', specType: 'ADR', latestVersion: 1 };
+        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
+        await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, latestVersion: 2 } }]);
+        const bySpecId = () => backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] });
+        expect(await bySpecId()).toEqual([{ ...pointer, latestVersion: 2 }]);
+        await backend.commit([
+          { type: 'delete', table: 'heads', key: ['k'] },
+          { type: 'delete', table: 'patternHeads', key: ['p1'] },
+        ]);
+        expect(await bySpecId()).toEqual([]);
+        expect(await active(2)).toEqual([]);
+        // A unique index refuses a second row with the same value.
+        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
+        const clash = await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect((clash as TemporalDbError).code).toBe('WRITE_CONFLICT');
+      } finally {
+        await backend.close();
+      }
+    });
+
+    it('reads ranges in both directions with limits and inclusive bounds', async () => {
+      const store = ctx.newStore();
+      const backend = await store.openBackend();
+      try {
+        await backend.commit(
+          [3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } })),
+        );
+        const ts = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.timestamp);
+        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);
+        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'], reverse: true, limit: 3 }))).toEqual([5, 4, 3]);
+        expect(ts(await backend.range({ table: 'decisions', lower: [-Infinity, ''], upper: [Infinity, '\ud7ff'], limit: 2 }))).toEqual([1, 2]);
+        expect(ts(await backend.range({ table: 'decisions', lower: [4, 'd4'], upper: [6, 'd6'] }))).toEqual([4, 5, 6]);
+        expect(
+          ts(await backend.range({ table: 'decisions', index: 'byPoint', lower: ['p', 3, ''], upper: ['p', 6, '\ud7ff'], reverse: true })),
+        ).toEqual([6, 5, 4, 3]);
+      } finally {
+        await backend.close();
+      }
+    });
+  });
+}
