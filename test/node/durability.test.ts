@@ -12,10 +12,13 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs a script in its own Node process (through tsx, on the sources) and returns its exit signal and output. */
+/**
+ * Runs a script in its own plain Node process on the built package (npm test
+ * builds it first), and returns its exit code, signal and output.
+ */
 function runChild(script: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
@@ -29,7 +32,7 @@ describe('LMDB durability and processes', () => {
     const path = mkdtempSync(join(tmpdir(), 'temporal-db-kill-'));
     dirs.push(path);
     const result = await runChild(`
-      import { openTemporalDb } from './src/lmdb.ts';
+      import { openTemporalDb } from 'temporal-db';
       const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
       for (let i = 0; i < 20; i++) {
         await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-KILL', title: 't', content: 'v' + i });
@@ -49,14 +52,14 @@ describe('LMDB durability and processes', () => {
     const path = mkdtempSync(join(tmpdir(), 'temporal-db-procs-'));
     dirs.push(path);
     const writer = (name: string) => `
-      import { openTemporalDb } from './src/lmdb.ts';
+      import { openTemporalDb } from 'temporal-db';
       const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
       await Promise.all(Array.from({ length: 50 }, (_, i) =>
         db.storeSpecification({ specType: 'ADR', identifier: 'ADR-SHARED', title: 't', content: '${name}' + i })));
       await db.close();
       console.log('done');`;
     const results = await Promise.all([runChild(writer('a')), runChild(writer('b'))]);
-    for (const result of results) expect(result.out.trim()).toBe('done');
+    for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('done');
     const db = await openTemporalDb({ path });
     const history = await db.getSpecificationHistory('ADR-SHARED');
     expect(history.map((v) => v.version)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));

@@ -30,17 +30,15 @@ describe('an import killed half way', () => {
     const file = join(dir, 'export.ndjson');
     writeFileSync(file, lines.join(''));
 
-    // The child dies by SIGKILL as soon as the first import batches are committed.
+    // The child (a plain Node process on the built package) dies by SIGKILL as soon as the first import batches are committed.
     const target = join(dir, 'target');
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
         '--input-type=module',
         '-e',
         `
-        import { openTemporalDb } from './src/lmdb.ts';
+        import { openTemporalDb } from 'temporal-db';
         import { createReadStream } from 'node:fs';
         const db = await openTemporalDb({ path: ${JSON.stringify(target)} });
         setInterval(async () => {
