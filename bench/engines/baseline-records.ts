@@ -1,5 +1,6 @@
 // What the hand-written baselines store: the same records and change records
 // the library stores, so that every engine does the same work.
+import { sha256Hex } from '../../src/core/hash.js';
 import type { JsonValue } from '../../src/core/json.js';
 import { jsonText, tfidfCosine } from '../../src/core/similarity.js';
 import { digest, type DecisionEvent, type SpecVersion } from '../workload.js';
@@ -11,6 +12,23 @@ export interface StoredVersion extends SpecVersion {
 }
 
 const FIELDS = ['title', 'content', 'author', 'status', 'tags'] as const;
+
+/** A workload version as a baseline stores it: with an id, the content hash and the write time. */
+export async function toStored(v: SpecVersion): Promise<StoredVersion> {
+  return { ...v, id: `v${nextSeq()}`, hash: await sha256Hex(v.content), recordedAt: Date.now() };
+}
+
+/** `ingestSpecs` and `storeOne` for a baseline that writes a list of stored versions in one transaction. */
+export function specWriters(write: (stored: StoredVersion[]) => Promise<unknown>) {
+  return {
+    async ingestSpecs(batch: SpecVersion[]) {
+      await write(await Promise.all(batch.map(toStored)));
+    },
+    async storeOne(version: SpecVersion) {
+      await write([await toStored(version)]);
+    },
+  };
+}
 
 export function changeFor(version: StoredVersion, previous: StoredVersion | undefined, seq: number) {
   const fieldChanges: Record<string, { oldValue: unknown; newValue: unknown }> = {};

@@ -1,9 +1,8 @@
 // Baseline: Dexie, the usual choice over IndexedDB, with compound indexes for the same queries.
 import Dexie, { type Table } from 'dexie';
-import { sha256Hex } from '../../src/core/hash.js';
 import type { BenchEngine } from '../harness.js';
-import { DAY, digest, type DecisionEvent, type PatternSeed, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, groupDecisions, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
+import { DAY, digest, type DecisionEvent, type PatternSeed } from '../workload.js';
+import { changeFor, decisionChange, groupDecisions, nextSeq, rankPatterns, specWriters, type StoredVersion } from './baseline-records.js';
 
 class BenchDexie extends Dexie {
   specs!: Table<StoredVersion>;
@@ -28,12 +27,6 @@ export function dexieEngine(): BenchEngine {
   let name = '';
   let db: BenchDexie;
   let now = Date.now();
-  const toStored = async (v: SpecVersion): Promise<StoredVersion> => ({
-    ...v,
-    id: `v${nextSeq()}`,
-    hash: await sha256Hex(v.content),
-    recordedAt: Date.now(),
-  });
   const write = (stored: StoredVersion[]) =>
     db.transaction('rw', db.specs, db.changes, async () => {
       const previous = await db.specs.bulkGet(stored.map((v) => [v.identifier, v.version - 1]));
@@ -67,12 +60,7 @@ export function dexieEngine(): BenchEngine {
     setNow(value) {
       now = value;
     },
-    async ingestSpecs(batch) {
-      await write(await Promise.all(batch.map(toStored)));
-    },
-    async storeOne(version) {
-      await write([await toStored(version)]);
-    },
+    ...specWriters(write),
     async ingestDecisions(batch) {
       await db.transaction('rw', db.decisions, db.changes, async () => {
         const rows = batch.map((d) => ({ ...d, seq: nextSeq() }));

@@ -1,9 +1,8 @@
 // Baseline: IndexedDB through idb with a hand-written layout, the floor of the library's overhead in browsers.
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
-import { sha256Hex } from '../../src/core/hash.js';
 import type { BenchEngine } from '../harness.js';
-import { DAY, digest, type DecisionEvent, type PatternSeed, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, groupDecisions, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
+import { DAY, digest, type DecisionEvent, type PatternSeed } from '../workload.js';
+import { changeFor, decisionChange, groupDecisions, nextSeq, rankPatterns, specWriters, type StoredVersion } from './baseline-records.js';
 
 const durability = 'strict' as const;
 let counter = 0;
@@ -24,12 +23,6 @@ export function rawIdbEngine(): BenchEngine {
       },
     });
   };
-  const toStored = async (v: SpecVersion): Promise<StoredVersion> => ({
-    ...v,
-    id: `v${nextSeq()}`,
-    hash: await sha256Hex(v.content),
-    recordedAt: Date.now(),
-  });
   async function write(stored: StoredVersion[]) {
     const tx = db.transaction(['specs', 'changes'], 'readwrite', { durability });
     const specs = tx.objectStore('specs');
@@ -63,12 +56,7 @@ export function rawIdbEngine(): BenchEngine {
     setNow(value) {
       now = value;
     },
-    async ingestSpecs(batch) {
-      await write(await Promise.all(batch.map(toStored)));
-    },
-    async storeOne(version) {
-      await write([await toStored(version)]);
-    },
+    ...specWriters(write),
     async ingestDecisions(batch: DecisionEvent[]) {
       const tx = db.transaction(['decisions', 'changes'], 'readwrite', { durability });
       for (const d of batch) {

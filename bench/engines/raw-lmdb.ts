@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { sha256Hex } from '../../src/core/hash.js';
 import type { BenchEngine } from '../harness.js';
-import { DAY, digest, type DecisionEvent, type PatternSeed, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, groupDecisions, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
+import { DAY, digest, type DecisionEvent, type PatternSeed } from '../workload.js';
+import { changeFor, decisionChange, groupDecisions, nextSeq, rankPatterns, toStored, type StoredVersion } from './baseline-records.js';
 
 type K = Array<string | number>;
 
@@ -29,10 +28,6 @@ export function rawLmdbEngine(): BenchEngine {
     changes = root.openDB({ name: 'changes', ...structures });
     decisions = root.openDB({ name: 'decisions', ...structures });
     patterns = root.openDB({ name: 'patterns', ...structures });
-  }
-
-  async function toStored(v: SpecVersion): Promise<StoredVersion> {
-    return { ...v, id: `v${nextSeq()}`, hash: await sha256Hex(v.content), recordedAt: Date.now() };
   }
 
   function writeVersion(v: StoredVersion) {

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sha256Hex } from '../../src/core/hash.js';
 import type { BenchEngine } from '../harness.js';
-import { DAY, digest, type DecisionEvent, type SpecVersion } from '../workload.js';
-import { changeFor, decisionChange, nextSeq, type StoredVersion, rankPatterns } from './baseline-records.js';
+import { DAY, digest, type DecisionEvent } from '../workload.js';
+import { changeFor, decisionChange, nextSeq, rankPatterns, toStored, type StoredVersion } from './baseline-records.js';
 
 const SCHEMA = `
 CREATE TABLE specifications (identifier TEXT NOT NULL, version INTEGER NOT NULL, id TEXT NOT NULL, spec_type TEXT NOT NULL,
@@ -99,12 +98,6 @@ export function sqliteEngine(): BenchEngine {
     const change = changeFor(v, previousRow && toVersion(previousRow), seq);
     statements.insertChange.run(v.timestamp, change.id, v.identifier, change.changeType, JSON.stringify(change));
   };
-  const toStored = async (v: SpecVersion): Promise<StoredVersion> => ({
-    ...v,
-    id: `v${nextSeq()}`,
-    hash: await sha256Hex(v.content),
-    recordedAt: Date.now(),
-  });
 
   return {
     name: 'better-sqlite3',
