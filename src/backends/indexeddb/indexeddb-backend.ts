@@ -15,6 +15,13 @@ export interface IndexedDbBackendOptions {
 
 type Store = IDBPObjectStore<unknown, string[], string, 'versionchange'>;
 
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 /** Creates every object store and index of the table definitions that is missing, and drops stale indexes. */
 function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
   for (const name of TABLE_NAMES) {
@@ -42,10 +49,14 @@ function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
 export class IndexedDbBackend implements Backend {
   readonly kind = 'indexeddb';
 
+  private readonly raw: IDBDatabase;
+
   private constructor(
     private readonly db: IDBPDatabase,
     private readonly durability: IDBTransactionDurability,
-  ) {}
+  ) {
+    this.raw = unwrap(db);
+  }
 
   static async open(name: string, options: IndexedDbBackendOptions = {}): Promise<IndexedDbBackend> {
     if (typeof indexedDB === 'undefined') {
@@ -79,50 +90,56 @@ export class IndexedDbBackend implements Backend {
     }
   }
 
+  // Reads use plain IDB requests: a read is one short transaction, and idb's
+  // wrapper would add a proxy and a completion promise to each.
+  private read(table: TableName): IDBObjectStore {
+    return this.raw.transaction(table, 'readonly').objectStore(table);
+  }
+
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return this.db.get(table, key as string[]);
+    return request(this.read(table).get(key as IDBValidKey));
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
     if (keys.length === 0) return [];
-    const store = this.db.transaction(table, 'readonly').store;
-    return Promise.all(keys.map((key) => store.get(key as string[])));
+    const store = this.read(table);
+    return Promise.all(keys.map((key) => request<Row | undefined>(store.get(key as IDBValidKey))));
   }
 
   async count(table: TableName): Promise<number> {
-    return this.db.count(table);
+    return request(this.read(table).count());
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
-    const transaction = this.db.transaction(query.table, 'readonly');
-    const source = query.index ? transaction.store.index(query.index) : transaction.store;
+    const store = this.read(query.table);
+    const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
     const range = IDBKeyRange.bound(query.lower, query.upper);
-    if (!query.reverse) return source.getAll(range, query.limit);
+    if (!query.reverse) return request(source.getAll(range, query.limit));
     // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
-    const raw = unwrap(source as never) as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
-    if (typeof raw.getAllRecords === 'function') {
-      const request = raw.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' });
-      const records = await new Promise<Array<{ value: Row }>>((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
+    const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
+    if (typeof withRecords.getAllRecords === 'function') {
+      const records = await request(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }));
       return records.map((record) => record.value);
     }
-    const rows: Row[] = [];
     const limit = query.limit ?? Infinity;
-    let cursor = await source.openCursor(range, 'prev');
-    while (cursor) {
-      rows.push(cursor.value);
-      if (rows.length >= limit) break;
-      cursor = await cursor.continue();
-    }
-    return rows;
+    return new Promise<Row[]>((resolve, reject) => {
+      const rows: Row[] = [];
+      const cursorRequest = source.openCursor(range, 'prev');
+      cursorRequest.onerror = () => reject(cursorRequest.error);
+      cursorRequest.onsuccess = () => {
+        const cursor = cursorRequest.result;
+        if (!cursor) return resolve(rows);
+        rows.push(cursor.value as Row);
+        if (rows.length >= limit) return resolve(rows);
+        cursor.continue();
+      };
+    });
   }
 
   async commit(ops: readonly WriteOp[]): Promise<void> {
     const tables = [...new Set(ops.map((op) => op.table))];
     // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
-    const transaction = unwrap(this.db).transaction(tables, 'readwrite', { durability: this.durability });
+    const transaction = this.raw.transaction(tables, 'readwrite', { durability: this.durability });
     let failure: DOMException | null = null;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
