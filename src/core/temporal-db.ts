@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Backend } from './backend.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
-import { TemporalDbError, underPath } from './errors.js';
+import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { exportLines, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
@@ -345,12 +345,9 @@ export class TemporalDb {
   async recordDecision(input: DecisionInput): Promise<ChangeRecord> {
     this.open();
     const { specId, ...decision } = parseInput(decisionInputSchema, input);
-    const head = await resolveSpec(this.backend, specId);
-    if (!head || head.deleted) {
-      throw new TemporalDbError('NOT_FOUND', `No specification with id ${specId}`, { path: ['specId'] });
-    }
+    const ik = await this.liveSpecification({ specOrVersionId: specId }, ['specId']);
     this.open();
-    return this.writes.run((ctx) => planRecordDecision(ctx, head.ik, decision, this.clock()));
+    return this.writes.run((ctx) => planRecordDecision(ctx, ik, decision, this.clock()));
   }
 
   /**
@@ -366,12 +363,7 @@ export class TemporalDb {
     );
     const heads = new Map<string, string>();
     for (const [i, { specId }] of items.entries()) {
-      if (heads.has(specId)) continue;
-      const head = await resolveSpec(this.backend, specId);
-      if (!head || head.deleted) {
-        throw new TemporalDbError('NOT_FOUND', `No specification with id ${specId}`, { path: [i, 'specId'] });
-      }
-      heads.set(specId, head.ik);
+      if (!heads.has(specId)) heads.set(specId, await this.liveSpecification({ specOrVersionId: specId }, [i, 'specId']));
     }
     this.open();
     return this.writes.run(async (ctx) => {
@@ -412,7 +404,10 @@ export class TemporalDb {
   async storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
     this.open();
     const parsed = parseInput(decisionPointInputSchema, input);
-    const ik = await this.specificationKey(parsed.specificationId, parsed.identifier);
+    const ik = await this.liveSpecification(
+      parsed.specificationId !== undefined ? { specOrVersionId: parsed.specificationId } : { identifier: parsed.identifier! },
+      [parsed.specificationId !== undefined ? 'specificationId' : 'identifier'],
+    );
     return this.writes.run((ctx) => planStoreDecisionPoint(ctx, ik, parsed, this.clock()));
   }
 
@@ -430,10 +425,9 @@ export class TemporalDb {
     const parsed = parseInput(decisionPointQuerySchema, query, ['query']);
     let specId: string | undefined;
     if (parsed.specId !== undefined || parsed.identifier !== undefined) {
-      const head =
-        parsed.specId !== undefined
-          ? await resolveSpec(this.backend, parsed.specId)
-          : ((await this.backend.get('heads', [identifierKey(parsed.identifier!)])) as HeadRow | undefined);
+      const head = await this.findHead(
+        parsed.specId !== undefined ? { specOrVersionId: parsed.specId } : { identifier: parsed.identifier! },
+      );
       if (!head) return [];
       specId = head.specId;
     }
@@ -536,7 +530,7 @@ export class TemporalDb {
     const parsed = parseInput(changesQuerySchema, query, ['query']);
     let specId = parsed.specId;
     if (specId !== undefined) {
-      const head = await resolveSpec(this.backend, specId);
+      const head = await this.findHead({ specOrVersionId: specId });
       if (!head) return [];
       specId = head.specId;
     }
@@ -707,15 +701,18 @@ export class TemporalDb {
     }
   }
 
-  /** The key of the specification named by a specId, a version id or an identifier. */
-  private async specificationKey(specOrVersionId: string | undefined, identifier: string | undefined): Promise<string> {
-    const head =
-      specOrVersionId !== undefined
-        ? await resolveSpec(this.backend, specOrVersionId)
-        : ((await this.backend.get('heads', [identifierKey(this.identifier(identifier!))])) as HeadRow | undefined);
+  /** The head of the specification a specId, the id of one of its versions, or an identifier names (deleted ones too). */
+  private async findHead(by: { specOrVersionId: string } | { identifier: string }): Promise<HeadRow | undefined> {
+    if ('specOrVersionId' in by) return resolveSpec(this.backend, by.specOrVersionId);
+    return (await this.backend.get('heads', [identifierKey(this.identifier(by.identifier))])) as HeadRow | undefined;
+  }
+
+  /** The key of a specification that exists and is not deleted; `NOT_FOUND` at `path` otherwise. */
+  private async liveSpecification(by: { specOrVersionId: string } | { identifier: string }, path: FieldPath): Promise<string> {
+    const head = await this.findHead(by);
     if (!head || head.deleted) {
-      const path = specOrVersionId !== undefined ? 'specificationId' : 'identifier';
-      throw new TemporalDbError('NOT_FOUND', `No specification ${specOrVersionId ?? identifier}`, { path: [path] });
+      const name = 'specOrVersionId' in by ? `with id ${by.specOrVersionId}` : `"${by.identifier}"`;
+      throw new TemporalDbError('NOT_FOUND', `No specification ${name}`, { path });
     }
     return head.ik;
   }
