@@ -13,13 +13,14 @@ export type ParsedPattern = z.output<typeof patternInputSchema>;
 /** The latest version of a pattern plus the instant it was last used or changed. */
 type PatternHeadRow = ArchitecturalPattern & { activityAt: number };
 
-function toPattern(row: Row | undefined): ArchitecturalPattern | undefined {
+export function toPattern(row: Row | undefined): ArchitecturalPattern | undefined {
   if (!row) return undefined;
   const { activityAt: _activityAt, ...pattern } = row as unknown as PatternHeadRow;
   return pattern;
 }
 
-function writeVersion(ctx: PlanContext, pattern: ArchitecturalPattern): ArchitecturalPattern {
+/** Writes a new pattern version and makes it the pattern's head. */
+export function writeVersion(ctx: PlanContext, pattern: ArchitecturalPattern): ArchitecturalPattern {
   ctx.insert('patterns', pattern as unknown as Row);
   const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
   ctx.put('patternHeads', { ...pattern, activityAt } satisfies PatternHeadRow);

@@ -2,7 +2,7 @@ import type { Backend } from './backend.js';
 import { analyzeDecisions } from './decisions.js';
 import { TemporalDbError } from './errors.js';
 import { newId } from './ids.js';
-import { findSimilarPatterns } from './patterns.js';
+import { findSimilarPatterns, toPattern, writeVersion } from './patterns.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import { DAY_MS } from './time.js';
 import type { ArchitecturalPattern, DecisionPatternAnalysis, PatternRecommendation, RecommendationFeedback } from './types.js';
@@ -32,7 +32,7 @@ export function inferredPatternName(decisionPoint: string): string {
 async function allPatterns(backend: Backend): Promise<ArchitecturalPattern[]> {
   const { key } = TABLES.patternHeads;
   const rows = await backend.range({ table: 'patternHeads', lower: lowestKey(key, []), upper: highestKey(key, []) });
-  return rows.map(({ activityAt: _a, ...pattern }) => pattern as unknown as ArchitecturalPattern);
+  return rows.map((row) => toPattern(row)!);
 }
 
 const namesPoint = (pattern: ArchitecturalPattern, point: string) => {
@@ -144,15 +144,12 @@ export async function planFeedback(
   const next: PatternRecommendation = { ...current, feedback: [...current.feedback, feedback] };
   ctx.put('recommendations', next as unknown as Row);
   if (feedback.action === 'accept' && current.patternId) {
-    const pattern = (await ctx.get('patternHeads', [current.patternId])) as (ArchitecturalPattern & { activityAt: number }) | undefined;
+    const pattern = toPattern(await ctx.get('patternHeads', [current.patternId]));
     if (pattern) {
       // Each acceptance closes a tenth of the gap to 1.
       const successRate = Math.min(1, pattern.successRate + (1 - pattern.successRate) * 0.1);
       const timestamp = Math.max(now, pattern.timestamp);
-      const version: ArchitecturalPattern = { ...pattern, version: pattern.version + 1, successRate, timestamp, recordedAt: now };
-      delete (version as Partial<typeof pattern>).activityAt;
-      ctx.insert('patterns', version as unknown as Row);
-      ctx.put('patternHeads', { ...version, activityAt: Math.max(timestamp, version.lastUsed ?? timestamp) } as unknown as Row);
+      writeVersion(ctx, { ...pattern, version: pattern.version + 1, successRate, timestamp, recordedAt: now });
     }
   }
   return next;
