@@ -34,6 +34,8 @@ class Overlay implements PlanContext {
   /** Rows read from the backend during this batch attempt (shared by the whole batch). */
   private readonly reads: Map<string, Row | undefined>;
   readonly ops: WriteOp[] = [];
+  /** The row id of each op, so that merging does not work the keys out again. */
+  private readonly opIds: string[] = [];
   /** Where the pending put of a key sits in `ops`, so that a later put replaces it. */
   private readonly putAt = new Map<string, number>();
 
@@ -93,14 +95,13 @@ class Overlay implements PlanContext {
     } else {
       if (op.type === 'put') this.putAt.set(id, this.ops.length);
       this.ops.push(op);
+      this.opIds.push(id);
     }
   }
 
   mergeInto(target: Overlay): void {
     for (const [id, row] of this.rows) target.rows.set(id, row);
-    for (const op of this.ops) {
-      target.push(op.type === 'delete' ? rowId(op.table, op.key) : rowId(op.table, keyOf(TABLES[op.table].key, op.row)), op);
-    }
+    this.ops.forEach((op, i) => target.push(this.opIds[i]!, op));
   }
 }
 
