@@ -270,9 +270,7 @@ const COMMANDS: Record<string, Command> = {
     async run(withDb, args, _flags, out) {
       const file = args[0];
       if (!file) throw new UsageError('import needs a file');
-      await stat(file).catch(() => {
-        throw new NotFound(`No file ${file}`);
-      });
+      await mustExist(file, 'file');
       await withDb(async (db) => {
         out.progress(`importing ${file}`);
         const result = await db.importFrom(() => createReadStream(file));
@@ -290,9 +288,7 @@ const COMMANDS: Record<string, Command> = {
       const [kind, path] = args;
       if (!kind || !path) throw new UsageError('import-legacy needs a kind and a path');
       if (!(LEGACY_KINDS as readonly string[]).includes(kind)) throw new UsageError(`the kind is one of ${LEGACY_KINDS.join(', ')}`);
-      await stat(path).catch(() => {
-        throw new NotFound(`No file or folder ${path}`);
-      });
+      await mustExist(path, 'file or folder');
       await withDb(async (db) => {
         out.progress(`migrating ${path}`);
         const result = await importLegacy(db, kind as LegacyKind, path);
@@ -311,9 +307,7 @@ const COMMANDS: Record<string, Command> = {
     async run(withDb, args, flags, out) {
       const dir = args[0];
       if (!dir) throw new UsageError('import-adr needs a folder');
-      await stat(dir).catch(() => {
-        throw new NotFound(`No folder ${dir}`);
-      });
+      await mustExist(dir, 'folder');
       await withDb(async (db) => {
         const result = await importAdrDirectory(db, dir, {
           git: flags.git === true,
@@ -341,6 +335,13 @@ const COMMANDS: Record<string, Command> = {
 };
 
 class NotFound extends Error {}
+
+/** Stops with "No <what> <path>" (exit 1) before the store is opened. */
+async function mustExist(path: string, what: string): Promise<void> {
+  await stat(path).catch(() => {
+    throw new NotFound(`No ${what} ${path}`);
+  });
+}
 
 function helpText(name?: string): string {
   const command = name ? COMMANDS[name] : undefined;
