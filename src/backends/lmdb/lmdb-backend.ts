@@ -141,14 +141,14 @@ export class LmdbBackend implements Backend {
 
   async commit(ops: readonly WriteOp[]): Promise<void> {
     let conflict: string | undefined;
-    // Sub-databases are opened outside the write transaction.
-    for (const op of ops) this.table(op.table);
+    // Keys are worked out once, and sub-databases opened, outside the write transaction.
+    const keys = ops.map((op) => this.primaryKey(this.table(op.table), op));
     try {
       await this.root.transaction(() => {
         // lmdb-js commits an async transaction even when its callback throws,
         // so every condition is checked before the first write is made.
-        conflict = this.findConflict(ops);
-        if (conflict === undefined) for (const op of ops) this.apply(op);
+        conflict = this.findConflict(ops, keys);
+        if (conflict === undefined) ops.forEach((op, i) => this.apply(op, keys[i]!));
       });
     } catch (error) {
       throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
@@ -161,13 +161,13 @@ export class LmdbBackend implements Backend {
   }
 
   /** Runs inside the write transaction: no other writer can change what it reads. */
-  private findConflict(ops: readonly WriteOp[]): string | undefined {
+  private findConflict(ops: readonly WriteOp[], keys: readonly LmdbKey[]): string | undefined {
     const inserted = new Set<string>();
     const uniqueTaken = new Map<string, string>();
-    for (const op of ops) {
+    for (const [i, op] of ops.entries()) {
       if (op.type === 'delete') continue;
       const table = this.table(op.table);
-      const key = keyOf(table.definition.key, op.row);
+      const key = keys[i]!;
       const id = `${op.table}\u0000${key.join('\u0000')}`;
       if (op.type === 'insert') {
         if (inserted.has(id) || table.db.doesExist(key)) return `${op.table} already holds ${JSON.stringify(key)}`;
@@ -187,9 +187,8 @@ export class LmdbBackend implements Backend {
     return undefined;
   }
 
-  private apply(op: WriteOp): void {
+  private apply(op: WriteOp, key: LmdbKey): void {
     const table = this.table(op.table);
-    const key = this.primaryKey(table, op);
     // An insert was checked to be new, so only puts and deletes can leave index entries behind.
     const previous = op.type === 'insert' ? undefined : table.db.get(key);
     if (op.type === 'delete') {
