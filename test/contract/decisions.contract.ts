@@ -255,7 +255,7 @@ export function decisionsContract(ctx: ContractContext): void {
       await history(db, 'logging', 1, 3);
 
       const { recommendations, regenerated, retentionDeleted } = await db.generateRecommendations();
-      expect(regenerated).toBe(4);
+      expect(regenerated).toBe(true);
       expect(retentionDeleted).toBe(0);
       const byPoint = Object.fromEntries(recommendations.map((r) => [r.decisionPoint, r]));
       expect(Object.keys(byPoint).sort()).toEqual(['asynchronous-messaging', 'db-scaling', 'feature-flag', 'retry-policy']);
@@ -268,7 +268,8 @@ export function decisionsContract(ctx: ContractContext): void {
       // 2/2 and 1/1 clamp to 0.98; 9/10 stays 0.9; 1/4 is under the minimum.
       expect(byPoint['db-scaling']).toMatchObject({ patternId: canonical.id, confidence: 0.98 });
       expect(byPoint['feature-flag']).toMatchObject({ patternId: named.id, confidence: 0.98 });
-      expect(byPoint['retry-policy']).toMatchObject({ patternName: 'Retry Policy Pattern', confidence: 0.9 });
+      // Named as the original does: decision_point.replace('_', ' ').title().
+      expect(byPoint['retry-policy']).toMatchObject({ patternName: 'Retry-Policy', confidence: 0.9 });
       expect(byPoint['retry-policy']!.patternId).toBeUndefined();
       expect(recommendations.every((r) => r.expiresAt === T0 + 90 * DAY && r.createdAt === T0)).toBe(true);
       expect(recommendations.map((r) => r.confidence)).toEqual([...recommendations.map((r) => r.confidence)].sort((x, y) => y - x));
@@ -288,7 +289,7 @@ export function decisionsContract(ctx: ContractContext): void {
       await history(db, 'caching', 4, 0);
       const before = await db.statistics();
       const dry = await db.generateRecommendations({ dryRun: true });
-      expect(dry).toMatchObject({ regenerated: 0, retentionDeleted: 0 });
+      expect(dry).toMatchObject({ regenerated: false, retentionDeleted: 0 });
       expect(dry.recommendations).toHaveLength(1);
       expect(await db.getPatternRecommendations()).toEqual([]);
       expect(await db.statistics()).toEqual(before);
@@ -299,7 +300,7 @@ export function decisionsContract(ctx: ContractContext): void {
       expect(await db.getPatternRecommendations()).toEqual([]);
       await history(db, 'caching', 4, 0);
       const later = await db.generateRecommendations({ retentionDays: 10, lookbackDays: 60 });
-      expect(later).toMatchObject({ regenerated: 1, retentionDeleted: 1 });
+      expect(later).toMatchObject({ regenerated: true, retentionDeleted: 1 });
       expect((await db.getPatternRecommendations()).map((r) => r.id)).toEqual([later.recommendations[0]!.id]);
     });
 
