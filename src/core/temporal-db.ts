@@ -369,11 +369,11 @@ export class TemporalDb {
     );
     const firstUse = new Map<string, number>();
     items.forEach(({ specId }, i) => firstUse.has(specId) || firstUse.set(specId, i));
-    const heads = new Map(
-      await Promise.all(
-        [...firstUse].map(async ([specId, i]) => [specId, await this.liveSpecification({ ref: specId }, [i, 'specId'])] as const),
-      ),
-    );
+    // Resolved together; the error reported is that of the first bad input, whichever read ends first.
+    const resolved = await Promise.allSettled([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
+    const failed = resolved.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, (resolved[k] as PromiseFulfilledResult<string>).value]));
     this.open();
     return this.writes.run(async (ctx) => {
       const now = this.clock();

@@ -87,6 +87,7 @@ export function referencesContract(ctx: ContractContext): void {
       const before = await snapshot(db);
       await expectError(db.recordDecision(decision('ADR-404')), 'NOT_FOUND', ['specId']);
       await expectError(db.recordDecisions([decision('ADR-010'), decision('ADR-404'), decision('ADR-002')]), 'NOT_FOUND', [1, 'specId']);
+      await expectError(db.recordDecisions([decision('ADR-010'), decision('ADR-404'), decision('ADR-405'), decision('ADR-404')]), 'NOT_FOUND', [1, 'specId']);
       await expectError(db.storeDecisionPoint(point({ specificationId: 'ADR-404' })), 'NOT_FOUND', ['specificationId']);
       await expectError(db.storeDecisionPoint(point({ identifier: 'ADR-404' })), 'NOT_FOUND', ['identifier']);
       // Both given: each must exist and they must name the same specification.
