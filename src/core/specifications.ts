@@ -276,7 +276,8 @@ export async function readList(
  */
 export type SpecRef = { ref: string } | { identifier: string };
 
-const isKeyIdentifier = (value: string) => value.length <= 1024 && value.isWellFormed();
+/** Whether `value` can be an identifier at all (stored ones are 1 to 1024 well-formed UTF-16 code units). */
+export const isKeyIdentifier = (value: string) => value.length > 0 && value.length <= 1024 && value.isWellFormed();
 
 /**
  * The head of the specification `by` names, deleted ones included (their

@@ -37,6 +37,7 @@ import {
   readVersion,
   identifierKey,
   findSpecification,
+  isKeyIdentifier,
   type SpecRef,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
@@ -82,11 +83,18 @@ const MAX_INSTANT = 8.64e15;
 
 // Reads are hot: the common, valid arguments are checked by hand and only
 // the rest goes through zod, which then reports what is wrong.
-const isIdentifier = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= 1024 && value.isWellFormed();
+const isIdentifier = (value: unknown): value is string => typeof value === 'string' && isKeyIdentifier(value);
 const isMillis = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INSTANT;
 const bulkSchema = z.array(z.unknown());
+
+/** Like Promise.all, but the error thrown is that of the first failing promise in array order, not the first to fail in time. */
+async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
 
 /**
  * A temporal store of specifications, patterns, decisions and their change
@@ -369,11 +377,8 @@ export class TemporalDb {
     );
     const firstUse = new Map<string, number>();
     items.forEach(({ specId }, i) => firstUse.has(specId) || firstUse.set(specId, i));
-    // Resolved together; the error reported is that of the first bad input, whichever read ends first.
-    const resolved = await Promise.allSettled([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
-    const failed = resolved.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, (resolved[k] as PromiseFulfilledResult<string>).value]));
+    const resolved = await settledInOrder([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
+    const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, resolved[k]!]));
     this.open();
     return this.writes.run(async (ctx) => {
       const now = this.clock();
@@ -415,7 +420,7 @@ export class TemporalDb {
   async storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
     this.open();
     const parsed = parseInput(decisionPointInputSchema, input);
-    const [byRef, byIdentifier] = await Promise.all([
+    const [byRef, byIdentifier] = await settledInOrder([
       parsed.specificationId !== undefined ? this.liveSpecification({ ref: parsed.specificationId }, ['specificationId']) : undefined,
       parsed.identifier !== undefined ? this.liveSpecification({ identifier: parsed.identifier }, ['identifier']) : undefined,
     ]);

@@ -93,6 +93,7 @@ export function referencesContract(ctx: ContractContext): void {
       // Both given: each must exist and they must name the same specification.
       await expectError(db.storeDecisionPoint(point({ specificationId: 'ADR-010', identifier: 'ADR-404' })), 'NOT_FOUND', ['identifier']);
       await expectError(db.storeDecisionPoint(point({ specificationId: 'ADR-010', identifier: 'ADR-002' })), 'INVALID_INPUT', ['identifier']);
+      await expectError(db.storeDecisionPoint(point({ specificationId: 'ADR-404', identifier: 'ADR-405' })), 'NOT_FOUND', ['specificationId']);
       expect(await snapshot(db)).toEqual(before);
       const both = await db.storeDecisionPoint(point({ specificationId: 'ADR-010', identifier: 'ADR-010' }));
       expect(both.identifier).toBe('ADR-010');
