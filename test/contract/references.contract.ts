@@ -162,7 +162,7 @@ export function referencesContract(ctx: ContractContext): void {
       ]);
     });
 
-    it('rejects malformed references with INVALID_INPUT and their path, writing nothing', async () => {
+    it('rejects malformed references and confidences with INVALID_INPUT and their path, writing nothing', async () => {
       const { db } = await ctx.openStore();
       await db.storeSpecification(adr('ADR-010'));
       const before = await snapshot(db);
@@ -176,6 +176,11 @@ export function referencesContract(ctx: ContractContext): void {
       await expectError(db.recordDecisions([decision('ADR-010'), decision(null as never)]), 'INVALID_INPUT', [1, 'specId']);
       await expectError(db.storeDecisionPoint(point({ identifier: 'ADR-\ud800' })), 'INVALID_INPUT', ['identifier']);
       await expectError(db.storeDecisionPoint(point({ specificationId: '' })), 'INVALID_INPUT', ['specificationId']);
+      // Only an omitted confidence is absent; null or out of range is refused.
+      await expectError(db.recordDecision(decision('ADR-010', { confidence: null })), 'INVALID_INPUT', ['confidence']);
+      await expectError(db.recordDecisions([decision('ADR-010'), decision('ADR-010', { confidence: -0.1 })]), 'INVALID_INPUT', [1, 'confidence']);
+      await expectError(db.storeDecisionPoint(point({ identifier: 'ADR-010', confidence: 1.5 })), 'INVALID_INPUT', ['confidence']);
+      await expectError(db.storeArchitecturalPattern({ patternName: 'p', patternType: 'Domain', successRate: null as never }), 'INVALID_INPUT', ['successRate']);
       expect(await snapshot(db)).toEqual(before);
     });
   });
