@@ -52,6 +52,7 @@ export {
   type ImportedRecord,
   type DecisionOption,
   type DecisionPointInput,
+  type DecisionPointQuery,
   type DecisionPointRecord,
   type GenerateRecommendationsOptions,
   type GenerateRecommendationsResult,

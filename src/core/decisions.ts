@@ -4,7 +4,7 @@ import { TemporalDbError } from './errors.js';
 import { encodeKeyString } from './key-codec.js';
 import type { HeadRow } from './specifications.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
-import type { ChangeRecord, ChangeType, DecisionPatternAnalysis, SpecType } from './types.js';
+import type { ChangeRecord, ChangeType, DecisionDetails, DecisionPatternAnalysis, SpecType } from './types.js';
 import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
 
@@ -16,7 +16,7 @@ export interface DecisionRow {
   decisionPoint: string;
   selectedOption: string;
   context: string;
-  confidence: number;
+  confidence?: number;
   specId: string;
   identifier: string;
   specType: SpecType;
@@ -26,13 +26,16 @@ export interface DecisionRow {
 /** Confidence above which a decision counts as selected in an analysis. */
 export const SELECTED_CONFIDENCE = 0.7;
 
+/** As the original counts: strictly above 0.7; a decision without a confidence (its NULL) is never selected. */
+const isSelected = (confidence: number | undefined) => confidence !== undefined && confidence > SELECTED_CONFIDENCE;
+
 export interface ParsedDecision {
   decisionPoint: string;
   selectedOption: string;
   context: string;
   author: string;
-  confidence: number;
-  timestamp?: number;
+  confidence?: number | undefined;
+  timestamp?: number | undefined;
 }
 
 export async function planRecordDecision(
@@ -45,12 +48,12 @@ export async function planRecordDecision(
   if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
   const timestamp = input.timestamp ?? now;
   const id = newId();
-  const decision = {
+  const decision: DecisionDetails = {
     decisionPoint: input.decisionPoint,
     selectedOption: input.selectedOption,
     context: input.context,
-    confidence: input.confidence,
   };
+  if (input.confidence !== undefined) decision.confidence = input.confidence;
   const change: ChangeRecord = {
     id,
     changeType: 'Decision',
@@ -72,19 +75,20 @@ export async function planRecordDecision(
 /** The `decisions` row of a Decision change. */
 export function decisionRowOf(change: ChangeRecord): DecisionRow {
   const decision = change.decision!;
-  return {
+  const row: DecisionRow = {
     id: change.id,
     timestamp: change.timestamp,
     pointKey: encodeKeyString(decision.decisionPoint),
     decisionPoint: decision.decisionPoint,
     selectedOption: decision.selectedOption,
     context: decision.context,
-    confidence: decision.confidence,
     specId: change.specId,
     identifier: change.identifier,
     specType: change.specType,
     author: change.author ?? '',
   };
+  if (decision.confidence !== undefined) row.confidence = decision.confidence;
+  return row;
 }
 
 /** Writes a decision to the time-ordered `decisions` table and adds it to its day's rollup. */
@@ -140,7 +144,7 @@ function addToRollup(rollup: RollupRow | undefined, row: DecisionRow, day: numbe
         contexts: [],
       };
   next.total++;
-  if (row.confidence > SELECTED_CONFIDENCE) next.selected++;
+  if (isSelected(row.confidence)) next.selected++;
   next.first = Math.min(next.first, row.timestamp);
   next.last = Math.max(next.last, row.timestamp);
   bump(next.options, row.selectedOption);

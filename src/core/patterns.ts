@@ -50,14 +50,15 @@ export async function planStorePattern(ctx: PlanContext, input: ParsedPattern, n
     patternType: input.patternType,
     patternDefinition: input.patternDefinition,
     examples: input.examples,
-    successRate: input.successRate,
-    contextSimilarity: input.contextSimilarity ?? previous?.contextSimilarity ?? 0,
     usageFrequency: input.usageFrequency ?? previous?.usageFrequency ?? 0,
     metadata: input.metadata,
     timestamp,
     createdAt: previous?.createdAt ?? timestamp,
     recordedAt: now,
   };
+  if (input.successRate !== undefined) pattern.successRate = input.successRate;
+  const contextSimilarity = input.contextSimilarity ?? previous?.contextSimilarity;
+  if (contextSimilarity !== undefined) pattern.contextSimilarity = contextSimilarity;
   const lastUsed = input.lastUsed ?? previous?.lastUsed;
   if (lastUsed !== undefined) pattern.lastUsed = lastUsed;
   return writeVersion(ctx, pattern);

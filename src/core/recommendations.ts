@@ -3,6 +3,7 @@ import { analyzeDecisions } from './decisions.js';
 import { TemporalDbError } from './errors.js';
 import { newId } from './ids.js';
 import { findSimilarPatterns, toPattern, writeVersion } from './patterns.js';
+import { pythonTitle } from './python-title.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import { DAY_MS } from './time.js';
 import type { ArchitecturalPattern, DecisionPatternAnalysis, PatternRecommendation, RecommendationFeedback } from './types.js';
@@ -19,14 +20,19 @@ export interface RecommendationOptions {
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** "storage-engine" → "Storage Engine Pattern": the pattern named after a decision point when none fits. */
+/**
+ * The pattern named after a decision point when none fits, as the original
+ * names it: `decision_point.replace("_", " ").title()` in Python.
+ *
+ * @example
+ * inferredPatternName('api_versioning'); // 'Api Versioning'
+ */
 export function inferredPatternName(decisionPoint: string): string {
-  const words = decisionPoint
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1));
-  return `${words.join(' ') || decisionPoint} Pattern`;
+  return pythonTitle(decisionPoint.replaceAll('_', ' '));
 }
+
+/** An unknown success rate ranks below every known one, 0 included. */
+const rankedRate = (pattern: ArchitecturalPattern) => pattern.successRate ?? -1;
 
 /** Every pattern head (the latest version of each pattern). */
 async function allPatterns(backend: Backend): Promise<ArchitecturalPattern[]> {
@@ -52,7 +58,7 @@ async function bestPattern(backend: Backend, entry: DecisionPatternAnalysis, pat
   if (similar.length > 0) {
     const [best] = [...similar].sort(
       (a, b) =>
-        b.pattern.successRate - a.pattern.successRate || b.score - a.score || b.pattern.usageFrequency - a.pattern.usageFrequency,
+        rankedRate(b.pattern) - rankedRate(a.pattern) || b.score - a.score || b.pattern.usageFrequency - a.pattern.usageFrequency,
     );
     return { pattern: best!.pattern, similarity: best!.score, via: 'similarity' as const };
   }
@@ -88,7 +94,7 @@ export async function buildRecommendations(
         (favourite ? ` (most chosen option: ${favourite[0]}, ${favourite[1]} times).` : '.'),
       `Estimated confidence ${confidence.toFixed(2)}.`,
       ...(topContexts.length ? [`Representative contexts: ${topContexts.join('; ')}.`] : []),
-      ...(choice.pattern ? [`Known success rate ${choice.pattern.successRate.toFixed(2)}.`] : []),
+      ...(choice.pattern?.successRate !== undefined ? [`Known success rate ${choice.pattern.successRate.toFixed(2)}.`] : []),
     ].join(' ');
     const recommendation: PatternRecommendation = {
       id: newId(),
@@ -146,8 +152,9 @@ export async function planFeedback(
   if (feedback.action === 'accept' && current.patternId) {
     const pattern = toPattern(await ctx.get('patternHeads', [current.patternId]));
     if (pattern) {
-      // Each acceptance closes a tenth of the gap to 1.
-      const successRate = Math.min(1, pattern.successRate + (1 - pattern.successRate) * 0.1);
+      // Each acceptance closes a tenth of the gap to 1; an unknown rate starts from 0.
+      const rate = pattern.successRate ?? 0;
+      const successRate = Math.min(1, rate + (1 - rate) * 0.1);
       const timestamp = Math.max(now, pattern.timestamp);
       writeVersion(ctx, { ...pattern, version: pattern.version + 1, successRate, timestamp, recordedAt: now });
     }

@@ -87,7 +87,7 @@ export const patternInputSchema = z.object({
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: jsonValue.default({}),
   examples: z.array(jsonValue).default([]),
-  successRate: unitInterval.default(0),
+  successRate: unitInterval.optional(),
   contextSimilarity: unitInterval.optional(),
   usageFrequency: z.number().int().min(0).optional(),
   lastUsed: instant.optional(),
@@ -111,7 +111,7 @@ export const decisionInputSchema = z.object({
   selectedOption: text,
   context: z.string(),
   author: text,
-  confidence: unitInterval.default(1),
+  confidence: unitInterval.optional(),
   timestamp: instant.optional(),
 });
 
@@ -129,7 +129,7 @@ export const importedQuerySchema = z.object({ kind: text, since: instant.optiona
 export const decisionPointInputSchema = z
   .object({
     specificationId: text.optional(),
-    identifier: text.optional(),
+    identifier: identifier.optional(),
     decisionPoint: text,
     context: z.string(),
     options: z
@@ -145,7 +145,7 @@ export const decisionPointInputSchema = z
       )
       .min(1, 'a decision point needs at least one option'),
     allowMultipleSelected: z.boolean().default(false),
-    confidence: unitInterval.default(1),
+    confidence: unitInterval.optional(),
     author: z.string().optional(),
     metadata: jsonObject.default({}),
     timestamp: instant.optional(),
@@ -166,7 +166,7 @@ export const decisionPointInputSchema = z
   });
 
 export const decisionPointQuerySchema = z
-  .object({ specId: text.optional(), identifier: text.optional(), decisionPoint: text.optional(), asOf: instant.optional() })
+  .object({ specId: text.optional(), identifier: identifier.optional(), decisionPoint: text.optional(), asOf: instant.optional() })
   .refine((v) => v.specId !== undefined || v.identifier !== undefined || v.decisionPoint !== undefined, {
     message: 'give specId, identifier or decisionPoint',
     path: ['specId'],
@@ -190,6 +190,7 @@ export const lookbackSchema = z.object({ lookbackDays: z.number().positive() });
 
 export const changesQuerySchema = z.object({
   specId: text.optional(),
+  identifier: identifier.optional(),
   changeType: z.enum(['Create', 'Update', 'Delete', 'Decision']).optional(),
   since: instant.optional(),
   until: instant.optional(),

@@ -268,21 +268,34 @@ export async function readList(
   return found.filter((record): record is Specification => record !== undefined);
 }
 
-/** The head of the specification a `specId` (or the `id` of one of its versions) names. */
-export async function resolveSpec(backend: Backend, specOrVersionId: string): Promise<HeadRow | undefined> {
-  const [head] = await backend.range({
-    table: 'heads',
-    index: 'bySpecId',
-    lower: [specOrVersionId],
-    upper: [specOrVersionId],
-  });
+/**
+ * How a caller names a specification: `ref` is a `specId`, the `id` of one
+ * of its versions, or its identifier, tried in that order (an identifier that
+ * happens to equal another specification's `specId` or version `id` names
+ * that other specification); `identifier` is an identifier only.
+ */
+export type SpecRef = { ref: string } | { identifier: string };
+
+/** Whether `value` can be an identifier at all (stored ones are 1 to 1024 well-formed UTF-16 code units). */
+export const isKeyIdentifier = (value: string) => value.length > 0 && value.length <= 1024 && value.isWellFormed();
+
+/**
+ * The head of the specification `by` names, deleted ones included (their
+ * history is still there to read), or `undefined`. The one resolver every
+ * call that takes a specification reference goes through.
+ */
+export async function findSpecification(backend: Backend, by: SpecRef): Promise<HeadRow | undefined> {
+  const byIdentifier = (identifier: string) =>
+    isKeyIdentifier(identifier) ? (backend.get('heads', [identifierKey(identifier)]) as Promise<HeadRow | undefined>) : undefined;
+  if ('identifier' in by) return byIdentifier(by.identifier);
+  const ref = by.ref;
+  // The three lookups are independent reads; the order only decides which answer wins.
+  const [[head], [version], named] = await Promise.all([
+    backend.range({ table: 'heads', index: 'bySpecId', lower: [ref], upper: [ref] }),
+    backend.range({ table: 'specifications', index: 'byId', lower: [ref], upper: [ref] }),
+    byIdentifier(ref),
+  ]);
   if (head) return head as unknown as HeadRow;
-  const [version] = await backend.range({
-    table: 'specifications',
-    index: 'byId',
-    lower: [specOrVersionId],
-    upper: [specOrVersionId],
-  });
-  if (!version) return undefined;
-  return (await backend.get('heads', [version.ik as string])) as HeadRow | undefined;
+  if (version) return (await backend.get('heads', [version.ik as string])) as HeadRow | undefined;
+  return named;
 }

@@ -36,8 +36,9 @@ import {
   readList,
   readVersion,
   identifierKey,
-  resolveSpec,
-  type HeadRow,
+  findSpecification,
+  isKeyIdentifier,
+  type SpecRef,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
 import { SCHEMA_VERSION, TABLES, highestKey, lowestKey, type Row } from './tables.js';
@@ -61,6 +62,7 @@ import type {
   StoreStatistics,
   ImportedRecord,
   DecisionPointInput,
+  DecisionPointQuery,
   DecisionPointRecord,
   GenerateRecommendationsOptions,
   GenerateRecommendationsResult,
@@ -81,11 +83,18 @@ const MAX_INSTANT = 8.64e15;
 
 // Reads are hot: the common, valid arguments are checked by hand and only
 // the rest goes through zod, which then reports what is wrong.
-const isIdentifier = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= 1024 && value.isWellFormed();
+const isIdentifier = (value: unknown): value is string => typeof value === 'string' && isKeyIdentifier(value);
 const isMillis = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INSTANT;
 const bulkSchema = z.array(z.unknown());
+
+/** Like Promise.all, but the error thrown is that of the first failing promise in array order, not the first to fail in time. */
+async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
 
 /**
  * A temporal store of specifications, patterns, decisions and their change
@@ -335,36 +344,41 @@ export class TemporalDb {
 
   /**
    * Records a decision taken on a specification as a `Decision` change.
+   * `specId` names the specification by its `specId`, the `id` of one of its
+   * versions or its identifier (tried in that order); a deleted or unknown
+   * one is `NOT_FOUND`. An omitted `confidence` stays absent: the decision
+   * counts in analyses but is never a selected one.
    *
    * @example
    * await db.recordDecision({
-   *   specId: adr.specId, decisionPoint: 'storage-engine', selectedOption: 'LMDB',
+   *   specId: 'ADR-002', decisionPoint: 'storage-engine', selectedOption: 'LMDB',
    *   context: 'embedded, read-heavy', author: 'ana', confidence: 0.85,
    * });
    */
   async recordDecision(input: DecisionInput): Promise<ChangeRecord> {
     this.open();
     const { specId, ...decision } = parseInput(decisionInputSchema, input);
-    const ik = await this.liveSpecification({ specOrVersionId: specId }, ['specId']);
+    const ik = await this.liveSpecification({ ref: specId }, ['specId']);
     this.open();
     return this.writes.run((ctx) => planRecordDecision(ctx, ik, decision, this.clock()));
   }
 
   /**
-   * Records many decisions in one atomic transaction: all or none.
+   * Records many decisions in one atomic transaction: all or none. Each
+   * `specId` is resolved as in `recordDecision`.
    *
    * @example
-   * await db.recordDecisions(imported.map((d) => ({ ...d, specId: adr.specId })));
+   * await db.recordDecisions(imported.map((d) => ({ ...d, specId: 'ADR-002' })));
    */
   async recordDecisions(inputs: readonly DecisionInput[]): Promise<ChangeRecord[]> {
     this.open();
     const items = parseInput(bulkSchema, inputs, ['inputs']).map((input, i) =>
       parseInput(decisionInputSchema, input, [i]),
     );
-    const heads = new Map<string, string>();
-    for (const [i, { specId }] of items.entries()) {
-      if (!heads.has(specId)) heads.set(specId, await this.liveSpecification({ specOrVersionId: specId }, [i, 'specId']));
-    }
+    const firstUse = new Map<string, number>();
+    items.forEach(({ specId }, i) => firstUse.has(specId) || firstUse.set(specId, i));
+    const resolved = await settledInOrder([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
+    const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, resolved[k]!]));
     this.open();
     return this.writes.run(async (ctx) => {
       const now = this.clock();
@@ -387,10 +401,12 @@ export class TemporalDb {
 
   /**
    * Stores a decision point of a specification with its options (pros,
-   * cons, which is selected and why). At most one option may be selected
-   * unless `allowMultipleSelected` is true. Each selected option is also
-   * recorded as a `Decision` change, in the same transaction, so analyses
-   * and recommendations see it.
+   * cons, which is selected and why). The specification is named by
+   * `specificationId` (resolved as `recordDecision`'s `specId`) or
+   * `identifier`; if both are given they must name the same one. At most
+   * one option may be selected unless `allowMultipleSelected` is true. Each
+   * selected option is also recorded as a `Decision` change, in the same
+   * transaction, so analyses and recommendations see it.
    *
    * @example
    * await db.storeDecisionPoint({
@@ -404,33 +420,36 @@ export class TemporalDb {
   async storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
     this.open();
     const parsed = parseInput(decisionPointInputSchema, input);
-    const ik = await this.liveSpecification(
-      parsed.specificationId !== undefined ? { specOrVersionId: parsed.specificationId } : { identifier: parsed.identifier! },
-      [parsed.specificationId !== undefined ? 'specificationId' : 'identifier'],
-    );
+    const [byRef, byIdentifier] = await settledInOrder([
+      parsed.specificationId !== undefined ? this.liveSpecification({ ref: parsed.specificationId }, ['specificationId']) : undefined,
+      parsed.identifier !== undefined ? this.liveSpecification({ identifier: parsed.identifier }, ['identifier']) : undefined,
+    ]);
+    if (byRef !== undefined && byIdentifier !== undefined && byRef !== byIdentifier) {
+      throw new TemporalDbError('INVALID_INPUT', `"${parsed.identifier}" is not the specification ${parsed.specificationId} names`, {
+        path: ['identifier'],
+      });
+    }
+    const ik = (byRef ?? byIdentifier)!;
+    this.open();
     return this.writes.run((ctx) => planStoreDecisionPoint(ctx, ik, parsed, this.clock()));
   }
 
   /**
-   * Decision points in time order: those of one specification (`specId` or
-   * `identifier`), or of one decision point name across all specifications,
-   * each in its latest form as of `asOf` (default now).
+   * Decision points in time order: those of one specification (`specId`, a
+   * specId, version id or identifier, or `identifier`), or of one decision
+   * point name across all specifications, each in its latest form as of
+   * `asOf` (default now). A reference that names nothing gives `[]`; a
+   * deleted specification's decision points are still returned.
    *
    * @example
-   * const points = await db.getDecisionPoints({ identifier: 'ADR-002' });
+   * const points = await db.getDecisionPoints({ specId: 'ADR-002' });
    * const everywhere = await db.getDecisionPoints({ decisionPoint: 'storage-engine', asOf: '2026-06-30' });
    */
-  async getDecisionPoints(query: { specId?: string; identifier?: string; decisionPoint?: string; asOf?: Instant }): Promise<DecisionPointRecord[]> {
+  async getDecisionPoints(query: DecisionPointQuery): Promise<DecisionPointRecord[]> {
     this.open();
     const parsed = parseInput(decisionPointQuerySchema, query, ['query']);
-    let specId: string | undefined;
-    if (parsed.specId !== undefined || parsed.identifier !== undefined) {
-      const head = await this.findHead(
-        parsed.specId !== undefined ? { specOrVersionId: parsed.specId } : { identifier: parsed.identifier! },
-      );
-      if (!head) return [];
-      specId = head.specId;
-    }
+    const specId = await this.specIdOf(parsed);
+    if (specId === null) return [];
     return readDecisionPoints(this.backend, {
       ...(specId !== undefined ? { specId } : {}),
       ...(parsed.decisionPoint !== undefined ? { decisionPoint: parsed.decisionPoint } : {}),
@@ -463,13 +482,13 @@ export class TemporalDb {
       recent.filter((r) => r.feedback.some((f) => f.action === 'dismiss')).map((r) => dismissalKey(r.patternName, r.decisionPoint)),
     );
     const recommendations = await buildRecommendations(this.backend, parsed, now, dismissed);
-    if (parsed.dryRun) return { recommendations, regenerated: 0, retentionDeleted: 0 };
+    if (parsed.dryRun) return { recommendations, regenerated: false, retentionDeleted: 0 };
     const stale = await recommendationsCreated(this.backend, -Infinity, retentionStart - 1);
     await this.writes.run(async (ctx) => {
       for (const recommendation of recommendations) ctx.insert('recommendations', recommendation as unknown as Row);
       for (const old of stale) ctx.delete('recommendations', [old.id]);
     });
-    return { recommendations, regenerated: recommendations.length, retentionDeleted: stale.length };
+    return { recommendations, regenerated: true, retentionDeleted: stale.length };
   }
 
   /**
@@ -507,7 +526,8 @@ export class TemporalDb {
 
   /**
    * Per decision point, the decisions taken in the last `lookbackDays`: how
-   * many, how many with confidence above 0.7, and their contexts.
+   * many, how many with confidence above 0.7 (a decision without a
+   * confidence counts in the total, never as selected), and their contexts.
    *
    * @example
    * const [top] = await db.analyzeDecisionPatterns(30);
@@ -520,20 +540,21 @@ export class TemporalDb {
   }
 
   /**
-   * Change records in time order, filtered by specification, type and an inclusive time window.
+   * Change records in time order, filtered by specification, type and an
+   * inclusive time window. The specification is `specId` (a specId, version
+   * id or identifier, tried in that order) or `identifier`; one that names
+   * nothing gives `[]`. A deleted specification's changes, its `Delete`
+   * included, are still returned.
    *
    * @example
    * const lastWeek = await db.getChanges({ since: Date.now() - 7 * 86_400_000 });
+   * const adr10 = await db.getChanges({ specId: 'ADR-010' });
    */
   async getChanges(query: ChangesQuery = {}): Promise<ChangeRecord[]> {
     this.open();
-    const parsed = parseInput(changesQuerySchema, query, ['query']);
-    let specId = parsed.specId;
-    if (specId !== undefined) {
-      const head = await this.findHead({ specOrVersionId: specId });
-      if (!head) return [];
-      specId = head.specId;
-    }
+    const { identifier, ...parsed } = parseInput(changesQuerySchema, query, ['query']);
+    const specId = await this.specIdOf({ specId: parsed.specId, identifier });
+    if (specId === null) return [];
     return readChanges(this.backend, { ...parsed, specId });
   }
 
@@ -701,18 +722,27 @@ export class TemporalDb {
     }
   }
 
-  /** The head of the specification a specId, the id of one of its versions, or an identifier names (deleted ones too). */
-  private async findHead(by: { specOrVersionId: string } | { identifier: string }): Promise<HeadRow | undefined> {
-    if ('specOrVersionId' in by) return resolveSpec(this.backend, by.specOrVersionId);
-    return (await this.backend.get('heads', [identifierKey(this.identifier(by.identifier))])) as HeadRow | undefined;
+  /**
+   * For reads: the specId the given references (a `specId`-style reference
+   * and/or an identifier) name; `undefined` when none is given, `null` when
+   * one names nothing or they name different specifications.
+   */
+  private async specIdOf(refs: { specId?: string | undefined; identifier?: string | undefined }): Promise<string | null | undefined> {
+    const given: SpecRef[] = [];
+    if (refs.specId !== undefined) given.push({ ref: refs.specId });
+    if (refs.identifier !== undefined) given.push({ identifier: refs.identifier });
+    if (given.length === 0) return undefined;
+    const heads = await Promise.all(given.map((by) => findSpecification(this.backend, by)));
+    const specId = heads[0]?.specId;
+    return specId !== undefined && heads.every((head) => head?.specId === specId) ? specId : null;
   }
 
   /** The key of a specification that exists and is not deleted; `NOT_FOUND` at `path` otherwise. */
-  private async liveSpecification(by: { specOrVersionId: string } | { identifier: string }, path: FieldPath): Promise<string> {
-    const head = await this.findHead(by);
+  private async liveSpecification(by: SpecRef, path: FieldPath): Promise<string> {
+    const head = await findSpecification(this.backend, by);
     if (!head || head.deleted) {
-      const name = 'specOrVersionId' in by ? `with id ${by.specOrVersionId}` : `"${by.identifier}"`;
-      throw new TemporalDbError('NOT_FOUND', `No specification ${name}`, { path });
+      const name = 'ref' in by ? `"${by.ref}" (specId, version id or identifier)` : `"${by.identifier}"`;
+      throw new TemporalDbError('NOT_FOUND', head ? `The specification ${name} is deleted` : `No specification ${name}`, { path });
     }
     return head.ik;
   }

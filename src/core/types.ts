@@ -58,7 +58,8 @@ export interface DecisionDetails {
   decisionPoint: string;
   selectedOption: string;
   context: string;
-  confidence: number;
+  /** 0..1; absent when none was given (the original's NULL). */
+  confidence?: number;
 }
 
 /** One entry of the time-series change log. */
@@ -88,10 +89,10 @@ export interface ArchitecturalPattern {
   patternType: PatternType;
   patternDefinition: JsonValue;
   examples: JsonValue[];
-  /** Share of uses that worked out, 0..1. */
-  successRate: number;
-  /** Similarity last computed for this pattern by the original system, 0..1. */
-  contextSimilarity: number;
+  /** Share of uses that worked out, 0..1; absent when unknown (the original's NULL). */
+  successRate?: number;
+  /** Similarity last computed for this pattern by the original system, 0..1; absent when never computed. */
+  contextSimilarity?: number;
   /** How many times the pattern was used (`recordPatternUse`). */
   usageFrequency: number;
   /** When the pattern was last used, ms since epoch. */
@@ -116,7 +117,7 @@ export interface DecisionPatternAnalysis {
   /** The spec type most of these decisions were about. */
   specType: SpecType;
   totalDecisions: number;
-  /** Decisions taken with confidence above 0.7. */
+  /** Decisions taken with confidence above 0.7 (one without a confidence never counts). */
   selectedCount: number;
   /** Distinct contexts, most recent first. */
   contexts: string[];
@@ -165,7 +166,9 @@ export interface PatternInput {
   patternType: PatternType;
   patternDefinition?: unknown;
   examples?: unknown[];
+  /** 0..1; left absent when omitted (not copied from the previous version). */
   successRate?: number;
+  /** Kept from the previous version when omitted. */
   contextSimilarity?: number;
   /** Kept from the previous version when omitted. */
   usageFrequency?: number;
@@ -175,21 +178,28 @@ export interface PatternInput {
   timestamp?: Instant;
 }
 
-/** What `recordDecision` takes. `specId` is a specification's `specId` or the `id` of one of its versions. */
+/**
+ * What `recordDecision` takes. `specId` names the specification: its
+ * `specId`, the `id` of one of its versions, or its identifier (`ADR-001`),
+ * tried in that order.
+ */
 export interface DecisionInput {
   specId: string;
   decisionPoint: string;
   selectedOption: string;
   context: string;
   author: string;
-  /** 0..1, defaults to 1. */
+  /** 0..1; stays absent when omitted (counted, never selected, in analyses). */
   confidence?: number;
   timestamp?: Instant;
 }
 
 /** Filters of `getChanges`; `since` and `until` are inclusive. */
 export interface ChangesQuery {
+  /** A specification's `specId`, the `id` of one of its versions, or its identifier, tried in that order. */
   specId?: string;
+  /** A specification's identifier (only); with `specId` too, both must name the same specification. */
+  identifier?: string;
   changeType?: ChangeType;
   since?: Instant;
   until?: Instant;
@@ -237,7 +247,10 @@ export interface DecisionPointRecord {
   recordedAt: number;
 }
 
-/** What `storeDecisionPoint` takes: the specification by `specificationId` (a specId or version id) or `identifier`. */
+/**
+ * What `storeDecisionPoint` takes: the specification by `specificationId`
+ * (a specId, version id or identifier, tried in that order) or `identifier`.
+ */
 export interface DecisionPointInput {
   specificationId?: string;
   identifier?: string;
@@ -253,7 +266,7 @@ export interface DecisionPointInput {
   }>;
   /** More than one option may be selected (refused otherwise). */
   allowMultipleSelected?: boolean;
-  /** Confidence of the Decision changes recorded for the selected options; defaults to 1. */
+  /** Confidence of the Decision changes recorded for the selected options; absent from them when omitted. */
   confidence?: number;
   author?: string;
   metadata?: Record<string, unknown>;
@@ -274,7 +287,7 @@ export interface PatternRecommendation {
   /** The stored pattern recommended, when there is one (else the name is inferred from the decision point). */
   patternId?: string;
   decisionPoint: string;
-  /** selected / total decisions at the point, clamped to [0.1, 0.98]. */
+  /** selected (confidence > 0.7) / total decisions at the point, clamped to [0.1, 0.98]. */
   confidence: number;
   /** The spec type most of the decisions were about. */
   provenance: SpecType;
@@ -283,6 +296,16 @@ export interface PatternRecommendation {
   createdAt: number;
   expiresAt: number;
   feedback: RecommendationFeedback[];
+}
+
+/** What `getDecisionPoints` takes: a specification, a decision point name, or both. */
+export interface DecisionPointQuery {
+  /** A specification's `specId`, the `id` of one of its versions, or its identifier, tried in that order. */
+  specId?: string;
+  /** A specification's identifier (only). */
+  identifier?: string;
+  decisionPoint?: string;
+  asOf?: Instant;
 }
 
 export interface GenerateRecommendationsOptions {
@@ -300,8 +323,8 @@ export interface GenerateRecommendationsOptions {
 
 export interface GenerateRecommendationsResult {
   recommendations: PatternRecommendation[];
-  /** How many were persisted (0 on a dry run). */
-  regenerated: number;
+  /** Whether this call stored the recommendations (`false` on a dry run). */
+  regenerated: boolean;
   /** How many stale ones were purged. */
   retentionDeleted: number;
 }

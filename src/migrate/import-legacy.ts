@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TemporalDbError } from '../core/errors.js';
 import type { TemporalDb } from '../core/temporal-db.js';
-import { entriesFromKeyValueLines, importLegacyEntries, type LegacyEntry, type LegacyImportResult } from './legacy-records.js';
+import { entriesFromKeyValueLines, importLegacyEntries, legacyMillis, type LegacyEntry, type LegacyImportResult } from './legacy-records.js';
 
 /** The stores of the original temporal_db that can be migrated. */
 export const LEGACY_KINDS = ['kv', 'sqlite', 'json-dir'] as const;
@@ -67,7 +67,10 @@ function entriesFromJsonDirectory(dir: string): LegacyEntry[] {
     const compact = /^(\d{4})(\d{2})(\d{2})[_T](\d{2})(\d{2})(\d{2})/.exec(stamp);
     const time = compact ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z` : Number(stamp);
     const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-    const entry: LegacyEntry = { table: kind, source: name, keyId: id, value: { ...record, timestamp: record.timestamp ?? time } };
+    // The file's content is kept as it is; the name's time goes beside it.
+    const entry: LegacyEntry = { table: kind, source: name, keyId: id, value: record };
+    const sourceTime = legacyMillis(time);
+    if (sourceTime !== undefined) entry.sourceTime = sourceTime;
     if (/^\d{19}$/.test(stamp)) entry.nanos = BigInt(stamp);
     entries.push(entry);
   }

@@ -28,6 +28,8 @@ export interface LegacyEntry {
   nanos?: bigint;
   /** The identifier (for specs) or id (patterns, changes) the key names. */
   keyId?: string;
+  /** The time (ms) the source names outside the value, e.g. in a file name; a `timestamp` in the value wins. */
+  sourceTime?: number;
 }
 
 export interface LegacyImportResult {
@@ -45,6 +47,7 @@ const LEGACY_NAMESPACE = '6f1d1b5e-5a47-4d0e-9a51-2c1f4f0b7a10';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const unitInterval = (v: unknown) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** `spec:ADR:001:1700000000123456789` → prefix `spec`, id `ADR:001`, nanos (the id may hold colons). */
@@ -78,10 +81,10 @@ export function legacyMillis(value: unknown, nanos?: bigint): number | undefined
 const entryTime = (entry: LegacyEntry, ...fields: string[]) => {
   if (entry.nanos !== undefined) return legacyMillis(undefined, entry.nanos);
   for (const field of fields) {
-    const ms = legacyMillis(entry.value[field]);
+    const ms = legacyMillis(entry.value[field]) ?? (field === 'timestamp' ? entry.sourceTime : undefined);
     if (ms !== undefined) return ms;
   }
-  return undefined;
+  return entry.sourceTime;
 };
 
 function specType(value: unknown): SpecType | undefined {
@@ -124,7 +127,7 @@ function toSpecification(entry: LegacyEntry): SpecificationInput & { legacyId?: 
     timestamp,
   };
   const author = str(v.author);
-  if (author) input.author = author;
+  if (author !== undefined) input.author = author;
   const legacyId = str(v.id);
   if (legacyId) input.legacyId = legacyId;
   return input;
@@ -135,18 +138,21 @@ function toPattern(entry: LegacyEntry): PatternInput {
   const legacyId = str(v.id) ?? entry.keyId ?? entry.source;
   const typeName = str(v.pattern_type)?.toLowerCase();
   const patternType = PATTERN_TYPES.find((t) => t.toLowerCase() === typeName) ?? 'Application';
-  const unit = (x: unknown) => (typeof x === 'number' && x >= 0 && x <= 1 ? x : undefined);
   const input: PatternInput = {
     id: isUuid(legacyId) ? legacyId : uuidv5(legacyId, LEGACY_NAMESPACE),
     patternName: str(v.pattern_name) || legacyId,
     patternType,
-    patternDefinition: (v.pattern_definition ?? {}) as JsonValue,
+    // A NULL definition stays JSON null; only a missing one takes the default.
+    patternDefinition: (v.pattern_definition === undefined ? {} : v.pattern_definition) as JsonValue,
     examples: Array.isArray(v.examples) ? v.examples : [],
-    successRate: unit(v.success_rate) ?? 0,
-    contextSimilarity: unit(v.context_similarity) ?? 0,
     usageFrequency: typeof v.usage_frequency === 'number' && v.usage_frequency >= 0 ? Math.floor(v.usage_frequency) : 0,
     metadata: { ...obj(v.metadata), legacy: legacyMeta(entry, { id: legacyId, patternType: v.pattern_type }) },
   };
+  // NULL (or no value) stays absent, never 0.
+  const successRate = unitInterval(v.success_rate);
+  if (successRate !== undefined) input.successRate = successRate;
+  const contextSimilarity = unitInterval(v.context_similarity);
+  if (contextSimilarity !== undefined) input.contextSimilarity = contextSimilarity;
   const lastUsed = legacyMillis(v.last_used);
   if (lastUsed !== undefined) input.lastUsed = lastUsed;
   const timestamp = entryTime(entry, 'timestamp', 'updated_at', 'created_at');
@@ -159,12 +165,15 @@ function decisionOf(v: Record<string, unknown>) {
   for (const place of [v, obj(v.decision), obj(v.metadata), obj(v.field_changes)]) {
     const point = str(place.decision_point);
     if (point) {
-      return {
+      const decision: { decisionPoint: string; selectedOption: string; context: string; confidence?: number } = {
         decisionPoint: point,
         selectedOption: str(place.selected_option) ?? str(place.option_name) ?? 'unknown',
         context: str(place.context) ?? '',
-        confidence: typeof place.confidence === 'number' && place.confidence >= 0 && place.confidence <= 1 ? place.confidence : 1,
       };
+      // The original stores NULL when no confidence was given: it stays absent (never selected), not 1.
+      const confidence = unitInterval(place.confidence);
+      if (confidence !== undefined) decision.confidence = confidence;
+      return decision;
     }
   }
   return undefined;

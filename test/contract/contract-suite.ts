@@ -6,6 +6,7 @@ import { T0, type BackendUnderTest, type ContractContext, type StoreUnderTest } 
 import { coreContract } from './core.contract.js';
 import { decisionsContract } from './decisions.contract.js';
 import { interchangeContract } from './interchange.contract.js';
+import { referencesContract } from './references.contract.js';
 
 export type { BackendUnderTest, StoreUnderTest } from './context.js';
 
@@ -45,6 +46,7 @@ export function runContractSuite(target: BackendUnderTest): void {
     coreContract(ctx);
     changesContract(ctx);
     decisionsContract(ctx);
+    referencesContract(ctx);
     interchangeContract(ctx);
   });
 }

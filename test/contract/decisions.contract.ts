@@ -126,6 +126,39 @@ export function decisionsContract(ctx: ContractContext): void {
       }
     });
 
+    it('keeps an omitted confidence absent: counted in the total, never selected, the same from rollups and single days', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-C', { timestamp: T0 - 100 * DAY }));
+      const decide = (daysAgo: number, confidence?: number) =>
+        db.recordDecision({
+          specId: 'ADR-C',
+          decisionPoint: 'cache',
+          selectedOption: 'redis',
+          context: `ctx ${daysAgo}`,
+          author: 'ana',
+          ...(confidence !== undefined ? { confidence } : {}),
+          timestamp: T0 - daysAgo * DAY - 1000,
+        });
+      const bare = await decide(20);
+      expect(bare.decision).toEqual({ decisionPoint: 'cache', selectedOption: 'redis', context: 'ctx 20' });
+      expect('confidence' in bare.decision!).toBe(false);
+      expect((await db.getChanges({ specId: 'ADR-C', changeType: 'Decision' }))[0]!.decision).toEqual(bare.decision);
+      await decide(10);
+      await decide(10, 0.7);
+      await decide(5, 0.71);
+      await decide(5, 1);
+      await decide(0.5, 0);
+      await decide(0.5);
+      await db.recordDecisions([1, 2].map((i) => ({ specId: 'ADR-C', decisionPoint: 'cache', selectedOption: 'memcached', context: '', author: 'bo', timestamp: T0 - i * DAY })));
+      await db.storeDecisionPoint({ identifier: 'ADR-C', decisionPoint: 'cache', context: 'point', options: [{ optionName: 'redis', selected: true }], timestamp: T0 - 3 * DAY });
+      const changes = await db.getChanges({ identifier: 'ADR-C', changeType: 'Decision' });
+      expect(changes.map((c) => c.decision!.confidence)).toEqual([undefined, undefined, 0.7, 0.71, 1, undefined, undefined, undefined, 0, undefined]);
+      // 30 days reads whole days from the rollups, 1 day only single decisions: both agree.
+      expect(await db.analyzeDecisionPatterns(30)).toMatchObject([{ decisionPoint: 'cache', totalDecisions: 10, selectedCount: 2 }]);
+      expect(await db.analyzeDecisionPatterns(1)).toMatchObject([{ decisionPoint: 'cache', totalDecisions: 3, selectedCount: 0 }]);
+      expect(await db.analyzeDecisionPatterns(6)).toMatchObject([{ decisionPoint: 'cache', totalDecisions: 7, selectedCount: 2 }]);
+    });
+
     it('refuses a decision on an unknown specification', async () => {
       const { db } = await ctx.openStore();
       await expectError(
@@ -255,7 +288,7 @@ export function decisionsContract(ctx: ContractContext): void {
       await history(db, 'logging', 1, 3);
 
       const { recommendations, regenerated, retentionDeleted } = await db.generateRecommendations();
-      expect(regenerated).toBe(4);
+      expect(regenerated).toBe(true);
       expect(retentionDeleted).toBe(0);
       const byPoint = Object.fromEntries(recommendations.map((r) => [r.decisionPoint, r]));
       expect(Object.keys(byPoint).sort()).toEqual(['asynchronous-messaging', 'db-scaling', 'feature-flag', 'retry-policy']);
@@ -268,7 +301,8 @@ export function decisionsContract(ctx: ContractContext): void {
       // 2/2 and 1/1 clamp to 0.98; 9/10 stays 0.9; 1/4 is under the minimum.
       expect(byPoint['db-scaling']).toMatchObject({ patternId: canonical.id, confidence: 0.98 });
       expect(byPoint['feature-flag']).toMatchObject({ patternId: named.id, confidence: 0.98 });
-      expect(byPoint['retry-policy']).toMatchObject({ patternName: 'Retry Policy Pattern', confidence: 0.9 });
+      // Named as the original does: decision_point.replace('_', ' ').title().
+      expect(byPoint['retry-policy']).toMatchObject({ patternName: 'Retry-Policy', confidence: 0.9 });
       expect(byPoint['retry-policy']!.patternId).toBeUndefined();
       expect(recommendations.every((r) => r.expiresAt === T0 + 90 * DAY && r.createdAt === T0)).toBe(true);
       expect(recommendations.map((r) => r.confidence)).toEqual([...recommendations.map((r) => r.confidence)].sort((x, y) => y - x));
@@ -283,12 +317,74 @@ export function decisionsContract(ctx: ContractContext): void {
       expect((await db.generateRecommendations({ dryRun: true, maxRecommendations: 2 })).recommendations).toHaveLength(2);
     });
 
+    it('counts decisions without confidence but never selects them, names inferred patterns with title(), ranks unknown success rates last', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-R', { timestamp: T0 - 400 * DAY }));
+      const decide = (decisionPoint: string, confidences: Array<number | undefined>, context: string) =>
+        db.recordDecisions(
+          confidences.map((confidence, i) => ({
+            specId: 'ADR-R',
+            decisionPoint,
+            selectedOption: 'a',
+            context: `${context} ${i}`,
+            author: 'ana',
+            ...(confidence !== undefined ? { confidence } : {}),
+            timestamp: T0 - (i + 1) * 3_600_000,
+          })),
+        );
+      // 2 of 4 selected: 0.5, under the default minimum; the two without confidence still count.
+      await decide('api_versioning', [0.9, 0.8, undefined, undefined], 'public endpoints');
+      // 3 of 4: one is exactly 0.7, not above it.
+      await decide('HTTP_cache', [0.9, 0.75, 0.71, 0.7], 'edge proxies');
+      // Only decisions without confidence: 0/3 clamps to 0.1.
+      await decide('tracing', [undefined, undefined, undefined], 'spans');
+      const { recommendations, regenerated } = await db.generateRecommendations({ dryRun: true, minimumConfidence: 0.3 });
+      expect(regenerated).toBe(false);
+      expect(recommendations.map((r) => [r.decisionPoint, r.patternName, r.confidence, r.metadata.totalDecisions, r.metadata.selectedCount])).toEqual([
+        ['HTTP_cache', 'Http Cache', 0.75, 4, 3],
+        ['api_versioning', 'Api Versioning', 0.5, 4, 2],
+      ]);
+      expect(recommendations.every((r) => r.patternId === undefined && !r.rationale.includes('Known success rate'))).toBe(true);
+      expect((await db.analyzeDecisionPatterns(30)).find((a) => a.decisionPoint === 'tracing')).toMatchObject({ totalDecisions: 3, selectedCount: 0 });
+
+      // A similar pattern whose success rate is unknown loses to one whose rate is known, even 0.
+      const unknown = await db.storeArchitecturalPattern({
+        patternName: 'Versioned API',
+        patternType: 'Interface',
+        patternDefinition: { intent: 'public endpoints versioned api' },
+      });
+      expect('successRate' in unknown).toBe(false);
+      expect('contextSimilarity' in unknown).toBe(false);
+      const zero = await db.storeArchitecturalPattern({
+        patternName: 'Api Gateway',
+        patternType: 'Interface',
+        patternDefinition: { intent: 'public endpoints behind a gateway' },
+        successRate: 0,
+      });
+      const pick = async () =>
+        (await db.generateRecommendations({ dryRun: true, minimumConfidence: 0.3 })).recommendations.find((r) => r.decisionPoint === 'api_versioning')!;
+      const chosen = await pick();
+      expect(chosen).toMatchObject({ patternId: zero.id, patternName: 'Api Gateway' });
+      expect(chosen.rationale).toContain('Known success rate 0.00.');
+      await db.storeArchitecturalPattern({ id: zero.id, patternName: 'Api Gateway', patternType: 'Interface', patternDefinition: { intent: 'unrelated' } });
+      const onlyUnknown = await pick();
+      expect(onlyUnknown).toMatchObject({ patternId: unknown.id, patternName: 'Versioned API' });
+      expect(onlyUnknown.rationale).not.toContain('Known success rate');
+
+      // Accepting a recommendation of a pattern with no known rate starts it from 0.
+      const stored = await db.generateRecommendations({ minimumConfidence: 0.3 });
+      expect(stored.regenerated).toBe(true);
+      const forUnknown = stored.recommendations.find((r) => r.patternId === unknown.id)!;
+      await db.recordRecommendationFeedback(forUnknown.id, 'accept');
+      expect((await db.getArchitecturalPattern(unknown.id))!.successRate).toBeCloseTo(0.1, 10);
+    });
+
     it('writes nothing on a dry run, purges past the retention, and never returns expired ones', async () => {
       const { db } = await ctx.openStore();
       await history(db, 'caching', 4, 0);
       const before = await db.statistics();
       const dry = await db.generateRecommendations({ dryRun: true });
-      expect(dry).toMatchObject({ regenerated: 0, retentionDeleted: 0 });
+      expect(dry).toMatchObject({ regenerated: false, retentionDeleted: 0 });
       expect(dry.recommendations).toHaveLength(1);
       expect(await db.getPatternRecommendations()).toEqual([]);
       expect(await db.statistics()).toEqual(before);
@@ -299,7 +395,7 @@ export function decisionsContract(ctx: ContractContext): void {
       expect(await db.getPatternRecommendations()).toEqual([]);
       await history(db, 'caching', 4, 0);
       const later = await db.generateRecommendations({ retentionDays: 10, lookbackDays: 60 });
-      expect(later).toMatchObject({ regenerated: 1, retentionDeleted: 1 });
+      expect(later).toMatchObject({ regenerated: true, retentionDeleted: 1 });
       expect((await db.getPatternRecommendations()).map((r) => r.id)).toEqual([later.recommendations[0]!.id]);
     });
 

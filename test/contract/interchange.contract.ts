@@ -92,6 +92,40 @@ export function interchangeContract(ctx: ContractContext): void {
       expect(recordLines(await collect(target))).toEqual(recordLines(before));
     });
 
+    it('round-trips absent confidences and success rates: left out of the lines, absent again after import', async () => {
+      const { db } = await ctx.openStore();
+      ctx.now = SAMPLE_T0 + 10 * DAY;
+      await db.storeSpecification(adr('ADR-010', { timestamp: SAMPLE_T0 }));
+      await db.recordDecisions(
+        [0.9, undefined, 0.8, undefined].map((confidence, i) => ({
+          specId: 'ADR-010',
+          decisionPoint: 'api_versioning',
+          selectedOption: 'header',
+          context: `ctx ${i}`,
+          author: 'ana',
+          ...(confidence !== undefined ? { confidence } : {}),
+          timestamp: SAMPLE_T0 + i * DAY,
+        })),
+      );
+      await db.storeDecisionPoint({ specificationId: 'ADR-010', decisionPoint: 'api_versioning', context: 'p', options: [{ optionName: 'header', selected: true }], timestamp: SAMPLE_T0 + 5 * DAY });
+      await db.storeArchitecturalPattern({ patternName: 'Versioned API', patternType: 'Interface', timestamp: SAMPLE_T0 });
+      const lines = await collect(db);
+      const decisions = lines.filter((l) => l.includes('"changeType":"Decision"')).map((l) => JSON.parse(l).record.decision);
+      expect(decisions.map((d) => 'confidence' in d)).toEqual([true, false, true, false, false]);
+      const pattern = JSON.parse(lines.find((l) => l.startsWith('{"table":"patterns"'))!).record;
+      expect('successRate' in pattern || 'contextSimilarity' in pattern).toBe(false);
+
+      const { db: copy } = await ctx.openStore();
+      expect((await copy.importFrom(blobOf(lines))).added.changes).toBe(6);
+      expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+      expect(await copy.getChanges({ specId: 'ADR-010' })).toEqual(await db.getChanges({ specId: 'ADR-010' }));
+      // The rebuilt rollups count the same: 5 decisions, 2 selected, over whole days and single ones.
+      for (const days of [1, 3, 30]) expect(await copy.analyzeDecisionPatterns(days)).toEqual(await db.analyzeDecisionPatterns(days));
+      expect(await copy.analyzeDecisionPatterns(30)).toMatchObject([{ totalDecisions: 5, selectedCount: 2 }]);
+      const [restored] = await copy.getSimilarPatterns('versioned api', 0.1, 30);
+      expect('successRate' in restored!.pattern).toBe(false);
+    });
+
     it('streams the export as bytes and to a callback, line for line the same', async () => {
       const { db } = await ctx.openStore();
       await populateSample(db);

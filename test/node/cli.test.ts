@@ -114,7 +114,7 @@ describe('temporal-db command line', () => {
     expect(dry.generated).toHaveLength(1);
     expect(dry.existing).toEqual([]);
     const first = JSON.parse(run(['recommend', '--db', store]).stdout);
-    expect(first.generated[0]).toMatchObject({ patternName: 'Message Queue Pattern', decisionPoint: 'message-queue', confidence: 0.98 });
+    expect(first.generated[0]).toMatchObject({ patternName: 'Message-Queue', decisionPoint: 'message-queue', confidence: 0.98 });
     expect(first.existing).toHaveLength(1);
     const id = first.generated[0].id;
     const dismissed = JSON.parse(run(['recommend', '--feedback-action', 'dismiss', '--feedback-id', id, '--feedback-reason', 'no', '--db', store]).stdout);

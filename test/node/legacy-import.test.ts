@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { v5 as uuidv5 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importLegacy, openTemporalDb, parseLegacyKey } from '../../src/lmdb.js';
 
@@ -11,6 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Nanosecond times above 2^53: the last digits are lost in a float, not here.
 const NANOS_1 = '1704067200123456789';
 const NANOS_2 = '1706745600987654321';
+// The namespace legacy-records.ts derives stable pattern ids from.
+const LEGACY_NAMESPACE = '6f1d1b5e-5a47-4d0e-9a51-2c1f4f0b7a10';
 
 describe('the original key/value layout (sled, redb)', () => {
   it('splits keys whose identifier holds colons and keeps nanoseconds exactly', () => {
@@ -95,6 +98,80 @@ describe('the original key/value layout (sled, redb)', () => {
   });
 });
 
+describe('NULL and absent legacy fields', () => {
+  it('stay absent where temporal-db has an optional field, in every legacy kind', async () => {
+    const specId = '5b1e0c9a-1f2e-4d3c-8b7a-6e5d4c3b2a19';
+    const lines = [
+      {
+        table: 'specifications',
+        key: `spec:ADR-N:${NANOS_1}`,
+        value: { id: specId, spec_type: 'ADR', identifier: 'ADR-N', title: 'Nulls', content: 'c', author: null, status: null, tags: null, metadata: null },
+      },
+      {
+        table: 'patterns',
+        key: `pattern:null-pattern:${NANOS_1}`,
+        value: { id: 'null-pattern', pattern_name: 'Nullable', pattern_type: 'domain', pattern_definition: null, success_rate: null, context_similarity: null, last_used: null },
+      },
+      { table: 'patterns', key: `pattern:bare-pattern:${NANOS_1}`, value: { id: 'bare-pattern', pattern_name: 'Bare', pattern_type: 'domain' } },
+      {
+        table: 'changes',
+        key: `change:${specId}:${NANOS_2}`,
+        value: { id: 'n1', spec_id: specId, decision_point: 'api_versioning', selected_option: 'header', context: 'public', confidence: null },
+      },
+      {
+        table: 'changes',
+        key: `change:${specId}:${BigInt(NANOS_2) + 1n}`,
+        value: { id: 'n2', spec_id: specId, decision_point: 'api_versioning', selected_option: 'path', context: 'internal', confidence: 0.9 },
+      },
+    ];
+    const file = join(dir, 'nulls.ndjson');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const db = await openTemporalDb({ path: join(dir, 'nulls-kv'), clock: () => Date.UTC(2024, 1, 15) });
+    expect(await importLegacy(db, 'kv', file)).toMatchObject({ specificationVersions: 1, patternVersions: 2, decisions: 2 });
+    const spec = await db.getLatestSpecification('ADR', 'ADR-N');
+    expect(spec).not.toHaveProperty('author');
+    expect(spec!.metadata).toMatchObject({ legacy: { status: null } });
+    const nullable = await db.getArchitecturalPattern(uuidv5('null-pattern', LEGACY_NAMESPACE));
+    expect(nullable).toMatchObject({ patternName: 'Nullable', patternDefinition: null });
+    for (const field of ['successRate', 'contextSimilarity', 'lastUsed']) expect(nullable).not.toHaveProperty(field);
+    const bare = await db.getArchitecturalPattern(uuidv5('bare-pattern', LEGACY_NAMESPACE));
+    expect(bare).toMatchObject({ patternDefinition: {} });
+    for (const field of ['successRate', 'contextSimilarity', 'lastUsed']) expect(bare).not.toHaveProperty(field);
+    const decisions = await db.getChanges({ identifier: 'ADR-N', changeType: 'Decision' });
+    expect(decisions.map((c) => c.decision)).toEqual([
+      { decisionPoint: 'api_versioning', selectedOption: 'header', context: 'public' },
+      { decisionPoint: 'api_versioning', selectedOption: 'path', context: 'internal', confidence: 0.9 },
+    ]);
+    // The decision without confidence counts, but is not a selected one.
+    expect((await db.analyzeDecisionPatterns(30))[0]).toMatchObject({ decisionPoint: 'api_versioning', totalDecisions: 2, selectedCount: 1 });
+    const { recommendations } = await db.generateRecommendations({ dryRun: true, minimumConfidence: 0.3 });
+    expect(recommendations.map((r) => [r.patternName, r.confidence])).toEqual([['Api Versioning', 0.5]]);
+    await db.close();
+
+    const sqliteFile = join(dir, 'nulls.sqlite');
+    const sqlite = new Database(sqliteFile);
+    sqlite.exec(`
+      CREATE TABLE patterns (id TEXT PRIMARY KEY, pattern_name TEXT, pattern_type TEXT, pattern_definition TEXT, context_similarity REAL,
+        usage_frequency INTEGER, success_rate REAL, last_used TEXT, examples TEXT, created_at TEXT);
+      CREATE TABLE specifications (id TEXT PRIMARY KEY, spec_type TEXT, identifier TEXT, title TEXT, content TEXT, author TEXT, created_at TEXT);
+      CREATE TABLE changes (id TEXT PRIMARY KEY, spec_id TEXT, change_type TEXT, author TEXT, timestamp TEXT, metadata TEXT);`);
+    sqlite.prepare('INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?)').run('7d5c1e9a-55b5-4e5f-8d1c-1d2e3f4a5b6c', 'Cache Aside', 'Infrastructure', null, null, 3, null, null, null, '2024-03-01T00:00:00');
+    sqlite.prepare('INSERT INTO specifications VALUES (?,?,?,?,?,?,?)').run('s1', 'PRD', 'PRD-N', 'Nulls', 'c', '', '2024-03-01T00:00:00');
+    sqlite.prepare('INSERT INTO changes VALUES (?,?,?,?,?,?)').run('d1', 's1', 'Decision', 'py', '2024-03-06T09:00:00', '{"decision_point":"engine","selected_option":"FTS","context":"offline","confidence":null}');
+    sqlite.close();
+    const fromSqlite = await openTemporalDb({ path: join(dir, 'nulls-sqlite'), clock: () => Date.UTC(2024, 2, 20) });
+    await importLegacy(fromSqlite, 'sqlite', sqliteFile);
+    const cache = await fromSqlite.getArchitecturalPattern('7d5c1e9a-55b5-4e5f-8d1c-1d2e3f4a5b6c');
+    expect(cache).toMatchObject({ patternName: 'Cache Aside', usageFrequency: 3, patternDefinition: null, examples: [] });
+    for (const field of ['successRate', 'contextSimilarity', 'lastUsed']) expect(cache).not.toHaveProperty(field);
+    // An empty author is a value, kept as it was.
+    expect((await fromSqlite.getLatestSpecification('PRD', 'PRD-N'))!.author).toBe('');
+    const [change] = await fromSqlite.getChanges({ specId: 'PRD-N', changeType: 'Decision' });
+    expect(change!.decision).toEqual({ decisionPoint: 'engine', selectedOption: 'FTS', context: 'offline' });
+    await fromSqlite.close();
+  });
+});
+
 describe("the Python adapter's SQLite fallback", () => {
   it('reads its tables, parses the JSON text columns and lands every field', async () => {
     const file = join(dir, 'fallback.sqlite');
@@ -142,11 +219,14 @@ describe("the Python adapter's JSON-file fallback", () => {
     const db = await openTemporalDb({ path: join(dir, 'json-store') });
     expect((await importLegacy(db, 'json-dir', folder)).importedRecords).toBe(2);
     expect(await db.getImportedRecords({ kind: 'prompt_analysis' })).toMatchObject([
-      { id: 'a1', timestamp: 1709283600000, source: 'prompt_analysis_1709283600_a1.json', data: { score: 0.8 } },
+      { id: 'a1', timestamp: 1709283600000, source: 'prompt_analysis_1709283600_a1.json', data: { id: 'a1', score: 0.8 } },
     ]);
     expect(await db.getImportedRecords({ kind: 'optimization_session' })).toMatchObject([
-      { id: 's9', timestamp: Date.parse('2024-03-01T10:15:00Z'), data: { steps: ['x'] } },
+      { id: 's9', timestamp: Date.parse('2024-03-01T10:15:00Z'), data: { id: 's9', steps: ['x'] } },
     ]);
+    // The file's content is kept as it was: the time from its name is not added to it.
+    const [analysis] = await db.getImportedRecords({ kind: 'prompt_analysis' });
+    expect(analysis!.data).toEqual({ id: 'a1', score: 0.8 });
     expect((await importLegacy(db, 'json-dir', folder)).importedRecords).toBe(0);
     await db.close();
   });

@@ -20,7 +20,9 @@ describe('README', () => {
         const history = await db.getSpecificationHistory('ADR-001');
         const asOf = await db.getSpecification('ADR-001', { asOf: '2026-01-20' });
         const changes = await db.getChanges({ specId: v1.specId });
+        const byIdentifier = await db.getChanges({ specId: 'ADR-001' });
         console.log(JSON.stringify({
+          sameByIdentifier: JSON.stringify(byIdentifier) === JSON.stringify(changes),
           versions: history.map((v) => v.version),
           asOf: asOf?.version,
           changes: changes.map((c) => [c.changeType, Object.keys(c.fieldChanges)]),
@@ -31,6 +33,7 @@ describe('README', () => {
         encoding: 'utf8',
       });
       expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+        sameByIdentifier: true,
         versions: [1, 2],
         asOf: 1,
         changes: [
@@ -51,5 +54,10 @@ describe('README worked example', () => {
     const shown = /```\n([\s\S]*?)```/.exec(section)![1]!;
     const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples/recommendations.ts')], { cwd: root, encoding: 'utf8' });
     expect(out).toBe(shown);
+    // What the text around the example says it shows.
+    expect(shown).toContain('Decisions on ADR-010: 7');
+    expect(shown).toContain('regenerated: false');
+    expect(shown).toContain('Message Broker for "service-messaging" (confidence 0.75');
+    expect(shown).toContain('Api Versioning for "api_versioning" (confidence 0.67');
   });
 });
