@@ -8,7 +8,11 @@ import { gitLineages, readContents, type FileVersion, type Lineage } from './git
 import { parseAdr, type ParsedAdr } from './parse-adr.js';
 
 export interface AdrImportOptions {
-  /** Import every committed version from git history (renames followed, deletions as tombstones). */
+  /**
+   * Import every version from the git history of HEAD, side branches included
+   * (renames followed across branches, deletions as tombstones, versions dated
+   * when they reached the main line).
+   */
   git?: boolean;
   /** Spec type of the imported records; `ADR` by default. */
   specType?: SpecType;
@@ -116,9 +120,11 @@ function metadataOf(version: FileVersion, parsed: ParsedAdr): Record<string, unk
 /**
  * Imports a folder of Markdown ADRs (Nygard's adr-tools or MADR, with or
  * without front matter): identifier from the file name, title, status, date
- * and links such as "Superseded by". With `git`, every committed version
- * becomes a version with its commit's author and time. Running it again adds
- * only what is new.
+ * and links such as "Superseded by". With `git`, every commit of HEAD's
+ * history that changed a file (on any branch), and every merge whose result
+ * differs from what came before it on the main line, becomes a version with
+ * its commit's author, dated when it reached the main line. Running it again
+ * adds only what is new.
  *
  * @example
  * const result = await importAdrDirectory(db, 'docs/adr', { git: true });
