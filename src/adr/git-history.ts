@@ -173,8 +173,13 @@ function readBlobs(root: string, blobs: string[]): Map<string, string> {
  * gives what the main line held then.
  */
 export function gitLineages(root: string, isAdrPath: (path: string) => boolean): Lineage[] {
+  let head: string;
+  try {
+    head = git(root, ['rev-parse', '--verify', '-q', 'HEAD']).trim();
+  } catch {
+    return []; // no commits yet
+  }
   const graph = commitGraph(root);
-  const head = git(root, ['rev-parse', 'HEAD']).trim();
   const diffs = firstParentDiffs(root, isAdrPath);
   const order = walkOrder(head, graph);
   const mainLine = new Set<string>();
@@ -218,7 +223,38 @@ export function gitLineages(root: string, isAdrPath: (path: string) => boolean):
     return files;
   };
 
+  const mergeVersions = (commit: string, parents: string[], state: State) => {
+    const sides = parents.map((p) => states.get(p) ?? new Map<string, Entry>());
+    // A file added under one path on two branches (a cherry-picked addition, say) is one file,
+    // unless the other branch's file is already here under another name.
+    const here = live(state);
+    for (const side of sides.slice(1)) {
+      for (const [path, entry] of side) {
+        const mine = state.get(path);
+        if (entry.blob !== null && mine?.blob != null && !here.has(find(entry.lineage))) unite(mine.lineage, entry.lineage);
+      }
+    }
+    const now = live(state);
+    if (mainLine.has(commit)) {
+      // The versions must end at what this commit holds: emit wherever the last one differs.
+      for (const root of new Set([...now.keys(), ...last.keys()])) {
+        const file = now.get(root);
+        const before = last.get(root);
+        if (file ? before?.blob === file.blob && before.path === file.path : !before || before.blob === null) continue;
+        emit(commit, root, file?.path ?? before!.path, file?.blob ?? null);
+      }
+      return;
+    }
+    // On a side branch only the merge's own change counts: a text no parent had, or a file every parent had.
+    const before = sides.map(live);
+    for (const [root, file] of now) if (before.every((side) => side.get(root)?.blob !== file.blob)) emit(commit, root, file.path, file.blob);
+    for (const [root, file] of before[0]!) if (!now.has(root) && before.every((side) => side.has(root))) emit(commit, root, file.path, null);
+  };
+
   const states = new Map<string, State>();
+  // A state is kept until its last child is walked: the walk holds one per open branch, not one per commit.
+  const children = new Map<string, number>();
+  for (const commit of order) for (const p of graph.get(commit)!.parents) children.set(p, (children.get(p) ?? 0) + 1);
   for (const commit of order) {
     const { parents } = graph.get(commit)!;
     const base = (parents[0] !== undefined ? states.get(parents[0]) : undefined) ?? new Map<string, Entry>();
@@ -233,30 +269,12 @@ export function gitLineages(root: string, isAdrPath: (path: string) => boolean):
       touched.push([lineage, to ?? from!, to !== undefined ? blob! : null]);
     }
     states.set(commit, state);
-    if (parents.length < 2) {
-      for (const [lineage, path, blob] of touched) emit(commit, lineage, path, blob);
-      continue;
-    }
-    // Files added on two branches under one path (a cherry-picked addition, say) are one file.
-    for (const other of parents.slice(1)) {
-      for (const [path, entry] of states.get(other) ?? []) {
-        const here = state.get(path);
-        if (entry.blob !== null && here?.blob != null) unite(here.lineage, entry.lineage);
-      }
-    }
-    const now = live(state);
-    if (mainLine.has(commit)) {
-      for (const root of new Set([...now.keys(), ...last.keys()])) {
-        const file = now.get(root);
-        const before = last.get(root);
-        if (file ? before?.blob === file.blob && before.path === file.path : !before || before.blob === null) continue;
-        emit(commit, root, file?.path ?? before!.path, file?.blob ?? null);
-      }
-    } else {
-      const sides = parents.map((p) => live(states.get(p) ?? new Map()));
-      for (const [root, file] of now) if (sides.every((side) => side.get(root)?.blob !== file.blob)) emit(commit, root, file.path, file.blob);
-      const gone = [...sides[0]!.keys()].filter((root) => !now.has(root) && sides.every((side) => side.has(root)));
-      for (const root of gone) emit(commit, root, sides[0]!.get(root)!.path, null);
+    if (parents.length < 2) for (const [lineage, path, blob] of touched) emit(commit, lineage, path, blob);
+    else mergeVersions(commit, parents, state);
+    for (const p of parents) {
+      const left = children.get(p)! - 1;
+      children.set(p, left);
+      if (left === 0) states.delete(p);
     }
   }
 
