@@ -227,11 +227,13 @@ export function gitLineages(root: string, isAdrPath: (path: string) => boolean):
     const sides = parents.map((p) => states.get(p) ?? new Map<string, Entry>());
     // A file added under one path on two branches (a cherry-picked addition, say) is one file,
     // unless the other branch's file is already here under another name.
-    const here = live(state);
+    const here = new Set(live(state).keys());
     for (const side of sides.slice(1)) {
       for (const [path, entry] of side) {
         const mine = state.get(path);
-        if (entry.blob !== null && mine?.blob != null && !here.has(find(entry.lineage))) unite(mine.lineage, entry.lineage);
+        if (entry.blob === null || mine?.blob == null || here.has(find(entry.lineage))) continue;
+        unite(mine.lineage, entry.lineage);
+        here.add(find(mine.lineage));
       }
     }
     const now = live(state);

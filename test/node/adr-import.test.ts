@@ -270,6 +270,29 @@ describe('importAdrDirectory --git across branches', () => {
     await db.close();
   });
 
+  it('keeps a renamed file apart from a new file under its old name when an older branch still has the old one', async () => {
+    const r = gitRepo('reuse');
+    r.write('0001-a.md', body('Proposed'));
+    r.write('0003-c.md', nygard(3, 'C', 'Proposed'));
+    r.commit('Add 1 and 3', at(1));
+    r.git(['checkout', '-q', '-b', 'old']);
+    r.write('0003-c.md', nygard(3, 'C', 'Accepted'));
+    r.commit('Accept 3', at(2));
+    r.git(['checkout', '-q', 'main']);
+    r.git(['mv', 'docs/adr/0001-a.md', 'docs/adr/0001-b.md']);
+    r.commit('Rename 1', at(3));
+    r.write('0001-a.md', nygard(1, 'A new file', 'Proposed'));
+    r.commit('A new file under the old name', at(4));
+    r.merge('old', at(5));
+
+    const db = await openTemporalDb({ path: join(dir, 'reuse-store') });
+    const result = await importAdrDirectory(db, r.adrs, { git: true });
+    expect(result.identifiers.sort()).toEqual(['ADR-0001-a', 'ADR-0001-b', 'ADR-0003']);
+    expect((await db.getSpecificationHistory('ADR-0001-b')).map((v) => v.metadata.path)).toEqual(['docs/adr/0001-a.md', 'docs/adr/0001-b.md']);
+    expect((await db.getSpecificationHistory('ADR-0001-a')).map((v) => v.title)).toEqual(['1. A new file']);
+    await db.close();
+  });
+
   it('imports a "main -> prod" commit on a prod branch merged back, and no version for a merge that only brings main in', async () => {
     const r = gitRepo('prod');
     r.write('0001-use-branches.md', body('Proposed', 'line a', 'line b'));
