@@ -4,10 +4,15 @@ import { join, relative, resolve } from 'node:path';
 import { sha256Hex } from '../core/hash.js';
 import type { TemporalDb } from '../core/temporal-db.js';
 import type { SpecType } from '../core/types.js';
+import { gitLineages, readContents, type FileVersion, type Lineage } from './git-history.js';
 import { parseAdr, type ParsedAdr } from './parse-adr.js';
 
 export interface AdrImportOptions {
-  /** Import every committed version from git history (renames followed, deletions as tombstones). */
+  /**
+   * Import every version from the git history of HEAD, side branches included
+   * (renames followed across branches, deletions as tombstones, versions dated
+   * when they reached the main line).
+   */
   git?: boolean;
   /** Spec type of the imported records; `ADR` by default. */
   specType?: SpecType;
@@ -29,22 +34,6 @@ export interface AdrImportResult {
   identifiers: string[];
 }
 
-interface FileVersion {
-  path: string;
-  commit?: string;
-  author?: string;
-  /** ms since epoch */
-  time: number;
-  message?: string;
-  deleted: boolean;
-  content: string;
-}
-
-interface Lineage {
-  paths: string[];
-  versions: FileVersion[];
-}
-
 /** ADR files are Markdown; READMEs, indexes and templates (`0000-TEMPLATE.md`, `adr-template.md`) are not ADRs. */
 function isAdrFile(name: string): boolean {
   return /\.md$/i.test(name) && !/^(readme|index)\.md$/i.test(name) && !/^(?:0+[-_. ]*)?(?:adr[-_])?template\.md$/i.test(name);
@@ -56,9 +45,9 @@ function git(root: string, args: string[]): string {
 
 /**
  * Every version of every ADR file that has lived in `dir`, grouped by file
- * across renames. The whole repository's Markdown history is read, so a
- * file moved into the folder (say from `doc/adr` to `docs/adr`) keeps the
- * versions it had before the move.
+ * across renames and branches. The whole repository's Markdown history is
+ * read, so a file moved into the folder (say from `doc/adr` to `docs/adr`)
+ * keeps the versions it had before the move.
  */
 function lineagesFromGit(dir: string): Lineage[] {
   const root = git(dir, ['rev-parse', '--show-toplevel']).trim();
@@ -67,63 +56,11 @@ function lineagesFromGit(dir: string): Lineage[] {
     const at = path.lastIndexOf('/');
     return (at < 0 ? '' : path.slice(0, at)) === folder && isAdrFile(path.slice(at + 1));
   };
-  const isAdrPath = (path: string) => isAdrFile(path.slice(path.lastIndexOf('/') + 1));
-  const log = git(root, ['log', '--reverse', '--topo-order', '-M', '--name-status', '--format=%x1e%H%x1f%an%x1f%aI%x1f%s', '--', '*.md', '*.MD']);
-  const byPath = new Map<string, Lineage>();
-  const lineages: Lineage[] = [];
-  const lineageFor = (path: string) => {
-    let lineage = byPath.get(path);
-    if (!lineage) {
-      lineage = { paths: [path], versions: [] };
-      lineages.push(lineage);
-      byPath.set(path, lineage);
-    }
-    return lineage;
-  };
-  for (const entry of log.split('\x1e').slice(1)) {
-    const [head, ...changes] = entry.trim().split('\n');
-    const [commit, author, date, message] = head!.split('\x1f') as [string, string, string, string];
-    const time = Date.parse(date);
-    for (const change of changes) {
-      const [kind, first, second] = change.split('\t');
-      if (!kind || !first) continue;
-      const version = (path: string, deleted: boolean): FileVersion => ({
-        path,
-        commit,
-        author,
-        time,
-        message,
-        deleted,
-        // Read later, for the files that turn out to be the folder's.
-        content: '',
-      });
-      if (kind.startsWith('R') && second) {
-        const from = isAdrPath(first);
-        const to = isAdrPath(second);
-        if (from && to) {
-          const lineage = lineageFor(first);
-          byPath.delete(first);
-          byPath.set(second, lineage);
-          lineage.paths.push(second);
-          lineage.versions.push(version(second, false));
-        } else if (from) {
-          lineageFor(first).versions.push(version(first, true));
-        } else if (to) {
-          lineageFor(second).versions.push(version(second, false));
-        }
-      } else if (isAdrPath(first)) {
-        lineageFor(first).versions.push(version(first, kind === 'D'));
-      }
-    }
-  }
+  const lineages = gitLineages(root, (path) => isAdrFile(path.slice(path.lastIndexOf('/') + 1)));
   // Only the files that have lived in the folder are its ADRs.
   const ours = lineages.filter((lineage) => lineage.paths.some(inFolder));
-  for (const lineage of ours) {
-    for (const v of lineage.versions) if (!v.deleted) v.content = git(root, ['show', `${v.commit}:${v.path}`]);
-    // Rebased or parallel commits can go back in author time: keep git's order among equals.
-    lineage.versions = lineage.versions.map((v, i) => [v, i] as const).sort((a, b) => a[0].time - b[0].time || a[1] - b[1]).map(([v]) => v);
-  }
-  return ours.filter((lineage) => lineage.versions.length > 0);
+  readContents(root, ours);
+  return ours;
 }
 
 /** The ADR files as they are now, one version each, dated by their `Date:` line or else the file time. */
@@ -171,6 +108,8 @@ function metadataOf(version: FileVersion, parsed: ParsedAdr): Record<string, unk
     path: version.path,
     commit: version.commit,
     commitMessage: version.message,
+    authoredAt: version.authoredAt === undefined ? undefined : new Date(version.authoredAt).toISOString(),
+    mergedIn: version.mergedIn,
     statusRaw: parsed.statusRaw,
     statusFound: parsed.status !== undefined,
     date: parsed.date,
@@ -181,9 +120,11 @@ function metadataOf(version: FileVersion, parsed: ParsedAdr): Record<string, unk
 /**
  * Imports a folder of Markdown ADRs (Nygard's adr-tools or MADR, with or
  * without front matter): identifier from the file name, title, status, date
- * and links such as "Superseded by". With `git`, every committed version
- * becomes a version with its commit's author and time. Running it again adds
- * only what is new.
+ * and links such as "Superseded by". With `git`, every commit of HEAD's
+ * history that changed a file (on any branch), and every merge whose result
+ * differs from what came before it on the main line, becomes a version with
+ * its commit's author, dated when it reached the main line. Running it again
+ * adds only what is new.
  *
  * @example
  * const result = await importAdrDirectory(db, 'docs/adr', { git: true });
@@ -198,15 +139,20 @@ export async function importAdrDirectory(db: TemporalDb, dir: string, options: A
     const identifier = ids[i]!;
     const history = await db.getSpecificationHistory(identifier);
     const commits = new Set(history.map((v) => v.metadata.commit).filter((c) => typeof c === 'string'));
-    const deletions = new Set((await db.getChanges({ specId: history[0]?.specId ?? '-', changeType: 'Delete' })).map((c) => c.reason));
+    const deletionChanges = await db.getChanges({ specId: history[0]?.specId ?? '-', changeType: 'Delete' });
+    const deletions = new Set(deletionChanges.map((c) => c.reason));
+    // Versions may not go back in time, tombstones included: a later run appends after what is stored.
+    let floor = Math.max(-Infinity, ...history.map((v) => v.timestamp), ...deletionChanges.map((c) => c.timestamp));
     for (const version of lineage.versions) {
       done++;
+      const timestamp = Math.max(version.time, floor);
       if (version.deleted) {
         const reason = `deleted in ${version.commit}${version.message ? `: ${version.message}` : ''}`;
         const latest = await db.getSpecification(identifier);
         if (!latest || deletions.has(reason)) result.skipped++;
         else {
-          await db.deleteSpecification(identifier, { reason, timestamp: version.time, ...(version.author ? { author: version.author } : {}) });
+          await db.deleteSpecification(identifier, { reason, timestamp, ...(version.author ? { author: version.author } : {}) });
+          floor = timestamp;
           result.deleted++;
           result.stored++;
         }
@@ -222,10 +168,11 @@ export async function importAdrDirectory(db: TemporalDb, dir: string, options: A
             title: parsed.title ?? parsed.slug ?? identifier,
             content: version.content,
             status: parsed.status ?? 'proposed',
-            timestamp: Math.max(version.time, latest?.timestamp ?? version.time),
+            timestamp,
             metadata: metadataOf(version, parsed),
             ...(version.author ? { author: version.author } : {}),
           });
+          floor = timestamp;
           result.stored++;
         }
       }

@@ -65,18 +65,35 @@ interface Heading {
   text: string;
 }
 
-/** ATX and setext headings outside code fences. */
-function headings(lines: string[], from: number): Heading[] {
-  const found: Heading[] = [];
-  let fence: string | undefined;
+/**
+ * The lines with every fenced code block (``` or ~~~, fences included)
+ * blanked: a template quoted in an ADR (`status: accepted`, `# Status`)
+ * says nothing about the ADR itself. A fence closes on the same character
+ * repeated at least as often; an unclosed fence runs to the end.
+ */
+function outsideFences(lines: string[], from: number): string[] {
+  const visible = lines.slice();
+  let fence: { char: string; length: number } | undefined;
   for (let i = from; i < lines.length; i++) {
-    const line = lines[i]!;
-    const fenceMatch = /^\s*(```|~~~)/.exec(line);
-    if (fenceMatch) {
-      fence = fence === undefined ? fenceMatch[1] : fence === fenceMatch[1] ? undefined : fence;
+    const match = /^[ \t]*(?:>[ \t]*)*(`{3,}|~{3,})(.*)$/.exec(lines[i]!);
+    if (fence === undefined) {
+      // A backtick fence's info string cannot hold a backtick (that is inline code).
+      if (match && !(match[1]![0] === '`' && match[2]!.includes('`'))) fence = { char: match[1]![0]!, length: match[1]!.length };
+    } else if (match && match[1]![0] === fence.char && match[1]!.length >= fence.length && match[2]!.trim() === '') {
+      visible[i] = '';
+      fence = undefined;
       continue;
     }
-    if (fence !== undefined) continue;
+    if (fence !== undefined) visible[i] = '';
+  }
+  return visible;
+}
+
+/** ATX and setext headings (of lines with code fences blanked). */
+function headings(lines: string[], from: number): Heading[] {
+  const found: Heading[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
     const atx = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (atx) found.push({ line: i, level: atx[1]!.length, text: atx[2]! });
     else if (i > from && /^(=+|-+)\s*$/.test(line) && lines[i - 1]!.trim() !== '' && !/^\s*[-*+]\s/.test(lines[i - 1]!)) {
@@ -86,7 +103,7 @@ function headings(lines: string[], from: number): Heading[] {
   return found;
 }
 
-function statusText(lines: string[], heads: Heading[], fields: Map<string, string>): string | undefined {
+function statusText(lines: string[], from: number, heads: Heading[], fields: Map<string, string>): string | undefined {
   const fromFront = fields.get('status');
   if (fromFront) return fromFront;
   const section = heads.find((h) => /^status$/i.test(clean(h.text)));
@@ -100,7 +117,7 @@ function statusText(lines: string[], heads: Heading[], fields: Map<string, strin
   }
   const inline = heads.find((h) => /^status\s*:/i.test(clean(h.text)));
   if (inline) return clean(h(inline.text));
-  for (const line of lines) {
+  for (const line of lines.slice(from)) {
     const bold = /^\s*[*_]{0,2}status[*_]{0,2}\s*:\s*(.+)$/i.exec(line);
     if (bold) return bold[1];
     const row = /^\s*\|\s*status\s*\|\s*([^|]+)\|/i.exec(line);
@@ -150,13 +167,15 @@ export function parseAdr(markdown: string, fileName: string): ParsedAdr {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  const lines = markdown.replace(/^\ufeff/, '').split(/\r?\n/);
-  const { fields, end } = frontMatter(lines);
+  const all = markdown.replace(/^\ufeff/, '').split(/\r?\n/);
+  const { fields, end } = frontMatter(all);
+  // Nothing inside a code fence counts, for any field.
+  const lines = outsideFences(all, end);
   const heads = headings(lines, end);
   const title = heads[0] ? heads[0].text.replace(/<[^>]+>/g, '').trim() : fields.get('title');
-  const rawStatus = statusText(lines, heads, fields);
+  const rawStatus = statusText(lines, end, heads, fields);
   const statusRaw = rawStatus ? clean(rawStatus) : undefined;
-  const dateLine = lines.find((line) => /^\s*[*_]{0,2}date[*_]{0,2}\s*:/i.test(line));
+  const dateLine = lines.slice(end).find((line) => /^\s*[*_]{0,2}date[*_]{0,2}\s*:/i.test(line));
   const date = fields.get('date') ?? (dateLine ? clean(dateLine.replace(/^\s*[*_]{0,2}date[*_]{0,2}\s*:/i, '')) : undefined);
   const parsed: ParsedAdr = { slug, links: links(lines.slice(end)) };
   if (numbered) parsed.number = `ADR-${numbered[1]}`;
