@@ -178,20 +178,6 @@ const changeRecord = z.strictObject({
   recordedAt: stamp,
 });
 
-// A tombstone is told apart by `deleted`, so that errors point into the schema that applies.
-const specificationOrTombstone = z.pipe(
-  z.unknown(),
-  z.transform((value, ctx) => {
-    const schema = typeof value === 'object' && value !== null && 'deleted' in value ? tombstoneRecord : specificationRecord;
-    const result = schema.safeParse(value, { error: issueMessage });
-    if (result.success) return result.data as z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord>;
-    for (const issue of result.error.issues) {
-      ctx.issues.push({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), input: value });
-    }
-    return z.NEVER;
-  }),
-);
-
 const importedRecord = z.strictObject({
   kind: z.string().check(z.minLength(1)),
   id: z.string().check(z.minLength(1)),
@@ -238,15 +224,34 @@ const recommendationRecord = z.strictObject({
   feedback: z.array(z.strictObject({ action: z.enum(['accept', 'dismiss']), reason: z.optional(z.string()), at: stamp })),
 });
 
-const lineSchema = z.discriminatedUnion('table', [
-  z.object({ table: z.literal('specifications'), record: specificationOrTombstone }),
-  z.object({ table: z.literal('patterns'), record: patternRecord }),
-  z.object({ table: z.literal('changes'), record: changeRecord }),
-  z.object({ table: z.literal('decisionPoints'), record: decisionPointRecord }),
-  z.object({ table: z.literal('recommendations'), record: recommendationRecord }),
-  z.object({ table: z.literal('importedRecords'), record: importedRecord }),
-]);
-type ImportLine = z.output<typeof lineSchema>;
+const RECORD_SCHEMAS = {
+  specifications: specificationRecord,
+  patterns: patternRecord,
+  changes: changeRecord,
+  decisionPoints: decisionPointRecord,
+  recommendations: recommendationRecord,
+  importedRecords: importedRecord,
+};
+type OtherTable = Exclude<ExportTable, 'specifications'>;
+type ImportLine =
+  | { table: 'specifications'; record: z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord> }
+  | { [T in OtherTable]: { table: T; record: z.output<(typeof RECORD_SCHEMAS)[T]> } }[OtherTable];
+
+// The table picks the record's schema (and `deleted` tells a tombstone from a version),
+// so that errors point into the schema that applies.
+const lineSchema = z.pipe(
+  z.object({ table: z.enum(EXPORT_TABLES), record: z.unknown() }),
+  z.transform(({ table, record }, ctx): ImportLine => {
+    const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
+    const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
+    if (result.success) return { table, record: result.data } as ImportLine;
+    for (const issue of result.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      ctx.issues.push({ code: 'custom', message: issue.message, path: ['record', ...path], input: record });
+    }
+    return z.NEVER;
+  }),
+);
 
 const headerSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
@@ -279,7 +284,7 @@ function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: numbe
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  if (path[0] === 'table' && issue.code === 'invalid_union') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
+  if (path[0] === 'table' && issue.code === 'invalid_value') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
   throw lineError(line, issue.message, path);
 }
 
