@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
+import { int } from './schemas.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
@@ -107,15 +108,37 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
 }
 
 const json = z.custom<JsonValue>(() => true);
-const jsonObject = z.record(z.string(), json);
-const stamp = z.int();
+
+// In place of z.record, which would bring one more zod schema class into every browser bundle:
+// a plain object, copied without `__proto__` keys as z.record does, each value passing `value`.
+function recordOf<T = JsonValue>(value?: z.ZodMiniType<T>) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((input, ctx): Record<string, T> => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        ctx.issues.push({ code: 'invalid_type', expected: 'record', input });
+        return z.NEVER;
+      }
+      const out: Record<string, T> = {};
+      for (const [key, item] of Object.entries(input)) {
+        if (key === '__proto__') continue;
+        const result = value ? value.safeParse(item, { error: issueMessage }) : { success: true as const, data: item as T };
+        if (result.success) out[key] = result.data;
+        else for (const issue of result.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, path: [key, ...issue.path], input: item });
+      }
+      return out;
+    }),
+  );
+}
+const jsonObject = recordOf();
+const stamp = int;
 
 const specificationRecord = z.strictObject({
   id: z.string().check(z.minLength(1)),
   specId: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
   identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
-  version: z.int().check(z.minimum(1)),
+  version: int.check(z.minimum(1)),
   title: z.string(),
   content: z.string(),
   author: z.optional(z.string()),
@@ -133,7 +156,7 @@ const tombstoneRecord = z.strictObject({
   specId: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
   identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
-  version: z.int().check(z.minimum(1)),
+  version: int.check(z.minimum(1)),
   deleted: z.literal(true),
   author: z.optional(z.string()),
   reason: z.optional(z.string()),
@@ -142,14 +165,14 @@ const tombstoneRecord = z.strictObject({
 });
 const patternRecord = z.strictObject({
   id: z.string().check(z.minLength(1)),
-  version: z.int().check(z.minimum(1)),
+  version: int.check(z.minimum(1)),
   patternName: z.string().check(z.minLength(1)),
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: json,
   examples: z.array(json),
   successRate: z.number().check(z.minimum(0), z.maximum(1)),
   contextSimilarity: z.number().check(z.minimum(0), z.maximum(1)),
-  usageFrequency: z.int().check(z.minimum(0)),
+  usageFrequency: int.check(z.minimum(0)),
   lastUsed: z.optional(stamp),
   metadata: jsonObject,
   timestamp: stamp,
@@ -162,8 +185,8 @@ const changeRecord = z.strictObject({
   specId: z.string().check(z.minLength(1)),
   identifier: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  version: z.int().check(z.minimum(0)),
-  fieldChanges: z.record(z.string(), z.object({ oldValue: z.optional(json), newValue: z.optional(json) })),
+  version: int.check(z.minimum(0)),
+  fieldChanges: recordOf(z.object({ oldValue: z.optional(json), newValue: z.optional(json) })),
   author: z.optional(z.string()),
   reason: z.optional(z.string()),
   decision: z.optional(
@@ -258,12 +281,12 @@ const headerSchema = z.object({
   formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}` }),
   exportedAt: z.string(),
   counts: z.object({
-    specifications: z.int().check(z.minimum(0)),
-    patterns: z.int().check(z.minimum(0)),
-    changes: z.int().check(z.minimum(0)),
-    decisionPoints: z._default(z.int().check(z.minimum(0)), 0),
-    recommendations: z._default(z.int().check(z.minimum(0)), 0),
-    importedRecords: z._default(z.int().check(z.minimum(0)), 0),
+    specifications: int.check(z.minimum(0)),
+    patterns: int.check(z.minimum(0)),
+    changes: int.check(z.minimum(0)),
+    decisionPoints: z._default(int.check(z.minimum(0)), 0),
+    recommendations: z._default(int.check(z.minimum(0)), 0),
+    importedRecords: z._default(int.check(z.minimum(0)), 0),
   }),
 });
 

@@ -57,6 +57,14 @@ const identifier = z
   );
 
 const text = z.string().check(z.minLength(1, 'must not be empty'));
+
+// Written as checks rather than int and uuid, which would each bring one more zod
+// schema class into every browser bundle; the messages are zod's.
+/** A whole number in the safe integer range. */
+export const int = z.number().check(z.refine(Number.isSafeInteger, { error: 'Invalid input: expected int, received number', abort: true }));
+const uuid = z.string().check(
+  z.regex(/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/, 'Invalid UUID'),
+);
 const unitInterval = z.number().check(z.minimum(0), z.maximum(1));
 
 export const specificationInputSchema = z.object({
@@ -81,7 +89,7 @@ export const deleteOptionsSchema = z.object({
 
 export const specificationQuerySchema = z
   .object({
-    version: z.optional(z.int().check(z.minimum(1))),
+    version: z.optional(int.check(z.minimum(1))),
     asOf: z.optional(instant),
   })
   .check(
@@ -97,14 +105,14 @@ export const listSpecificationsSchema = z.object({
 });
 
 export const patternInputSchema = z.object({
-  id: z.optional(z.uuid()),
+  id: z.optional(uuid),
   patternName: text,
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: z._default(jsonValue, {}),
   examples: z._default(z.array(jsonValue), []),
   successRate: z._default(unitInterval, 0),
   contextSimilarity: z.optional(unitInterval),
-  usageFrequency: z.optional(z.int().check(z.minimum(0))),
+  usageFrequency: z.optional(int.check(z.minimum(0))),
   lastUsed: z.optional(instant),
   metadata: z._default(jsonObject, {}),
   timestamp: z.optional(instant),
@@ -195,7 +203,7 @@ export const recommendationOptionsSchema = z.object({
   lookbackDays: z._default(z.number().check(z.positive()), 45),
   dryRun: z._default(z.boolean(), false),
   minimumConfidence: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.55),
-  maxRecommendations: z._default(z.int().check(z.minimum(1)), 5),
+  maxRecommendations: z._default(int.check(z.minimum(1)), 5),
   retentionDays: z._default(z.number().check(z.positive()), 90),
 });
 
@@ -212,7 +220,7 @@ export const changesQuerySchema = z.object({
   changeType: z.optional(z.enum(['Create', 'Update', 'Delete', 'Decision'])),
   since: z.optional(instant),
   until: z.optional(instant),
-  limit: z.optional(z.int().check(z.minimum(1))),
+  limit: z.optional(int.check(z.minimum(1))),
   newestFirst: z.optional(z.boolean()),
 });
 

@@ -19,6 +19,7 @@ import {
   deleteOptionsSchema,
   listSpecificationsSchema,
   lookbackSchema,
+  int,
   parseInput,
   patternInputSchema,
   patternQuerySchema,
@@ -480,7 +481,7 @@ export class TemporalDb {
    */
   async getPatternRecommendations(options: { limit?: number } = {}): Promise<PatternRecommendation[]> {
     this.open();
-    const { limit } = parseInput(z.object({ limit: z._default(z.int().check(z.minimum(1)), 10) }), options, ['options']);
+    const { limit } = parseInput(z.object({ limit: z._default(int.check(z.minimum(1)), 10) }), options, ['options']);
     const now = this.clock();
     const all = await recommendationsCreated(this.backend, -Infinity, Infinity);
     return all
