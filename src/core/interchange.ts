@@ -263,7 +263,7 @@ type ImportLine =
 // The table picks the record's schema (and `deleted` tells a tombstone from a version),
 // so that errors point into the schema that applies.
 const lineSchema = z.pipe(
-  z.object({ table: z.enum(EXPORT_TABLES), record: z.unknown() }),
+  z.object({ table: z.enum(EXPORT_TABLES), record: z.optional(z.unknown()) }),
   z.transform(({ table, record }, ctx): ImportLine => {
     const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
     const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
