@@ -58,7 +58,7 @@ const identifier = z
 
 const text = z.string().check(z.minLength(1, 'must not be empty'));
 
-// Written as checks rather than int and uuid, which would each bring one more zod
+// Written as checks rather than z.int() and z.uuid(), which would each bring one more zod
 // schema class into every browser bundle; the messages are zod's.
 /** A whole number in the safe integer range. */
 export const int = z.number().check(z.refine(Number.isSafeInteger, { error: 'Invalid input: expected int, received number', abort: true }));
