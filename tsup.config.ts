@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts' },
+    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', migrate: 'src/migrate.ts' },
     format: ['esm'],
     dts: true,
     clean: true,

@@ -1,17 +1,10 @@
 // The public surface shared by every build. Each entry (lmdb.ts, indexeddb.ts)
-// adds its own openTemporalDb; keep this list explicit.
+// adds its own openTemporalDb; keep this list explicit. The ADR and legacy-record
+// readers are in migrate.ts (`temporal-db/migrate`), which the Node entry re-exports.
 export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
 export { SCHEMA_VERSION } from './core/tables.js';
-export { parseAdr, normalizeStatus, type ParsedAdr, type AdrLink } from './adr/parse-adr.js';
-export {
-  importLegacyEntries,
-  entriesFromKeyValueLines,
-  parseLegacyKey,
-  type LegacyEntry,
-  type LegacyImportResult,
-} from './migrate/legacy-records.js';
 export {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,

@@ -1,5 +1,6 @@
 // Node entry: the store lives in LMDB.
 export * from './index.js';
+export * from './migrate.js';
 export {
   openTemporalDb,
   initializeTemporalDatabase,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { planRecordDecision } from './decisions.js';
 import { TemporalDbError } from './errors.js';

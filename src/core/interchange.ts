@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
+import { issueMessage } from './issue-message.js';
+import { int } from './schemas.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
@@ -106,18 +108,40 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
 }
 
 const json = z.custom<JsonValue>(() => true);
-const jsonObject = z.record(z.string(), json);
-const stamp = z.number().int();
 
-const specificationRecord = z.object({
-  id: z.string().min(1),
-  specId: z.string().min(1),
+// In place of z.record, which would bring one more zod schema class into every browser bundle:
+// a plain object, copied without `__proto__` keys as z.record does, each value passing `value`.
+function recordOf<T = JsonValue>(value?: z.ZodMiniType<T>) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((input, ctx): Record<string, T> => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        ctx.issues.push({ code: 'invalid_type', expected: 'record', input });
+        return z.NEVER;
+      }
+      const out: Record<string, T> = {};
+      for (const [key, item] of Object.entries(input)) {
+        if (key === '__proto__') continue;
+        const result = value ? value.safeParse(item, { error: issueMessage }) : { success: true as const, data: item as T };
+        if (result.success) out[key] = result.data;
+        else for (const issue of result.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, path: [key, ...issue.path], input: item });
+      }
+      return out;
+    }),
+  );
+}
+const jsonObject = recordOf();
+const stamp = int;
+
+const specificationRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  specId: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  identifier: z.string().min(1).refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
-  version: z.number().int().min(1),
+  identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
+  version: int.check(z.minimum(1)),
   title: z.string(),
   content: z.string(),
-  author: z.string().optional(),
+  author: z.optional(z.string()),
   status: z.enum(SPEC_STATUSES),
   tags: z.array(z.string()),
   matrixIds: z.array(z.string()),
@@ -127,139 +151,142 @@ const specificationRecord = z.object({
   timestamp: stamp,
   recordedAt: stamp,
 });
-const tombstoneRecord = z.object({
-  id: z.string().min(1),
-  specId: z.string().min(1),
+const tombstoneRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  specId: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  identifier: z.string().min(1).refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
-  version: z.number().int().min(1),
+  identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
+  version: int.check(z.minimum(1)),
   deleted: z.literal(true),
-  author: z.string().optional(),
-  reason: z.string().optional(),
+  author: z.optional(z.string()),
+  reason: z.optional(z.string()),
   timestamp: stamp,
   recordedAt: stamp,
 });
-const patternRecord = z.object({
-  id: z.string().min(1),
-  version: z.number().int().min(1),
-  patternName: z.string().min(1),
+const patternRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  version: int.check(z.minimum(1)),
+  patternName: z.string().check(z.minLength(1)),
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: json,
   examples: z.array(json),
-  successRate: z.number().min(0).max(1).optional(),
-  contextSimilarity: z.number().min(0).max(1).optional(),
-  usageFrequency: z.number().int().min(0),
-  lastUsed: stamp.optional(),
+  successRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  contextSimilarity: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  usageFrequency: int.check(z.minimum(0)),
+  lastUsed: z.optional(stamp),
   metadata: jsonObject,
   timestamp: stamp,
   createdAt: stamp,
   recordedAt: stamp,
 });
-const changeRecord = z.object({
-  id: z.string().min(1),
+const changeRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
   changeType: z.enum(CHANGE_TYPES),
-  specId: z.string().min(1),
-  identifier: z.string().min(1),
+  specId: z.string().check(z.minLength(1)),
+  identifier: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  version: z.number().int().min(0),
-  fieldChanges: z.record(z.string(), z.object({ oldValue: json.optional(), newValue: json.optional() })),
-  author: z.string().optional(),
-  reason: z.string().optional(),
-  decision: z
-    .object({
-      decisionPoint: z.string().min(1),
-      selectedOption: z.string().min(1),
+  version: int.check(z.minimum(0)),
+  fieldChanges: recordOf(z.object({ oldValue: z.optional(json), newValue: z.optional(json) })),
+  author: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  decision: z.optional(
+    z.object({
+      decisionPoint: z.string().check(z.minLength(1)),
+      selectedOption: z.string().check(z.minLength(1)),
       context: z.string(),
-      confidence: z.number().min(0).max(1).optional(),
-    })
-    .optional(),
+      confidence: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+    }),
+  ),
   timestamp: stamp,
   recordedAt: stamp,
 });
 
-// A tombstone is told apart by `deleted`, so that errors point into the schema that applies.
-const specificationOrTombstone = z.unknown().pipe(
-  z.custom<unknown>(() => true).transform((value, ctx) => {
-    const schema =
-      typeof value === 'object' && value !== null && 'deleted' in value ? tombstoneRecord.strict() : specificationRecord.strict();
-    const result = schema.safeParse(value);
-    if (result.success) return result.data as z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord>;
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) });
-    }
-    return z.NEVER;
-  }),
-);
-
-const importedRecord = z.object({
-  kind: z.string().min(1),
-  id: z.string().min(1),
+const importedRecord = z.strictObject({
+  kind: z.string().check(z.minLength(1)),
+  id: z.string().check(z.minLength(1)),
   timestamp: stamp,
-  timestampNanos: z.string().regex(/^-?\d+$/).optional(),
+  timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/))),
   source: z.string(),
   data: json,
 });
 
-const decisionPointRecord = z.object({
-  id: z.string().min(1),
-  specId: z.string().min(1),
-  identifier: z.string().min(1),
+const decisionPointRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  specId: z.string().check(z.minLength(1)),
+  identifier: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  decisionPoint: z.string().min(1),
+  decisionPoint: z.string().check(z.minLength(1)),
   context: z.string(),
   options: z.array(
-    z
-      .object({
-        optionName: z.string().min(1),
-        description: z.string().optional(),
-        pros: z.array(z.string()),
-        cons: z.array(z.string()),
-        selected: z.boolean(),
-        selectionRationale: z.string().optional(),
-      })
-      .strict(),
+    z.strictObject({
+      optionName: z.string().check(z.minLength(1)),
+      description: z.optional(z.string()),
+      pros: z.array(z.string()),
+      cons: z.array(z.string()),
+      selected: z.boolean(),
+      selectionRationale: z.optional(z.string()),
+    }),
   ),
   metadata: jsonObject,
-  author: z.string().optional(),
+  author: z.optional(z.string()),
   timestamp: stamp,
   recordedAt: stamp,
 });
 
-const recommendationRecord = z.object({
-  id: z.string().min(1),
-  patternName: z.string().min(1),
-  patternId: z.string().optional(),
-  decisionPoint: z.string().min(1),
-  confidence: z.number().min(0).max(1),
+const recommendationRecord = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  patternName: z.string().check(z.minLength(1)),
+  patternId: z.optional(z.string()),
+  decisionPoint: z.string().check(z.minLength(1)),
+  confidence: z.number().check(z.minimum(0), z.maximum(1)),
   provenance: z.enum(SPEC_TYPES),
   rationale: z.string(),
   metadata: jsonObject,
   createdAt: stamp,
   expiresAt: stamp,
-  feedback: z.array(z.object({ action: z.enum(['accept', 'dismiss']), reason: z.string().optional(), at: stamp }).strict()),
+  feedback: z.array(z.strictObject({ action: z.enum(['accept', 'dismiss']), reason: z.optional(z.string()), at: stamp })),
 });
 
-const lineSchema = z.discriminatedUnion('table', [
-  z.object({ table: z.literal('specifications'), record: specificationOrTombstone }),
-  z.object({ table: z.literal('patterns'), record: patternRecord.strict() }),
-  z.object({ table: z.literal('changes'), record: changeRecord.strict() }),
-  z.object({ table: z.literal('decisionPoints'), record: decisionPointRecord.strict() }),
-  z.object({ table: z.literal('recommendations'), record: recommendationRecord.strict() }),
-  z.object({ table: z.literal('importedRecords'), record: importedRecord.strict() }),
-]);
-type ImportLine = z.output<typeof lineSchema>;
+const RECORD_SCHEMAS = {
+  specifications: specificationRecord,
+  patterns: patternRecord,
+  changes: changeRecord,
+  decisionPoints: decisionPointRecord,
+  recommendations: recommendationRecord,
+  importedRecords: importedRecord,
+};
+type OtherTable = Exclude<ExportTable, 'specifications'>;
+type ImportLine =
+  | { table: 'specifications'; record: z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord> }
+  | { [T in OtherTable]: { table: T; record: z.output<(typeof RECORD_SCHEMAS)[T]> } }[OtherTable];
+
+// The table picks the record's schema (and `deleted` tells a tombstone from a version),
+// so that errors point into the schema that applies.
+const lineSchema = z.pipe(
+  z.object({ table: z.enum(EXPORT_TABLES), record: z.optional(z.unknown()) }),
+  z.transform(({ table, record }, ctx): ImportLine => {
+    const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
+    const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
+    if (result.success) return { table, record: result.data } as ImportLine;
+    for (const issue of result.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      ctx.issues.push({ code: 'custom', message: issue.message, path: ['record', ...path], input: record });
+    }
+    return z.NEVER;
+  }),
+);
 
 const headerSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}` }),
   exportedAt: z.string(),
   counts: z.object({
-    specifications: z.number().int().min(0),
-    patterns: z.number().int().min(0),
-    changes: z.number().int().min(0),
-    decisionPoints: z.number().int().min(0).default(0),
-    recommendations: z.number().int().min(0).default(0),
-    importedRecords: z.number().int().min(0).default(0),
+    specifications: int.check(z.minimum(0)),
+    patterns: int.check(z.minimum(0)),
+    changes: int.check(z.minimum(0)),
+    decisionPoints: z._default(int.check(z.minimum(0)), 0),
+    recommendations: z._default(int.check(z.minimum(0)), 0),
+    importedRecords: z._default(int.check(z.minimum(0)), 0),
   }),
 });
 
@@ -269,18 +296,18 @@ function lineError(line: number, message: string, path: Array<string | number> =
   });
 }
 
-function parseLine<S extends z.ZodType>(schema: S, text: string, line: number): z.output<S> {
+function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: number): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw lineError(line, `not JSON (${(error as Error).message})`);
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: issueMessage });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  if (path[0] === 'table' && issue.code === 'invalid_union') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
+  if (path[0] === 'table' && issue.code === 'invalid_value') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
   throw lineError(line, issue.message, path);
 }
 

@@ -1,5 +1,5 @@
 import { newId } from './ids.js';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import type { patternInputSchema } from './schemas.js';

@@ -1,108 +1,131 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TemporalDbError, formatPath, type FieldPath } from './errors.js';
 import { toJsonValue, type JsonObject, type JsonValue } from './json.js';
+import { issueMessage } from './issue-message.js';
 import { toMillis } from './time.js';
 import { PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES } from './types.js';
 
-const instant = z.unknown().transform((value, ctx) => {
-  const ms = toMillis(value);
-  if (typeof ms === 'string') {
-    ctx.addIssue({ code: 'custom', message: ms });
-    return z.NEVER;
-  }
-  return ms;
-});
+// zod/mini, the tree-shakable form of zod: a transform reports a problem by pushing it onto ctx.issues.
+const instant = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx) => {
+    const ms = toMillis(value);
+    if (typeof ms === 'string') {
+      ctx.issues.push({ code: 'custom', message: ms, input: value });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+);
 
-const jsonValue = z.unknown().transform((value, ctx): JsonValue => {
-  const result = toJsonValue(value);
-  if (!result.ok) {
-    ctx.addIssue({ code: 'custom', message: result.problem.message, path: [...result.problem.path] });
-    return z.NEVER;
-  }
-  return result.value;
-});
+const jsonValue = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx): JsonValue => {
+    const result = toJsonValue(value);
+    if (!result.ok) {
+      ctx.issues.push({ code: 'custom', message: result.problem.message, path: [...result.problem.path], input: value });
+      return z.NEVER;
+    }
+    return result.value;
+  }),
+);
 
-const jsonObject = z.unknown().transform((value, ctx): JsonObject => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    ctx.addIssue({ code: 'custom', message: `expected an object, received ${received}` });
-    return z.NEVER;
-  }
-  const result = toJsonValue(value);
-  if (!result.ok) {
-    ctx.addIssue({ code: 'custom', message: result.problem.message, path: [...result.problem.path] });
-    return z.NEVER;
-  }
-  return result.value as JsonObject;
-});
+const jsonObject = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx): JsonObject => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+      ctx.issues.push({ code: 'custom', message: `expected an object, received ${received}`, input: value });
+      return z.NEVER;
+    }
+    const result = toJsonValue(value);
+    if (!result.ok) {
+      ctx.issues.push({ code: 'custom', message: result.problem.message, path: [...result.problem.path], input: value });
+      return z.NEVER;
+    }
+    return result.value as JsonObject;
+  }),
+);
 
 /** Identifiers take part in key order, so lone surrogates (which have no order in UTF-8) are refused. */
 const identifier = z
   .string()
-  .min(1, 'must not be empty')
-  .max(1024, 'must be at most 1024 characters')
-  .refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)');
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(1024, 'must be at most 1024 characters'),
+    z.refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)'),
+  );
 
-const text = z.string().min(1, 'must not be empty');
-const unitInterval = z.number().min(0).max(1);
+const text = z.string().check(z.minLength(1, 'must not be empty'));
+
+// Written as checks rather than z.int() and z.uuid(), which would each bring one more zod
+// schema class into every browser bundle; the messages are zod's.
+/** A whole number in the safe integer range. */
+export const int = z.number().check(z.refine(Number.isSafeInteger, { error: 'Invalid input: expected int, received number', abort: true }));
+const uuid = z.string().check(
+  z.regex(/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/, 'Invalid UUID'),
+);
+const unitInterval = z.number().check(z.minimum(0), z.maximum(1));
 
 export const specificationInputSchema = z.object({
   specType: z.enum(SPEC_TYPES),
   identifier,
   title: text,
   content: z.string(),
-  author: z.string().optional(),
-  status: z.enum(SPEC_STATUSES).default('proposed'),
-  tags: z.array(z.string()).default([]),
-  matrixIds: z.array(z.string()).default([]),
-  templateVariables: jsonObject.default({}),
-  metadata: jsonObject.default({}),
-  timestamp: instant.optional(),
+  author: z.optional(z.string()),
+  status: z._default(z.enum(SPEC_STATUSES), 'proposed'),
+  tags: z._default(z.array(z.string()), []),
+  matrixIds: z._default(z.array(z.string()), []),
+  templateVariables: z._default(jsonObject, {}),
+  metadata: z._default(jsonObject, {}),
+  timestamp: z.optional(instant),
 });
 
 export const deleteOptionsSchema = z.object({
-  author: z.string().optional(),
-  reason: z.string().optional(),
-  timestamp: instant.optional(),
+  author: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  timestamp: z.optional(instant),
 });
 
 export const specificationQuerySchema = z
   .object({
-    version: z.number().int().min(1).optional(),
-    asOf: instant.optional(),
+    version: z.optional(int.check(z.minimum(1))),
+    asOf: z.optional(instant),
   })
-  .refine((value) => value.version === undefined || value.asOf === undefined, {
-    message: 'give either version or asOf, not both',
-    path: ['asOf'],
-  });
+  .check(
+    z.refine((value) => value.version === undefined || value.asOf === undefined, {
+      message: 'give either version or asOf, not both',
+      path: ['asOf'],
+    }),
+  );
 
 export const listSpecificationsSchema = z.object({
-  specType: z.enum(SPEC_TYPES).optional(),
-  asOf: instant.optional(),
+  specType: z.optional(z.enum(SPEC_TYPES)),
+  asOf: z.optional(instant),
 });
 
 export const patternInputSchema = z.object({
-  id: z.uuid().optional(),
+  id: z.optional(uuid),
   patternName: text,
   patternType: z.enum(PATTERN_TYPES),
-  patternDefinition: jsonValue.default({}),
-  examples: z.array(jsonValue).default([]),
-  successRate: unitInterval.optional(),
-  contextSimilarity: unitInterval.optional(),
-  usageFrequency: z.number().int().min(0).optional(),
-  lastUsed: instant.optional(),
-  metadata: jsonObject.default({}),
-  timestamp: instant.optional(),
+  patternDefinition: z._default(jsonValue, {}),
+  examples: z._default(z.array(jsonValue), []),
+  successRate: z.optional(unitInterval),
+  contextSimilarity: z.optional(unitInterval),
+  usageFrequency: z.optional(int.check(z.minimum(0))),
+  lastUsed: z.optional(instant),
+  metadata: z._default(jsonObject, {}),
+  timestamp: z.optional(instant),
 });
 
-export const patternQuerySchema = z.object({ asOf: instant.optional() });
+export const patternQuerySchema = z.object({ asOf: z.optional(instant) });
 
-export const patternUseSchema = z.object({ timestamp: instant.optional() });
+export const patternUseSchema = z.object({ timestamp: z.optional(instant) });
 
 export const similarPatternsSchema = z.object({
   context: text,
   similarityThreshold: unitInterval,
-  lookbackDays: z.number().positive(),
+  lookbackDays: z.number().check(z.positive()),
 });
 
 export const decisionInputSchema = z.object({
@@ -111,96 +134,100 @@ export const decisionInputSchema = z.object({
   selectedOption: text,
   context: z.string(),
   author: text,
-  confidence: unitInterval.optional(),
-  timestamp: instant.optional(),
+  confidence: z.optional(unitInterval),
+  timestamp: z.optional(instant),
 });
 
 export const importedRecordSchema = z.object({
   kind: text,
   id: text,
   timestamp: instant,
-  timestampNanos: z.string().regex(/^-?\d+$/, 'must be a whole number of nanoseconds, as a string').optional(),
+  timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/, 'must be a whole number of nanoseconds, as a string'))),
   source: z.string(),
   data: jsonValue,
 });
 
-export const importedQuerySchema = z.object({ kind: text, since: instant.optional(), until: instant.optional() });
+export const importedQuerySchema = z.object({ kind: text, since: z.optional(instant), until: z.optional(instant) });
 
 export const decisionPointInputSchema = z
   .object({
-    specificationId: text.optional(),
-    identifier: identifier.optional(),
+    specificationId: z.optional(text),
+    identifier: z.optional(identifier),
     decisionPoint: text,
     context: z.string(),
     options: z
       .array(
         z.object({
           optionName: text,
-          description: z.string().optional(),
-          pros: z.array(z.string()).default([]),
-          cons: z.array(z.string()).default([]),
-          selected: z.boolean().default(false),
-          selectionRationale: z.string().optional(),
+          description: z.optional(z.string()),
+          pros: z._default(z.array(z.string()), []),
+          cons: z._default(z.array(z.string()), []),
+          selected: z._default(z.boolean(), false),
+          selectionRationale: z.optional(z.string()),
         }),
       )
-      .min(1, 'a decision point needs at least one option'),
-    allowMultipleSelected: z.boolean().default(false),
-    confidence: unitInterval.optional(),
-    author: z.string().optional(),
-    metadata: jsonObject.default({}),
-    timestamp: instant.optional(),
+      .check(z.minLength(1, 'a decision point needs at least one option')),
+    allowMultipleSelected: z._default(z.boolean(), false),
+    confidence: z.optional(unitInterval),
+    author: z.optional(z.string()),
+    metadata: z._default(jsonObject, {}),
+    timestamp: z.optional(instant),
   })
-  .superRefine((value, ctx) => {
-    if (value.specificationId === undefined && value.identifier === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give specificationId or identifier', path: ['specificationId'] });
-    }
-    const selected = value.options.filter((o) => o.selected).length;
-    if (selected > 1 && !value.allowMultipleSelected) {
-      ctx.addIssue({ code: 'custom', message: `${selected} options are selected; at most one may be, unless allowMultipleSelected is true`, path: ['options'] });
-    }
-    const seen = new Set<string>();
-    value.options.forEach((o, i) => {
-      if (seen.has(o.optionName)) ctx.addIssue({ code: 'custom', message: `option "${o.optionName}" appears twice`, path: ['options', i, 'optionName'] });
-      seen.add(o.optionName);
-    });
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.specificationId === undefined && value.identifier === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'give specificationId or identifier', path: ['specificationId'] });
+      }
+      const selected = value.options.filter((o) => o.selected).length;
+      if (selected > 1 && !value.allowMultipleSelected) {
+        ctx.addIssue({ code: 'custom', message: `${selected} options are selected; at most one may be, unless allowMultipleSelected is true`, path: ['options'] });
+      }
+      const seen = new Set<string>();
+      value.options.forEach((o, i) => {
+        if (seen.has(o.optionName)) ctx.addIssue({ code: 'custom', message: `option "${o.optionName}" appears twice`, path: ['options', i, 'optionName'] });
+        seen.add(o.optionName);
+      });
+    }),
+  );
 
 export const decisionPointQuerySchema = z
-  .object({ specId: text.optional(), identifier: identifier.optional(), decisionPoint: text.optional(), asOf: instant.optional() })
-  .refine((v) => v.specId !== undefined || v.identifier !== undefined || v.decisionPoint !== undefined, {
-    message: 'give specId, identifier or decisionPoint',
-    path: ['specId'],
-  });
+  .object({ specId: z.optional(text), identifier: z.optional(identifier), decisionPoint: z.optional(text), asOf: z.optional(instant) })
+  .check(
+    z.refine((v) => v.specId !== undefined || v.identifier !== undefined || v.decisionPoint !== undefined, {
+      message: 'give specId, identifier or decisionPoint',
+      path: ['specId'],
+    }),
+  );
 
 export const recommendationOptionsSchema = z.object({
-  lookbackDays: z.number().positive().default(45),
-  dryRun: z.boolean().default(false),
-  minimumConfidence: z.number().min(0).max(1).default(0.55),
-  maxRecommendations: z.number().int().min(1).default(5),
-  retentionDays: z.number().positive().default(90),
+  lookbackDays: z._default(z.number().check(z.positive()), 45),
+  dryRun: z._default(z.boolean(), false),
+  minimumConfidence: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.55),
+  maxRecommendations: z._default(int.check(z.minimum(1)), 5),
+  retentionDays: z._default(z.number().check(z.positive()), 90),
 });
 
 export const feedbackSchema = z.object({
   id: text,
   action: z.enum(['accept', 'dismiss']),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 
-export const lookbackSchema = z.object({ lookbackDays: z.number().positive() });
+export const lookbackSchema = z.object({ lookbackDays: z.number().check(z.positive()) });
 
 export const changesQuerySchema = z.object({
-  specId: text.optional(),
-  identifier: identifier.optional(),
-  changeType: z.enum(['Create', 'Update', 'Delete', 'Decision']).optional(),
-  since: instant.optional(),
-  until: instant.optional(),
-  limit: z.number().int().min(1).optional(),
-  newestFirst: z.boolean().optional(),
+  specId: z.optional(text),
+  identifier: z.optional(identifier),
+  changeType: z.optional(z.enum(['Create', 'Update', 'Delete', 'Decision'])),
+  since: z.optional(instant),
+  until: z.optional(instant),
+  limit: z.optional(int.check(z.minimum(1))),
+  newestFirst: z.optional(z.boolean()),
 });
 
 /** Validates `value`, or throws one INVALID_INPUT error listing every problem with its path. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, basePath: FieldPath = []): z.output<S> {
-  const result = schema.safeParse(value);
+export function parseInput<S extends z.ZodMiniType>(schema: S, value: unknown, basePath: FieldPath = []): z.output<S> {
+  const result = schema.safeParse(value, { error: issueMessage });
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
     path: [...basePath, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))],

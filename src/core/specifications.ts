@@ -7,7 +7,7 @@ import type { specificationInputSchema } from './schemas.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
 import type { PlanContext } from './write-queue.js';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
 

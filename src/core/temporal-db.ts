@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
@@ -19,6 +19,7 @@ import {
   deleteOptionsSchema,
   listSpecificationsSchema,
   lookbackSchema,
+  int,
   parseInput,
   patternInputSchema,
   patternQuerySchema,
@@ -78,7 +79,7 @@ export interface CoreOptions {
 }
 
 const identifierSchemaPath = ['identifier'];
-const specTypeSchema = listSpecificationsSchema.pick({ specType: true }).required();
+const specTypeSchema = z.object({ specType: listSpecificationsSchema.shape.specType.def.innerType });
 const MAX_INSTANT = 8.64e15;
 
 // Reads are hot: the common, valid arguments are checked by hand and only
@@ -499,7 +500,7 @@ export class TemporalDb {
    */
   async getPatternRecommendations(options: { limit?: number } = {}): Promise<PatternRecommendation[]> {
     this.open();
-    const { limit } = parseInput(z.object({ limit: z.number().int().min(1).default(10) }), options, ['options']);
+    const { limit } = parseInput(z.object({ limit: z._default(int.check(z.minimum(1)), 10) }), options, ['options']);
     const now = this.clock();
     const all = await recommendationsCreated(this.backend, -Infinity, Infinity);
     return all
@@ -753,6 +754,6 @@ export class TemporalDb {
   }
 
   private patternId(id: string): string {
-    return parseInput(patternInputSchema.shape.id.unwrap(), id, ['id']);
+    return parseInput(patternInputSchema.shape.id.def.innerType, id, ['id']);
   }
 }
