@@ -47,6 +47,8 @@ export default defineConfig({
           name: 'pack',
           environment: 'node',
           include: ['test/pack/**/*.test.ts'],
+          globalSetup: ['test/pack/global-setup.ts'],
+          hookTimeout: 300_000,
         },
       },
       {

@@ -1,44 +1,17 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { linkFromRepo } from './global-setup.js';
 
-// The package as a user gets it: packed from a copy of the repository without dist/ (so `prepack`
-// must build it), installed from the tarball into fresh projects, and used from there.
-//
-// `bare` installs the tarball alone, as a browser-only app does: it must pull no native code.
-// `node` is that plus the optional peers lmdb and better-sqlite3. They are linked from this repo's
-// node_modules (what `npm install <folder>` does) instead of installed: better-sqlite3 would compile
-// from source for two minutes, and a link resolves the peers' own dependencies (msgpackr, the lmdb
-// binary, bindings) from where they already are.
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const run = promisify(execFile);
-const tmp = mkdtempSync(join(tmpdir(), 'temporal-db-pack-'));
-const bare = join(tmp, 'bare');
-const node = join(tmp, 'node');
+// The installed tarball used as users do (see global-setup.ts for how it is packed and installed):
+// the CLI through npx, the Node entry, and a browser bundle of the root entry in headless Chromium.
+const { root, tarball, bare, node } = inject('packed');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-let tarball = '';
-
-function project(dir: string, name: string) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }, null, 2));
-}
-
-function link(app: string, name: string) {
-  const target = join(app, 'node_modules', name);
-  mkdirSync(dirname(target), { recursive: true });
-  symlinkSync(realpathSync(join(root, 'node_modules', name)), target, 'dir');
-}
-
-async function install(app: string) {
-  await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
-}
 
 function cli(app: string, args: string[], input?: string) {
   const result = spawnSync('npx', ['--no', '--', 'temporal-db', ...args], { cwd: app, input, encoding: 'utf8' });
@@ -49,29 +22,9 @@ function nodeScript(app: string, script: string): string {
   return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8' }).stdout.trim();
 }
 
-beforeAll(async () => {
-  // A fresh checkout: the files git tracks (or would), as they are in the work tree, and no dist/.
-  const checkout = join(tmp, 'checkout');
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
-    .stdout.split('\0')
-    .filter((file) => file && !file.startsWith('dist/') && file !== 'node_modules' && existsSync(join(root, file)));
-  for (const file of files) cpSync(join(root, file), join(checkout, file), { recursive: true });
-  symlinkSync(realpathSync(join(root, 'node_modules')), join(checkout, 'node_modules'), 'dir');
-  await run('npm', ['pack', '--pack-destination', tmp, '--loglevel=error'], { cwd: checkout });
-  tarball = join(tmp, readdirSync(tmp).find((name) => name.endsWith('.tgz'))!);
-
-  project(bare, 'browser-app');
-  project(node, 'node-app');
-  await Promise.all([install(bare), install(node)]);
-  link(node, 'lmdb');
-  link(node, '@types/node');
-}, 300_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 describe('the packed tarball', () => {
-  it('ships the build made by prepack, the LICENSE and the README, and no sources', async () => {
-    const { stdout } = await run('tar', ['-tzf', tarball]);
-    const files = stdout.trim().split('\n');
+  it('ships the build made by prepack, the LICENSE and the README, and no sources', () => {
+    const files = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.trim().split('\n');
     expect(files).toEqual(
       expect.arrayContaining([
         'package/LICENSE',
@@ -168,7 +121,7 @@ describe('Node with lmdb installed', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/npm install better-sqlite3@12.*\[MISSING_DEPENDENCY\]/);
 
-    link(node, 'better-sqlite3');
+    linkFromRepo(node, 'better-sqlite3');
     const migrated = cli(node, ['import-legacy', 'sqlite', 'fallback.sqlite', '--db', 'legacy', '--json']);
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(JSON.parse(migrated.stdout)).toMatchObject({ specificationVersions: 2 });
