@@ -31,6 +31,15 @@ declare module 'vitest' {
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
+/**
+ * The environment for npm and npx in the temporary projects: without what `npm test` sets for its
+ * own scripts (this package's name and scripts, the folder it was started in), so that each child
+ * works on the project it runs in.
+ */
+export const childEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/i.test(name)),
+);
+
 /** Links `name` from this repository's node_modules into the project `app`. */
 export function linkFromRepo(app: string, name: string): void {
   const target = join(app, 'node_modules', name);
@@ -42,7 +51,7 @@ async function project(dir: string, name: string, tarball: string): Promise<void
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }, null, 2));
   // zod, idb and uuid come from the npm cache that `npm ci` filled (the registry when they are not there).
-  await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir });
+  await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: childEnv });
 }
 
 export default async function setup(testProject: TestProject): Promise<() => void> {
@@ -54,7 +63,7 @@ export default async function setup(testProject: TestProject): Promise<() => voi
     .filter((file) => file && !file.startsWith('dist/') && file !== 'node_modules' && existsSync(join(root, file)));
   for (const file of files) cpSync(join(root, file), join(checkout, file), { recursive: true });
   symlinkSync(realpathSync(join(root, 'node_modules')), join(checkout, 'node_modules'), 'dir');
-  await run('npm', ['pack', '--pack-destination', tmp, '--loglevel=error'], { cwd: checkout });
+  await run('npm', ['pack', '--pack-destination', tmp, '--loglevel=error'], { cwd: checkout, env: childEnv });
   const tarball = join(tmp, readdirSync(tmp).find((name) => name.endsWith('.tgz'))!);
 
   const packed: PackedProjects = { root, tarball, bare: join(tmp, 'bare'), node: join(tmp, 'node') };

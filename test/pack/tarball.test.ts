@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import { describe, expect, inject, it } from 'vitest';
-import { linkFromRepo } from './global-setup.js';
+import { childEnv, linkFromRepo } from './global-setup.js';
 
 // The installed tarball used as users do (see global-setup.ts for how it is packed and installed):
 // the CLI through npx, the Node entry, and a browser bundle of the root entry in headless Chromium.
@@ -14,7 +14,7 @@ const { root, tarball, bare, node } = inject('packed');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 function cli(app: string, args: string[], input?: string) {
-  const result = spawnSync('npx', ['--no', '--', 'temporal-db', ...args], { cwd: app, input, encoding: 'utf8' });
+  const result = spawnSync('npx', ['--no', '--', 'temporal-db', ...args], { cwd: app, input, encoding: 'utf8', env: childEnv });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
