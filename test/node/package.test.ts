@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // These check the published shape, so they run against dist/ (the node project's global setup builds it when stale).
@@ -89,5 +90,22 @@ describe('dist/', () => {
     const entry = readFileSync(`${root}/dist/lmdb.js`, 'utf8');
     expect(entry).not.toMatch(/from\s*["']lmdb["']/);
     expect(entry).toMatch(/import\(["']lmdb["']\)/);
+  });
+});
+
+describe('dist/universal.d.ts', () => {
+  it('declares exactly the values that both builds export (what `bundler` resolution without conditions sees)', async () => {
+    const file = `${root}/dist/universal.d.ts`;
+    const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler });
+    const checker = program.getTypeChecker();
+    const declared = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!)
+      .filter((symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value) !== 0)
+      .map((symbol) => symbol.name);
+    const lmdb = Object.keys(await import(`${root}/dist/lmdb.js`));
+    const indexeddb = Object.keys(await import(`${root}/dist/indexeddb.js`));
+    expect(declared.sort()).toEqual(lmdb.filter((name) => indexeddb.includes(name)).sort());
+    expect(declared).toContain('openTemporalDb');
+    expect(lmdb.filter((name) => !declared.includes(name)).sort()).toEqual(['DEFAULT_STORE_DIRECTORY', 'importAdrDirectory', 'importLegacy', 'LEGACY_KINDS'].sort());
   });
 });
