@@ -83,7 +83,7 @@ const SETTINGS: Setting[] = [
   },
 ];
 
-describe.concurrent('a consumer type-checks against the packed declarations', () => {
+describe('a consumer type-checks against the packed declarations', () => {
   it.each(SETTINGS)('with moduleResolution $name', async ({ name, app, options, source, declarations }) => {
     const dir = join(app, `types-${name.replace(/\W+/g, '-')}`);
     mkdirSync(dir, { recursive: true });
@@ -99,5 +99,5 @@ describe.concurrent('a consumer type-checks against the packed declarations', ()
     const files = result.stdout.split('\n');
     expect(files.some((file) => file.endsWith(`node_modules/temporal-db/dist/${declarations}`))).toBe(true);
     expect(files.filter((file) => /node_modules\/(lmdb|better-sqlite3)\//.test(file))).toEqual([]);
-  });
+  }, 240_000);
 });
