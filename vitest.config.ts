@@ -36,6 +36,19 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/unit/**/*.test.ts', 'test/node/**/*.test.ts', 'test/contract/lmdb.test.ts'],
+          // Some of these run dist/ (the CLI, the package entries): built first when missing or stale.
+          globalSetup: ['scripts/build-if-stale.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Packs the package, installs the tarball into temporary projects and uses it from there.
+          name: 'pack',
+          environment: 'node',
+          include: ['test/pack/**/*.test.ts'],
+          globalSetup: ['test/pack/global-setup.ts'],
+          hookTimeout: 300_000,
         },
       },
       {

@@ -11,6 +11,7 @@ import { isTemporalDbError, type TemporalDb } from '../index.js';
 import { importAdrDirectory } from '../adr/import-adr-directory.js';
 import { importLegacy, LEGACY_KINDS, type LegacyKind } from '../migrate/import-legacy.js';
 import { formatChange, formatSpecification, formatTime } from './format.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
 class UsageError extends Error {}
 
@@ -365,6 +366,10 @@ function helpText(name?: string): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version') {
+    process.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(helpText(rest[0]) + '\n');
     return name ? 0 : 2;

@@ -18,7 +18,9 @@ export type TemporalDbErrorCode =
   /** The store was written by a newer schema version than this library knows. */
   | 'UNSUPPORTED_SCHEMA'
   /** The storage engine failed; the engine's error is in `cause`. */
-  | 'STORAGE_ERROR';
+  | 'STORAGE_ERROR'
+  /** An optional package the call needs (lmdb, better-sqlite3) is not installed; the message names the install command. */
+  | 'MISSING_DEPENDENCY';
 
 /** Path of the offending field inside the argument, e.g. `['metadata']` or `['tags', 2]`. */
 export type FieldPath = ReadonlyArray<string | number>;

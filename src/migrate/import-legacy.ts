@@ -25,7 +25,8 @@ async function entriesFromSqlite(path: string): Promise<LegacyEntry[]> {
   try {
     Database = (await import('better-sqlite3')).default;
   } catch (error) {
-    throw new TemporalDbError('STORAGE_ERROR', 'Reading the SQLite fallback store needs better-sqlite3: npm install better-sqlite3@12', {
+    // An optional peer dependency: only this importer needs it, and it compiles from source where no prebuilt binary fits.
+    throw new TemporalDbError('MISSING_DEPENDENCY', 'Reading the SQLite fallback store needs better-sqlite3: npm install better-sqlite3@12', {
       cause: error,
     });
   }

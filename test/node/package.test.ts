@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
 
-// These check the published shape, so they run against dist/ (npm test builds it first).
+// These check the published shape, so they run against dist/ (the node project's global setup builds it when stale).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function bundle(platform: 'browser' | 'node') {
@@ -23,10 +25,6 @@ function bundle(platform: 'browser' | 'node') {
 }
 
 describe('package entry points', () => {
-  beforeAll(() => {
-    if (!existsSync(`${root}/dist/indexeddb.js`)) throw new Error('dist/ is missing: run `npm run build` first');
-  });
-
   it('bundles the root entry for the browser with no LMDB and no node: import', async () => {
     const result = await bundle('browser');
     const inputs = Object.keys(result.metafile.inputs);
@@ -60,5 +58,54 @@ describe('package entry points', () => {
       await db.close();`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
     expect(out.trim()).toBe('lmdb 1 function');
+  });
+});
+
+describe('dist/', () => {
+  const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as Record<string, Record<string, string>>;
+  const declared = new Set([...Object.keys(pkg.dependencies!), ...Object.keys(pkg.peerDependencies!)]);
+  const files = readdirSync(`${root}/dist`);
+
+  it('imports every package instead of bundling a copy (native modules break when bundled)', () => {
+    const imported = new Set<string>();
+    for (const file of files.filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(`${root}/dist/${file}`, 'utf8');
+      // esbuild's shim for a bundled CommonJS module that requires something (better-sqlite3 did).
+      expect(code, file).not.toMatch(/Dynamic require of|__require\(/);
+      for (const [, specifier] of code.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)["']([^"'./][^"']*)["']/g)) {
+        const name = specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!;
+        imported.add(name);
+      }
+    }
+    const packages = [...imported].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    expect(packages.filter((name) => !declared.has(name))).toEqual([]);
+    expect(packages).toEqual(expect.arrayContaining(['lmdb', 'better-sqlite3', 'zod', 'idb', 'uuid']));
+    for (const map of files.filter((name) => name.endsWith('.js.map'))) {
+      const sources = (JSON.parse(readFileSync(`${root}/dist/${map}`, 'utf8')) as { sources: string[] }).sources;
+      expect(sources.filter((source) => source.includes('node_modules')), map).toEqual([]);
+    }
+  });
+
+  it('loads lmdb only when a store is opened, so the Node entry imports without it', () => {
+    const entry = readFileSync(`${root}/dist/lmdb.js`, 'utf8');
+    expect(entry).not.toMatch(/from\s*["']lmdb["']/);
+    expect(entry).toMatch(/import\(["']lmdb["']\)/);
+  });
+});
+
+describe('dist/universal.d.ts', () => {
+  it('declares exactly the values that both builds export (what `bundler` resolution without conditions sees)', async () => {
+    const file = `${root}/dist/universal.d.ts`;
+    const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler });
+    const checker = program.getTypeChecker();
+    const declared = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!)
+      .filter((symbol) => ((symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).flags & ts.SymbolFlags.Value) !== 0)
+      .map((symbol) => symbol.name);
+    const lmdb = Object.keys(await import(`${root}/dist/lmdb.js`));
+    const indexeddb = Object.keys(await import(`${root}/dist/indexeddb.js`));
+    expect(declared.sort()).toEqual(lmdb.filter((name) => indexeddb.includes(name)).sort());
+    expect(declared).toContain('openTemporalDb');
+    expect(lmdb.filter((name) => !declared.includes(name)).sort()).toEqual(['DEFAULT_STORE_DIRECTORY', 'importAdrDirectory', 'importLegacy', 'LEGACY_KINDS'].sort());
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { TemporalDbError } from '../../core/errors.js';
 import { TemporalDb, type CoreOptions } from '../../core/temporal-db.js';
-import { LmdbBackend } from './lmdb-backend.js';
 
 /** Where the Node build keeps its store when no path is given: `.temporal-db` in the working directory. */
 export const DEFAULT_STORE_DIRECTORY = '.temporal-db';
@@ -15,8 +15,27 @@ export interface OpenLmdbOptions extends CoreOptions {
   noSync?: boolean;
 }
 
+// lmdb is an optional peer dependency (native code a browser-only app must not install), so it is
+// loaded on the first open, not when 'temporal-db' is imported; the backend module imports it statically.
+let backendModule: Promise<typeof import('./lmdb-backend.js')> | undefined;
+
+async function loadBackend(): Promise<typeof import('./lmdb-backend.js')> {
+  try {
+    await import('lmdb');
+  } catch (error) {
+    backendModule = undefined;
+    throw new TemporalDbError(
+      'MISSING_DEPENDENCY',
+      `The Node store needs the lmdb package, which could not be loaded: npm install lmdb (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+  return import('./lmdb-backend.js');
+}
+
 /**
- * Opens (or creates) a temporal store on LMDB.
+ * Opens (or creates) a temporal store on LMDB. Needs the `lmdb` package
+ * (`npm install temporal-db lmdb`); without it this throws `MISSING_DEPENDENCY`.
  *
  * @example
  * import { openTemporalDb } from 'temporal-db';
@@ -25,6 +44,8 @@ export interface OpenLmdbOptions extends CoreOptions {
 export async function openTemporalDb(options: OpenLmdbOptions = {}): Promise<TemporalDb> {
   const path = options.path ?? join(process.cwd(), DEFAULT_STORE_DIRECTORY);
   const backendOptions = options.noSync === undefined ? {} : { noSync: options.noSync };
+  backendModule ??= loadBackend();
+  const { LmdbBackend } = await backendModule;
   return TemporalDb.create(LmdbBackend.open(path, backendOptions), options);
 }
 
