@@ -46,6 +46,8 @@ export class ProgressLine {
 
   /** Starts a phase (`checking`, `importing`...), counting `unit` up to `total` when known. */
   start(label: string, unit: string, total?: number): void {
+    // The phase before ends on its last count, not on the last redraw.
+    if (this.shown) this.draw();
     this.label = label;
     this.unit = unit;
     this.total = total;
