@@ -28,6 +28,7 @@ export default defineConfig([
     removeNodeProtocol: false,
     // Optional at run time: import-legacy loads it only for a SQLite store.
     external: ['better-sqlite3'],
+    noExternal: ['zod', 'uuid'],
     define: { __TEMPORAL_DB_VERSION__: JSON.stringify(version) },
     esbuildOptions(options) {
       options.chunkNames = 'cli/[name]-[hash]';

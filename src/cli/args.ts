@@ -9,6 +9,7 @@ export interface OptionSpec {
   description: string;
   /** The value's name in help, e.g. `time` for `--as-of <time>`. */
   value?: string;
+  short?: string;
 }
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -16,7 +17,7 @@ export type Flags = Record<string, string | boolean | undefined>;
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', value: 'path', description: 'store directory (default ./.temporal-db)' },
   json: { type: 'boolean', description: 'print JSON for scripts (errors too, on stderr)' },
-  help: { type: 'boolean', description: 'show help' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
 /** Parses `argv` for a command taking the positionals `args` (`<required>` or `[optional]`) and `options`. */
