@@ -14,7 +14,20 @@ function fail(error: unknown, json: boolean, command?: string): number {
   return exitCode;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `temporal-db --db x --json list` means `temporal-db list --db x --json`, as with `git -C`. */
+function commandFirst(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i]!;
+    if (arg === '--json' || arg.startsWith('--db=')) i += 1;
+    else if (arg === '--db' && i + 1 < argv.length) i += 2;
+    else break;
+  }
+  return i === 0 || i >= argv.length ? argv : [argv[i]!, ...argv.slice(0, i), ...argv.slice(i + 1)];
+}
+
+export async function main(args: string[]): Promise<number> {
+  const argv = commandFirst(args);
   const [name, ...rest] = argv;
   const json = argv.includes('--json');
   if (name === '--version' || name === '-V') {

@@ -39,6 +39,15 @@ describe('temporal-db --version and help', () => {
   });
 });
 
+describe('global options', () => {
+  it('may come before the command', () => {
+    const result = run(['--db', db, '--json', 'list', '--type', 'PRD']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).map((s: { identifier: string }) => s.identifier)).toEqual(['PRD-001']);
+    expect(run(['--json', '--version']).stdout).toMatch(/^\{"version":/);
+  });
+});
+
 describe('temporal-db init', () => {
   it('says whether it created the store', () => {
     const path = join(dir, 'fresh');
