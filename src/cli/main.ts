@@ -37,7 +37,8 @@ export async function main(args: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = rest.find((arg) => !arg.startsWith('-'));
     if (topic !== undefined && !COMMANDS[topic]) return fail(usageError(`unknown command "${topic}"`), json);
-    process.stdout.write(helpText(topic) + '\n');
+    // Asked for, help is the output; given instead of a command, it is the usage error's message.
+    (name === undefined ? process.stderr : process.stdout).write(helpText(topic) + '\n');
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
