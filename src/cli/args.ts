@@ -44,7 +44,7 @@ export function parseCommandLine(
   try {
     parsed = parseArgs({ args: joined, options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(describeParseError(error as Error & { code?: string }));
+    throw describeParseError(error as Error & { code?: string });
   }
   const flags = parsed.values as Flags;
   const positionals = parsed.positionals;
@@ -61,13 +61,15 @@ export function parseCommandLine(
   return { positionals, flags };
 }
 
-function describeParseError(error: Error & { code?: string }): string {
+/** parseArgs' error in one short line, with the option as its path. */
+function describeParseError(error: Error & { code?: string }) {
   const option = /'(-[^' ]+)/.exec(error.message)?.[1];
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return usageError(`unknown option ${option}`, [option]);
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
-    return /argument missing|ambiguous/.test(error.message) ? `${option} needs a value` : `${option} takes no value`;
+    const missing = /argument missing|ambiguous/.test(error.message);
+    return usageError(missing ? `${option} needs a value` : `${option} takes no value`, [option]);
   }
-  return error.message.split('. ')[0] ?? error.message;
+  return usageError(error.message.split('. ')[0] ?? error.message);
 }
 
 const given = (value: string | boolean | undefined, name: string): string | undefined => {
