@@ -31,7 +31,7 @@ export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const json = argv.includes('--json');
   if (name === '--version' || name === '-V') {
-    process.stdout.write(json ? JSON.stringify({ version: VERSION }) + '\n' : `temporal-db ${VERSION}\n`);
+    process.stdout.write(json ? JSON.stringify({ version: VERSION }) + '\n' : `${VERSION}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

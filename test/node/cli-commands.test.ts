@@ -25,7 +25,7 @@ describe('temporal-db --version and help', () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const result = run(['--version']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`temporal-db ${version}\n`);
+    expect(result.stdout).toBe(`${version}\n`);
     expect(JSON.parse(run(['--version', '--json']).stdout)).toEqual({ version });
   });
 
