@@ -133,13 +133,7 @@ export const importStore: CommandRun = async ({ args, storePath, out }) => {
     out.progress.start(++pass === 1 ? 'checking' : 'importing', 'lines', total);
     return counted(file, (lines) => out.progress.update(lines));
   };
-  let result;
-  try {
-    result = await withStore(storePath, 'create', (db) => db.importFrom(source));
-  } finally {
-    out.progress.finish();
-  }
-  const imported = result;
+  const imported = await withStore(storePath, 'create', (db) => db.importFrom(source)).finally(() => out.progress.finish());
   out.data(imported, () => `Imported ${file}: added ${JSON.stringify(imported.added)}, already present ${JSON.stringify(imported.skipped)}`);
 };
 

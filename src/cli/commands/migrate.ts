@@ -26,21 +26,13 @@ export const importLegacyStore: CommandRun = async ({ args, storePath, out }) =>
 export const importAdrs: CommandRun = async ({ args, flags, storePath, out }) => {
   const [dir] = args as [string];
   await mustExist(dir);
-  let result;
-  try {
-    result = await withStore(storePath, 'create', (db) =>
-      importAdrDirectory(db, dir, {
-        git: flags.git === true,
-        onProgress: (done, total) => {
-          if (done <= 1) out.progress.start('importing', 'versions', total);
-          out.progress.update(done, total);
-        },
-      }),
-    );
-  } finally {
-    out.progress.finish();
-  }
-  const imported = result;
+  const onProgress = (done: number, total: number) => {
+    if (done <= 1) out.progress.start('importing', 'versions', total);
+    out.progress.update(done, total);
+  };
+  const imported = await withStore(storePath, 'create', (db) => importAdrDirectory(db, dir, { git: flags.git === true, onProgress })).finally(() =>
+    out.progress.finish(),
+  );
   out.data(imported, () =>
     `Imported ${imported.files} ADR files: ${imported.stored} versions stored (${imported.deleted} deletions), ${imported.skipped} already there`,
   );
