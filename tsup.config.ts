@@ -7,6 +7,7 @@ import { defineConfig } from 'tsup';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
 const packages = [...new Set([pkg.dependencies, pkg.peerDependencies, pkg.optionalDependencies].flatMap((deps) => Object.keys(deps ?? {})))];
 const external = [new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(/.*)?$`)];
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig([
   {
@@ -24,12 +25,19 @@ export default defineConfig([
     external,
   },
   {
-    // The command line: one file with a shebang, no declarations.
+    // The command line: a small entry (the command table, help, errors) and one
+    // chunk per command group, imported when that command runs, so `--help`
+    // and `--version` load neither lmdb nor zod. Chunks go in dist/cli/.
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'es2022',
     platform: 'node',
+    splitting: true,
     removeNodeProtocol: false,
+    define: { __TEMPORAL_DB_VERSION__: JSON.stringify(version) },
+    esbuildOptions(options) {
+      options.chunkNames = 'cli/[name]-[hash]';
+    },
     banner: { js: '#!/usr/bin/env node' },
     external,
   },

@@ -15,12 +15,19 @@ from pathlib import Path
 
 
 class TemporalDbError(RuntimeError):
-    """The command failed; `code` is the temporal-db error code when there is one."""
+    """The command failed; `code` is the temporal-db error code, `path` the offending field."""
 
-    def __init__(self, message, exit_code):
-        super().__init__(message)
+    def __init__(self, stderr, exit_code):
+        # With --json the CLI reports a failure as one JSON object on stderr.
+        try:
+            report = json.loads(stderr)
+        except ValueError:
+            report = {"code": None, "message": stderr, "path": []}
+        super().__init__(report.get("message", stderr))
         self.exit_code = exit_code
-        self.code = message.rsplit("[", 1)[-1].rstrip("]") if message.endswith("]") else None
+        self.code = report.get("code")
+        self.path = report.get("path", [])
+        self.issues = report.get("issues", [])
 
 
 def _default_command():
@@ -63,7 +70,7 @@ class TemporalDb:
         try:
             return self._run(*args)
         except TemporalDbError as error:
-            if error.exit_code == 1 and "No version" in str(error):
+            if error.code == "NOT_FOUND":
                 return None
             raise
 

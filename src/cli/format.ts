@@ -17,7 +17,7 @@ export function formatSpecification(spec: Specification): string {
 export function formatChange(change: ChangeRecord): string {
   const what =
     change.changeType === 'Decision' && change.decision
-      ? `${change.decision.decisionPoint} = ${change.decision.selectedOption} (confidence ${change.decision.confidence})`
+      ? `${change.decision.decisionPoint} = ${change.decision.selectedOption}${change.decision.confidence === undefined ? '' : ` (confidence ${change.decision.confidence})`}`
       : change.changeType === 'Update'
         ? `changed ${Object.keys(change.fieldChanges).join(', ') || 'nothing'}`
         : change.reason ?? '';

@@ -51,8 +51,8 @@ describe('temporal-db command line', () => {
     const file = join(dir, 'export.ndjson');
     const exported = run(['export', file, '--db', db]);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toBe('');
-    expect(exported.stderr).toMatch(/Exported 6 lines/);
+    expect(exported.stdout).toBe(`Exported 6 lines to ${file}\n`);
+    expect(exported.stderr).toBe('');
     expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!)).toMatchObject({ format: 'temporal-db', formatVersion: 1 });
     const other = join(dir, 'other');
     const first = JSON.parse(run(['import', file, '--db', other, '--json']).stdout);
@@ -80,7 +80,7 @@ describe('temporal-db command line', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/\[INVALID_INPUT\]$/m);
     expect(run(['import', join(dir, 'nope.ndjson'), '--db', db]).code).toBe(1);
-    for (const command of ['init', 'status', 'store', 'decide', 'show', 'history', 'changes', 'analyze', 'export', 'import', 'import-legacy', 'import-adr', 'recommend', 'backup']) {
+    for (const command of ['init', 'status', 'list', 'store', 'decide', 'delete', 'show', 'history', 'diff', 'changes', 'analyze', 'export', 'import', 'import-legacy', 'import-adr', 'recommend', 'backup']) {
       const help = run([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: temporal-db ${command}`));
