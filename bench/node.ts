@@ -166,6 +166,17 @@ async function main() {
         `- ${r.engine} writes ${v.entries.toFixed(1)} entries and ${Math.round(v.bytes)} bytes (keys + values) per stored version, ` +
           `${d.entries.toFixed(1)} entries and ${Math.round(d.bytes)} bytes per decision`,
       );
+      const a = r.amplification;
+      const tables = Object.keys(a.afterDecisions.tables).sort();
+      const share = (t: string) => {
+        const v1 = a.afterVersions.tables[t] ?? { entries: 0, bytes: 0 };
+        const v2 = a.afterDecisions.tables[t]!;
+        const perV = v1.bytes / a.versions;
+        const perD = (v2.bytes - v1.bytes) / a.decisions;
+        return `${t} ${v1.entries ? `${(v1.entries / a.versions).toFixed(2)}/${Math.round(perV)} B per version` : ''}` +
+          `${v1.entries && v2.entries > v1.entries ? ', ' : ''}${v2.entries > v1.entries ? `${((v2.entries - v1.entries) / a.decisions).toFixed(2)}/${Math.round(perD)} B per decision` : ''}`;
+      };
+      console.log(`  entries/bytes by sub-database: ${tables.map(share).join('; ')}`);
     }
   }
   if (scales.length > 1) {

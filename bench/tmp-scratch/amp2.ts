@@ -1,0 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTemporalDb } from '../../src/lmdb.js';
+import { makeWorkload } from '../workload.js';
+import { libraryEngine } from '../engines/library.js';
+let path = '';
+const e = libraryEngine('t', 'd', () => { path = mkdtempSync(join(tmpdir(), 'amp-')); return { open: (clock) => openTemporalDb({ path, clock }), destroy: async () => rmSync(path, { recursive: true, force: true }) }; });
+const w = makeWorkload({ identifiers: 20, versions: 5, decisions: 200, patterns: 10, reads: 10, seed: 1 });
+await e.create();
+await e.ingestSpecs(w.versions);
+await e.close();
+console.log(path);

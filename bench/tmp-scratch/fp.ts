@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import { lmdbFootprint } from '../engines/lmdb-footprint.js';
+const path = mkdtempSync(join(tmpdir(), 'fp-'));
+const root = open({ path, maxDbs: 16 });
+const a = root.openDB({ name: 'a', sharedStructuresKey: Symbol.for('x') });
+for (let i = 0; i < 100; i++) a.put([i, 'x'], { v: i, s: 'hello' });
+await a.committed;
+await root.close();
+console.log(JSON.stringify(await lmdbFootprint(path)));
