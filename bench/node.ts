@@ -91,7 +91,8 @@ async function runChild(options: BenchOptions, child: NonNullable<BenchOptions['
   log(`  peak RSS ${(peak / MiB).toFixed(0)} MiB, ${((peak - base) / MiB).toFixed(0)} MiB above the workload and oracle (${(base / MiB).toFixed(0)} MiB)`);
   const report: ChildReport = { engine: engine.name, durability: engine.durability, results };
   const { path } = engine;
-  if (path) report.amplification = await measureAmplification({ ...engine, path }, workload, options.batchSize);
+  // Counted at the base size only: entries per version do not depend on the history's length.
+  if (path && child.scale === 1) report.amplification = await measureAmplification({ ...engine, path }, workload, options.batchSize);
   writeFileSync(child.result, JSON.stringify(report));
 }
 

@@ -1,7 +1,7 @@
 // Baseline: IndexedDB through idb with a lean hand-written layout, the floor of the library's overhead in browsers.
 // Versions once by [identifier, version] with an as-of index on [identifier, timestamp]; a time-ordered
 // change log, and the decision log doubling as the change log of decisions. Writes never read.
-import { deleteDB, openDB, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, unwrap, type IDBPDatabase } from 'idb';
 import type { BenchEngine } from '../harness.js';
 import { DAY, digest, type DecisionEvent, type PatternSeed } from '../workload.js';
 import { changeFor, decisionAsChange, groupDecisions, mergeByTime, nextSeq, rankPatterns, specWriters, type LeanChange, type StoredVersion } from './baseline-records.js';
@@ -29,16 +29,37 @@ export function rawIdbEngine(): BenchEngine {
       },
     });
   };
-  async function write(stored: StoredVersion[]) {
-    const tx = db.transaction(['specs', 'changes'], 'readwrite', { durability });
-    const specs = tx.objectStore('specs');
-    const changes = tx.objectStore('changes');
-    for (const v of stored) {
-      void specs.add(v);
-      void changes.add(changeFor(v), [v.timestamp, nextSeq()]);
-    }
-    await tx.done;
-  }
+  // Writes go straight to IndexedDB's requests: idb would wrap each one in a promise nobody awaits.
+  const writeTx = (stores: string[], body: (tx: IDBTransaction) => void) =>
+    new Promise<void>((resolve, reject) => {
+      const tx = unwrap(db).transaction(stores, 'readwrite', { durability });
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error);
+      body(tx);
+    });
+  const write = (stored: StoredVersion[]) =>
+    writeTx(['specs', 'changes'], (tx) => {
+      const specs = tx.objectStore('specs');
+      const changes = tx.objectStore('changes');
+      for (const v of stored) {
+        specs.add(v);
+        changes.add(changeFor(v), [v.timestamp, nextSeq()]);
+      }
+    });
+  // One request for the last entry of a range where the browser has getAllRecords (IndexedDB 3.0), else a cursor.
+  type Records = { getAllRecords?(options: { query: IDBKeyRange; count: number; direction: IDBCursorDirection }): IDBRequest<Array<{ value: unknown }>> };
+  const lastIn = (source: IDBObjectStore | IDBIndex, query: IDBKeyRange) =>
+    new Promise<StoredVersion | undefined>((resolve, reject) => {
+      const records = (source as unknown as Records).getAllRecords;
+      const request = records
+        ? records.call(source, { query, count: 1, direction: 'prev' })
+        : source.openCursor(query, 'prev');
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const result = request.result as Array<{ value: unknown }> | IDBCursorWithValue | null;
+        resolve((Array.isArray(result) ? result[0]?.value : result?.value) as StoredVersion | undefined);
+      };
+    });
 
   return {
     name: 'raw idb',
@@ -64,24 +85,23 @@ export function rawIdbEngine(): BenchEngine {
       now = value;
     },
     ...specWriters(write),
-    async ingestDecisions(batch: DecisionEvent[]) {
-      const tx = db.transaction('decisions', 'readwrite', { durability });
-      for (const d of batch) void tx.store.add(d, [d.timestamp, nextSeq()]);
-      await tx.done;
-    },
-    async ingestPatterns(batch) {
-      const tx = db.transaction('patterns', 'readwrite', { durability });
-      for (const p of batch) void tx.store.add({ ...p, seq: nextSeq() });
-      await tx.done;
-    },
+    ingestDecisions: (batch: DecisionEvent[]) =>
+      writeTx(['decisions'], (tx) => {
+        const store = tx.objectStore('decisions');
+        for (const d of batch) store.add(d, [d.timestamp, nextSeq()]);
+      }),
+    ingestPatterns: (batch) =>
+      writeTx(['patterns'], (tx) => {
+        const store = tx.objectStore('patterns');
+        for (const p of batch) store.add({ ...p, seq: nextSeq() });
+      }),
     async latest(identifier) {
-      const cursor = await db.transaction('specs').store.openCursor(IDBKeyRange.bound([identifier, -Infinity], [identifier, Infinity]), 'prev');
-      return digest.version(cursor?.value as StoredVersion | undefined);
+      const specs = unwrap(db).transaction('specs').objectStore('specs');
+      return digest.version(await lastIn(specs, IDBKeyRange.bound([identifier, -Infinity], [identifier, Infinity])));
     },
     async asOf(identifier, instant) {
-      const range = IDBKeyRange.bound([identifier, -Infinity], [identifier, instant]);
-      const cursor = await db.transaction('specs').store.index('asOf').openCursor(range, 'prev');
-      return digest.version(cursor?.value as StoredVersion | undefined);
+      const asOf = unwrap(db).transaction('specs').objectStore('specs').index('asOf');
+      return digest.version(await lastIn(asOf, IDBKeyRange.bound([identifier, -Infinity], [identifier, instant])));
     },
     async history(identifier) {
       return digest.history(await db.getAll('specs', IDBKeyRange.bound([identifier, -Infinity], [identifier, Infinity])));
