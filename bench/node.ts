@@ -174,10 +174,17 @@ async function main() {
         const v2 = a.afterDecisions.tables[t]!;
         const perV = v1.bytes / a.versions;
         const perD = (v2.bytes - v1.bytes) / a.decisions;
-        return `${t} ${v1.entries ? `${(v1.entries / a.versions).toFixed(2)}/${Math.round(perV)} B per version` : ''}` +
-          `${v1.entries && v2.entries > v1.entries ? ', ' : ''}${v2.entries > v1.entries ? `${((v2.entries - v1.entries) / a.decisions).toFixed(2)}/${Math.round(perD)} B per decision` : ''}`;
+        const parts = [];
+        if (v1.entries > 0) parts.push(`${(v1.entries / a.versions).toFixed(2)} entries ${Math.round(perV)} B per version`);
+        if (v2.entries > v1.entries) parts.push(`${((v2.entries - v1.entries) / a.decisions).toFixed(2)} entries ${Math.round(perD)} B per decision`);
+        return `${t} ${parts.join(', ') || '-'} (${v2.pages} pages)`;
       };
-      console.log(`  entries/bytes by sub-database: ${tables.map(share).join('; ')}`);
+      const f = a.afterDecisions;
+      console.log(`  by sub-database: ${tables.map(share).join('; ')}`);
+      console.log(
+        `  after versions and decisions: ${((f.bytes / f.pageSize / f.pages) * 100).toFixed(0)}% of the B-tree pages' bytes hold keys and values; ` +
+          `the data file holds ${f.filePages} pages of ${f.pageSize} B, ${f.pages} of them in use`,
+      );
     }
   }
   if (scales.length > 1) {

@@ -12,9 +12,22 @@ export const lmdbDiskBytes = (path: string) => statSync(join(path, 'data.mdb')).
 export interface LmdbFootprint {
   entries: number;
   bytes: number;
-  /** Per sub-database: entries and key + value bytes. */
-  tables: Record<string, { entries: number; bytes: number }>;
+  /** Pages the B-trees use (branch, leaf and overflow), and pages the data file holds. */
+  pages: number;
+  filePages: number;
+  pageSize: number;
+  /** Per sub-database: entries, key + value bytes, and pages. */
+  tables: Record<string, { entries: number; bytes: number; pages: number }>;
 }
+
+interface TreeStats {
+  pageSize: number;
+  treeBranchPageCount: number;
+  treeLeafPageCount: number;
+  overflowPages: number;
+  lastPageNumber: number;
+}
+const pagesOf = (s: TreeStats) => s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
 
 /**
  * Counts what each sub-database of a closed environment holds, in a process of
@@ -47,10 +60,19 @@ async function count(path: string): Promise<LmdbFootprint> {
         entries++;
         bytes += (key as Uint8Array).length + (value as Uint8Array).length;
       }
-      tables[name] = { entries, bytes };
+      tables[name] = { entries, bytes, pages: pagesOf(db.getStats() as TreeStats) };
     }
     const all = Object.values(tables);
-    return { entries: all.reduce((n, t) => n + t.entries, 0), bytes: all.reduce((n, t) => n + t.bytes, 0), tables };
+    const env = root.getStats() as TreeStats;
+    const sum = (f: (t: (typeof all)[number]) => number) => all.reduce((n, t) => n + f(t), 0);
+    return {
+      entries: sum((t) => t.entries),
+      bytes: sum((t) => t.bytes),
+      pages: sum((t) => t.pages),
+      filePages: env.lastPageNumber + 1,
+      pageSize: env.pageSize,
+      tables,
+    };
   } finally {
     await root.close();
   }
