@@ -14,7 +14,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `Options:
-  --quick                 small sizes, finishes in under a minute
+  --quick                 small sizes, finishes in a few minutes
   --json FILE             also write the figures as JSON to FILE
   --identifiers N         specifications (default ${DEFAULT_SIZE.identifiers})
   --versions N            versions per specification (default ${DEFAULT_SIZE.versions})
