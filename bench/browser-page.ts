@@ -1,5 +1,6 @@
 // Runs in headless Chromium: the library on IndexedDB against raw idb and Dexie.
 import { openTemporalDb } from '../src/indexeddb.js';
+import { usageTracker } from './engines/browser-usage.js';
 import { dexieEngine } from './engines/dexie.js';
 import { libraryEngine } from './engines/library.js';
 import { rawIdbEngine } from './engines/raw-idb.js';
@@ -17,7 +18,8 @@ let counter = 0;
 
 window.runBench = async (options) => {
   const workload = makeWorkload(options.size);
-  const library = libraryEngine('temporal-db', "IndexedDB, durability 'strict' (default)", () => {
+  const usage = usageTracker();
+  const engine = libraryEngine('temporal-db', "one transaction per write call, durability 'strict' (the library's default)", () => {
     const name = `bench-temporal-db-${Date.now()}-${counter++}`;
     return {
       open: (clock) => openTemporalDb({ name, clock }),
@@ -28,6 +30,14 @@ window.runBench = async (options) => {
         }),
     };
   });
+  const library = {
+    ...engine,
+    async create() {
+      await usage.start();
+      await engine.create();
+    },
+    diskBytes: () => usage.bytes(),
+  };
   const engines = [library, rawIdbEngine(), dexieEngine()];
   const results = await runBenchmark(workload, engines, { ...options, log: (line) => window.benchLog(line) });
   return {

@@ -7,9 +7,10 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import { parseBenchArgs } from './cli-options.js';
 import { formatTable, type Measurement } from './harness.js';
-import { BROWSER_QUICK_SIZE } from './workload.js';
+import { BROWSER_DEFAULT_SIZE, BROWSER_QUICK_SIZE } from './workload.js';
 
-const options = parseBenchArgs(process.argv.slice(2), BROWSER_QUICK_SIZE);
+const options = parseBenchArgs(process.argv.slice(2), BROWSER_QUICK_SIZE, BROWSER_DEFAULT_SIZE);
+if (options.historyScale > 1) throw new Error('--history-scale runs in the Node benchmark only');
 const log = (line: string) => process.stderr.write(line + '\n');
 const started = Date.now();
 

@@ -6,11 +6,15 @@ export interface BenchOptions {
   repetitions: number;
   batchSize: number;
   concurrentStores: number;
+  /** Also run the workload with this many times the history, and compare (1: not). */
+  historyScale: number;
   json?: string;
+  /** Internal: run one engine in this process and write its figures to `result`. */
+  child?: { engine: string; scale: number; result: string };
 }
 
 const USAGE = `Options:
-  --quick                 small sizes, finishes in under a minute
+  --quick                 small sizes, finishes in a few minutes
   --json FILE             also write the figures as JSON to FILE
   --identifiers N         specifications (default ${DEFAULT_SIZE.identifiers})
   --versions N            versions per specification (default ${DEFAULT_SIZE.versions})
@@ -20,10 +24,13 @@ const USAGE = `Options:
   --repetitions N         repetitions per figure, the median is reported (default 3)
   --batch N               versions per bulk call (default 1000)
   --concurrent N          concurrent single stores (default 2000)
-  --seed N                workload seed (default 1)`;
+  --seed N                workload seed (default 1)
+  --history-scale N       also run with N times the history (N times the versions per
+                          specification, decisions and patterns, over N years) and report
+                          both, and how the reads and analyses hold up (Node only)`;
 
-export function parseBenchArgs(argv: string[], quickSize: WorkloadSize = QUICK_SIZE): BenchOptions {
-  const options: BenchOptions = { size: { ...DEFAULT_SIZE }, repetitions: 3, batchSize: 1000, concurrentStores: 2000 };
+export function parseBenchArgs(argv: string[], quickSize: WorkloadSize = QUICK_SIZE, defaultSize: WorkloadSize = DEFAULT_SIZE): BenchOptions {
+  const options: BenchOptions = { size: { ...defaultSize }, repetitions: 3, batchSize: 1000, concurrentStores: 2000, historyScale: 1 };
   const numeric: Record<string, (n: number) => void> = {
     '--identifiers': (n) => (options.size.identifiers = n),
     '--versions': (n) => (options.size.versions = n),
@@ -34,6 +41,7 @@ export function parseBenchArgs(argv: string[], quickSize: WorkloadSize = QUICK_S
     '--repetitions': (n) => (options.repetitions = n),
     '--batch': (n) => (options.batchSize = n),
     '--concurrent': (n) => (options.concurrentStores = n),
+    '--history-scale': (n) => (options.historyScale = n),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -43,6 +51,8 @@ export function parseBenchArgs(argv: string[], quickSize: WorkloadSize = QUICK_S
     } else if (arg === '--quick') {
       options.size = { ...quickSize, seed: options.size.seed };
       options.concurrentStores = 300;
+    } else if (arg === '--child') {
+      options.child = { engine: argv[++i]!, scale: Number(argv[++i]), result: argv[++i]! };
     } else if (arg === '--json') {
       options.json = argv[++i];
     } else if (numeric[arg]) {

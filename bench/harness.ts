@@ -13,6 +13,8 @@ export interface BenchEngine {
   reopen(): Promise<void>;
   close(): Promise<void>;
   destroy(): Promise<void>;
+  /** Bytes the store takes on disk, once what was committed is on disk. */
+  diskBytes?(): Promise<number>;
   /** "Now" for the window queries (analysis, similarity). */
   setNow(now: number): void;
   ingestSpecs(batch: SpecVersion[]): Promise<void>;
@@ -31,17 +33,22 @@ export interface BenchEngine {
 export interface Measurement {
   workload: string;
   engine: string;
+  /** 'versions/s', 'reads/s', ... for rates (higher is better); 'MiB' for sizes (lower is better). */
   unit: string;
-  /** Median ops (or items) per second over the repetitions. */
-  perSecond: number;
+  /** The median over the repetitions. */
+  value: number;
   runs: number[];
 }
 
 export interface HarnessOptions {
   repetitions: number;
+  /** Repetitions of the bulk ingest (each into a fresh store); defaults to `repetitions`. */
+  ingestRepetitions?: number;
   batchSize: number;
   concurrentStores: number;
   log: (line: string) => void;
+  /** Called once the workload's queries and oracle are built, before the first engine opens. */
+  onReady?: () => void;
 }
 
 const now = () => performance.now();
@@ -60,9 +67,9 @@ export async function runBenchmark(workload: Workload, engines: BenchEngine[], o
   const truth = oracle(workload);
   const results: Measurement[] = [];
   const record = (workloadName: string, engine: BenchEngine, unit: string, runs: number[]) => {
-    const m = { workload: workloadName, engine: engine.name, unit, perSecond: median(runs), runs };
+    const m: Measurement = { workload: workloadName, engine: engine.name, unit, value: median(runs), runs };
     results.push(m);
-    options.log(`  ${workloadName.padEnd(26)} ${engine.name.padEnd(16)} ${Math.round(m.perSecond).toLocaleString('en-US').padStart(12)} ${unit}/s`);
+    options.log(`  ${workloadName.padEnd(28)} ${engine.name.padEnd(16)} ${formatValue(m.value).padStart(12)} ${unit}`);
   };
   const check = (engine: BenchEngine, what: string, got: string, expected: string) => {
     if (got !== expected) {
@@ -70,13 +77,14 @@ export async function runBenchmark(workload: Workload, engines: BenchEngine[], o
     }
   };
   const lastTimestamp = workload.versions.at(-1)?.timestamp ?? YEAR_START;
+  options.onReady?.();
 
   for (const engine of engines) {
     options.log(`${engine.name} (${engine.durability})`);
     // Ingest, repeated into fresh stores; the last one stays for the reads.
     const ingestRuns: number[] = [];
     const decisionRuns: number[] = [];
-    for (let rep = 0; rep < options.repetitions; rep++) {
+    for (let rep = 0; rep < (options.ingestRepetitions ?? options.repetitions); rep++) {
       if (rep > 0) await engine.destroy();
       await engine.create();
       let t = now();
@@ -86,9 +94,10 @@ export async function runBenchmark(workload: Workload, engines: BenchEngine[], o
       for (const batch of chunks(workload.decisions, options.batchSize)) await engine.ingestDecisions(batch);
       decisionRuns.push(workload.decisions.length / ((now() - t) / 1000));
     }
-    record('ingest specs (bulk)', engine, 'versions', ingestRuns);
-    record('ingest decisions (bulk)', engine, 'decisions', decisionRuns);
+    record('ingest specs (bulk)', engine, 'versions/s', ingestRuns);
+    record('ingest decisions (bulk)', engine, 'decisions/s', decisionRuns);
     for (const batch of chunks(workload.patterns, options.batchSize)) await engine.ingestPatterns(batch);
+    if (engine.diskBytes) record('disk after ingest', engine, 'MiB', [(await engine.diskBytes()) / 2 ** 20]);
 
     const timed = async (name: string, unit: string, count: number, body: () => Promise<void>) => {
       const runs: number[] = [];
@@ -97,7 +106,7 @@ export async function runBenchmark(workload: Workload, engines: BenchEngine[], o
         await body();
         runs.push(count / ((now() - t) / 1000));
       }
-      record(name, engine, unit, runs);
+      record(name, engine, `${unit}/s`, runs);
     };
 
     // Check every answer once, outside the timed loops.
@@ -157,26 +166,32 @@ export async function runBenchmark(workload: Workload, engines: BenchEngine[], o
       const expected = singles.filter((v) => v.identifier === id);
       check(engine, `concurrent stores of ${id}`, await engine.history(id), `${expected.length}:${expected.map((v) => v.version).join(',')}`);
     }
-    record('concurrent single stores', engine, 'versions', singleRuns);
+    record('concurrent single stores', engine, 'versions/s', singleRuns);
     await engine.destroy();
   }
   return results;
 }
 
-/** One table: a row per workload, ops/s per engine, and the library's ratio to each baseline. */
+export const formatValue = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
+
+/**
+ * One table: a row per workload (its unit in the name), a column per engine,
+ * and the library's figure divided by each baseline's: above 1 is faster for
+ * rates, and more bytes for sizes.
+ */
 export function formatTable(results: Measurement[], library: string): string {
   const engines = [...new Set(results.map((r) => r.engine))];
-  const workloads = [...new Set(results.map((r) => r.workload))];
+  const workloads = [...new Set(results.map((r) => `${r.workload} (${r.unit})`))];
   const baselines = engines.filter((e) => e !== library);
-  const header = ['workload', ...engines.map((e) => `${e} /s`), ...baselines.map((b) => `vs ${b}`)];
+  const header = ['workload', ...engines, ...baselines.map((b) => `vs ${b}`)];
   const rows = workloads.map((w) => {
-    const of = (engine: string) => results.find((r) => r.workload === w && r.engine === engine)?.perSecond;
+    const of = (engine: string) => results.find((r) => `${r.workload} (${r.unit})` === w && r.engine === engine)?.value;
     const lib = of(library);
     return [
       w,
       ...engines.map((e) => {
         const v = of(e);
-        return v === undefined ? '-' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
+        return v === undefined ? '-' : formatValue(v);
       }),
       ...baselines.map((b) => {
         const v = of(b);

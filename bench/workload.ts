@@ -11,14 +11,27 @@ export interface WorkloadSize {
   /** Reads per read workload (latest, as-of). */
   reads: number;
   seed: number;
+  /** Years the workload spans (default 1); `--history-scale N` spans N years at the same rates. */
+  years?: number;
 }
 
+// The size issue 9 measured at: 300 specifications x 50 versions, 100k decisions.
 export const DEFAULT_SIZE: WorkloadSize = {
-  identifiers: 1000,
-  versions: 100,
-  decisions: 200_000,
-  patterns: 10_000,
+  identifiers: 300,
+  versions: 50,
+  decisions: 100_000,
+  patterns: 5_000,
   reads: 20_000,
+  seed: 1,
+};
+
+/** The browser's default, as issue 9 measured it: 300 x 30 versions, 50k decisions. */
+export const BROWSER_DEFAULT_SIZE: WorkloadSize = {
+  identifiers: 300,
+  versions: 30,
+  decisions: 50_000,
+  patterns: 2_000,
+  reads: 5_000,
   seed: 1,
 };
 
@@ -44,6 +57,24 @@ export const BROWSER_QUICK_SIZE: WorkloadSize = {
 export const DAY = 86_400_000;
 export const YEAR_START = Date.UTC(2025, 0, 1);
 export const YEAR_END = YEAR_START + 365 * DAY;
+
+/** The end of the span a workload of this size covers. */
+export const spanEnd = (size: WorkloadSize) => YEAR_START + (size.years ?? 1) * 365 * DAY;
+
+/**
+ * The same workload with N times the history: N times the versions per
+ * specification, decisions and patterns, over N years, so that every rate
+ * (and every 30-day or 7-day window) holds what it held at scale 1.
+ */
+export function scaleHistory(size: WorkloadSize, factor: number): WorkloadSize {
+  return {
+    ...size,
+    versions: size.versions * factor,
+    decisions: size.decisions * factor,
+    patterns: size.patterns * factor,
+    years: (size.years ?? 1) * factor,
+  };
+}
 
 export interface SpecVersion {
   specType: SpecType;
@@ -120,7 +151,8 @@ export function makeWorkload(size: WorkloadSize): Workload {
   const next = rng(size.seed);
   const identifiers = Array.from({ length: size.identifiers }, (_, i) => `SPEC-${String(i).padStart(5, '0')}`);
   const total = size.identifiers * size.versions;
-  const step = (YEAR_END - YEAR_START) / total;
+  const end = spanEnd(size);
+  const step = (end - YEAR_START) / total;
   const remaining = new Array<number>(size.identifiers).fill(size.versions);
   const nextVersion = new Array<number>(size.identifiers).fill(1);
   const open = identifiers.map((_, i) => i);
@@ -146,7 +178,7 @@ export function makeWorkload(size: WorkloadSize): Workload {
   }
   const contexts = Array.from({ length: 200 }, () => sentence(next, 6));
   const decisions: DecisionEvent[] = [];
-  const decisionStep = (YEAR_END - YEAR_START) / size.decisions;
+  const decisionStep = (end - YEAR_START) / size.decisions;
   for (let k = 0; k < size.decisions; k++) {
     decisions.push({
       identifier: identifiers[Math.floor(next() * identifiers.length)]!,
@@ -165,7 +197,7 @@ export function makeWorkload(size: WorkloadSize): Workload {
     patternDefinition: { intent: sentence(next, 12) },
     examples: [sentence(next, 8), sentence(next, 8)],
     successRate: Math.round(next() * 100) / 100,
-    timestamp: Math.floor(YEAR_START + next() * (YEAR_END - YEAR_START)),
+    timestamp: Math.floor(YEAR_START + next() * (end - YEAR_START)),
   }));
   return { size, versions, decisions, patterns, identifiers };
 }
@@ -183,18 +215,19 @@ export interface Queries {
 export function makeQueries(workload: Workload): Queries {
   const next = rng(workload.size.seed + 99);
   const pickId = () => workload.identifiers[Math.floor(next() * workload.identifiers.length)]!;
-  const instant = () => Math.floor(YEAR_START + next() * (YEAR_END - YEAR_START));
+  const end = spanEnd(workload.size);
+  const instant = () => Math.floor(YEAR_START + next() * (end - YEAR_START));
   const reads = workload.size.reads;
   return {
     latest: Array.from({ length: reads }, pickId),
     asOf: Array.from({ length: reads }, () => [pickId(), instant()] as [string, number]),
     history: Array.from({ length: Math.max(50, Math.floor(reads / 20)) }, pickId),
     windows: Array.from({ length: 40 }, () => {
-      const since = Math.floor(YEAR_START + next() * (YEAR_END - YEAR_START - 7 * DAY));
+      const since = Math.floor(YEAR_START + next() * (end - YEAR_START - 7 * DAY));
       return [since, since + 7 * DAY] as [number, number];
     }),
-    // "now" for each analysis: spread over the second half of the year.
-    analyze: Array.from({ length: 10 }, () => Math.floor(YEAR_START + (0.5 + next() * 0.5) * (YEAR_END - YEAR_START))),
+    // "now" for each analysis: spread over the second half of the span.
+    analyze: Array.from({ length: 10 }, () => Math.floor(YEAR_START + (0.5 + next() * 0.5) * (end - YEAR_START))),
     similar: Array.from({ length: 10 }, () => sentence(next, 5)),
   };
 }

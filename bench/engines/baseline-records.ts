@@ -1,5 +1,7 @@
-// What the hand-written baselines store: the same records and change records
-// the library stores, so that every engine does the same work.
+// What the hand-written baselines store, written the lean way a skilled user
+// would: each version once, with its content hash, and a small change record
+// that names the version instead of copying old and new values (the old value
+// of a field is one key read away, in the previous version). No write reads.
 import { sha256Hex } from '../../src/core/hash.js';
 import type { JsonValue } from '../../src/core/json.js';
 import { jsonText, tfidfCosine } from '../../src/core/similarity.js';
@@ -11,7 +13,14 @@ export interface StoredVersion extends SpecVersion {
   recordedAt: number;
 }
 
-const FIELDS = ['title', 'content', 'author', 'status', 'tags'] as const;
+/** A version's change record: which version changed, who, when. */
+export interface LeanChange {
+  changeType: 'Create' | 'Update' | 'Decision';
+  identifier: string;
+  version: number;
+  author: string;
+  timestamp: number;
+}
 
 /** A workload version as a baseline stores it: with an id, the content hash and the write time. */
 export async function toStored(v: SpecVersion): Promise<StoredVersion> {
@@ -19,7 +28,7 @@ export async function toStored(v: SpecVersion): Promise<StoredVersion> {
 }
 
 /** `ingestSpecs` and `storeOne` for a baseline that writes a list of stored versions in one transaction. */
-export function specWriters(write: (stored: StoredVersion[]) => Promise<unknown>) {
+export function specWriters(write: (stored: StoredVersion[]) => unknown) {
   return {
     async ingestSpecs(batch: SpecVersion[]) {
       await write(await Promise.all(batch.map(toStored)));
@@ -30,38 +39,33 @@ export function specWriters(write: (stored: StoredVersion[]) => Promise<unknown>
   };
 }
 
-export function changeFor(version: StoredVersion, previous: StoredVersion | undefined, seq: number) {
-  const fieldChanges: Record<string, { oldValue: unknown; newValue: unknown }> = {};
-  if (previous) {
-    for (const field of FIELDS) {
-      if (JSON.stringify(previous[field]) !== JSON.stringify(version[field])) {
-        fieldChanges[field] = { oldValue: previous[field], newValue: version[field] };
-      }
-    }
-  }
-  return {
-    id: `c${seq}`,
-    changeType: previous ? 'Update' : 'Create',
-    identifier: version.identifier,
-    specType: version.specType,
-    version: version.version,
-    fieldChanges,
-    author: version.author,
-    timestamp: version.timestamp,
-    recordedAt: version.recordedAt,
-  };
-}
+// The caller knows the version number, so Create or Update needs no read.
+export const changeFor = (v: StoredVersion): LeanChange => ({
+  changeType: v.version === 1 ? 'Create' : 'Update',
+  identifier: v.identifier,
+  version: v.version,
+  author: v.author,
+  timestamp: v.timestamp,
+});
 
-export function decisionChange(d: DecisionEvent, seq: number) {
-  return {
-    id: `d${seq}`,
-    changeType: 'Decision',
-    identifier: d.identifier,
-    fieldChanges: {},
-    author: d.author,
-    decision: { decisionPoint: d.decisionPoint, selectedOption: d.selectedOption, context: d.context, confidence: d.confidence },
-    timestamp: d.timestamp,
-  };
+/** A decision as a change (the decision log is the change log of decisions: one write per decision). */
+export const decisionAsChange = (d: DecisionEvent): LeanChange => ({
+  changeType: 'Decision',
+  identifier: d.identifier,
+  version: 0,
+  author: d.author,
+  timestamp: d.timestamp,
+});
+
+/** Merges two time-ordered lists (version changes first on equal timestamps, as the oracle orders them). */
+export function mergeByTime<T extends { timestamp: number }>(a: T[], b: T[]): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.timestamp <= b[j]!.timestamp ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** Groups decisions the way analyzeDecisionPatterns does (contexts newest first). */

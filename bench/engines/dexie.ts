@@ -1,20 +1,23 @@
-// Baseline: Dexie, the usual choice over IndexedDB, with compound indexes for the same queries.
+// Baseline: Dexie, the usual choice over IndexedDB, written lean: bulkAdd in one transaction per batch,
+// versions by [identifier+version] with a compound as-of index, a time-ordered change log, and the
+// decision log doubling as the change log of decisions. Writes never read.
 import Dexie, { type Table } from 'dexie';
 import type { BenchEngine } from '../harness.js';
 import { DAY, digest, type DecisionEvent, type PatternSeed } from '../workload.js';
-import { changeFor, decisionChange, groupDecisions, nextSeq, rankPatterns, specWriters, type StoredVersion } from './baseline-records.js';
+import { changeFor, decisionAsChange, groupDecisions, mergeByTime, nextSeq, rankPatterns, specWriters, type LeanChange, type StoredVersion } from './baseline-records.js';
+import { usageTracker } from './browser-usage.js';
 
 class BenchDexie extends Dexie {
   specs!: Table<StoredVersion>;
-  changes!: Table<unknown>;
+  changes!: Table<LeanChange & { seq: number }>;
   decisions!: Table<DecisionEvent & { seq: number }>;
   patterns!: Table<PatternSeed & { seq: number }>;
   constructor(name: string) {
     // 'strict', like the library's default: a commit is flushed before it resolves.
     super(name, { chromeTransactionDurability: 'strict' });
     this.version(1).stores({
-      specs: '[identifier+version], [identifier+timestamp+version]',
-      changes: '[timestamp+id]',
+      specs: '[identifier+version], [identifier+timestamp]',
+      changes: '[timestamp+seq]',
       decisions: '[timestamp+seq]',
       patterns: 'seq, timestamp',
     });
@@ -27,21 +30,18 @@ export function dexieEngine(): BenchEngine {
   let name = '';
   let db: BenchDexie;
   let now = Date.now();
+  const usage = usageTracker();
   const write = (stored: StoredVersion[]) =>
-    db.transaction('rw', db.specs, db.changes, async () => {
-      const previous = await db.specs.bulkGet(stored.map((v) => [v.identifier, v.version - 1]));
-      const inBatch = new Map(stored.map((v) => [`${v.identifier}@${v.version}`, v]));
-      await db.specs.bulkAdd(stored);
-      await db.changes.bulkAdd(
-        stored.map((v, i) => changeFor(v, previous[i] ?? inBatch.get(`${v.identifier}@${v.version - 1}`), nextSeq())),
-      );
-    });
+    db.transaction('rw', db.specs, db.changes, () =>
+      Promise.all([db.specs.bulkAdd(stored), db.changes.bulkAdd(stored.map((v) => ({ ...changeFor(v), seq: nextSeq() })))]),
+    );
 
   return {
     name: 'dexie',
-    durability: "one transaction per batch, chromeTransactionDurability 'strict'",
+    durability: "one transaction per batch, chromeTransactionDurability 'strict' (the library's default)",
     async create() {
       name = `bench-dexie-${Date.now()}-${counter++}`;
+      await usage.start();
       db = new BenchDexie(name);
       await db.open();
     },
@@ -57,16 +57,13 @@ export function dexieEngine(): BenchEngine {
       db.close();
       await Dexie.delete(name);
     },
+    diskBytes: () => usage.bytes(),
     setNow(value) {
       now = value;
     },
     ...specWriters(write),
     async ingestDecisions(batch) {
-      await db.transaction('rw', db.decisions, db.changes, async () => {
-        const rows = batch.map((d) => ({ ...d, seq: nextSeq() }));
-        await db.decisions.bulkAdd(rows);
-        await db.changes.bulkAdd(rows.map((d) => decisionChange(d, d.seq)));
-      });
+      await db.decisions.bulkAdd(batch.map((d) => ({ ...d, seq: nextSeq() })));
     },
     async ingestPatterns(batch) {
       await db.patterns.bulkAdd(batch.map((p) => ({ ...p, seq: nextSeq() })));
@@ -75,17 +72,20 @@ export function dexieEngine(): BenchEngine {
       return digest.version(await db.specs.where('[identifier+version]').between([identifier, Dexie.minKey], [identifier, Dexie.maxKey]).last());
     },
     async asOf(identifier, instant) {
-      const found = await db.specs
-        .where('[identifier+timestamp+version]')
-        .between([identifier, -Infinity, -Infinity], [identifier, instant, Infinity], true, true)
-        .last();
+      const found = await db.specs.where('[identifier+timestamp]').between([identifier, -Infinity], [identifier, instant], true, true).last();
       return digest.version(found);
     },
     async history(identifier) {
       return digest.history(await db.specs.where('[identifier+version]').between([identifier, Dexie.minKey], [identifier, Dexie.maxKey]).toArray());
     },
     async changes(since, until) {
-      return digest.changes((await db.changes.where('[timestamp+id]').between([since, Dexie.minKey], [until, Dexie.maxKey], true, true).toArray()) as never);
+      const [versions, decisions] = await db.transaction('r', db.changes, db.decisions, () =>
+        Promise.all([
+          db.changes.where('[timestamp+seq]').between([since, Dexie.minKey], [until, Dexie.maxKey], true, true).toArray(),
+          db.decisions.where('[timestamp+seq]').between([since, Dexie.minKey], [until, Dexie.maxKey], true, true).toArray(),
+        ]),
+      );
+      return digest.changes(mergeByTime<LeanChange>(versions, decisions.map(decisionAsChange)));
     },
     async analyze(days) {
       const rows = await db.decisions.where('[timestamp+seq]').between([now - days * DAY, Dexie.minKey], [now, Dexie.maxKey], true, true).toArray();
