@@ -6,8 +6,28 @@ import { defineConfig } from 'tsup';
 // and optional peers must stay loadable on demand.
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
 const packages = [...new Set([pkg.dependencies, pkg.peerDependencies, pkg.optionalDependencies].flatMap((deps) => Object.keys(deps ?? {})))];
-const external = [new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(/.*)?$`)];
+const externalOf = (names: string[]) => [new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(/.*)?$`)];
+const external = externalOf(packages);
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+// The command line loads lmdb through its CommonJS build: one bundled file instead of a few dozen
+// ES modules (lmdb-js and msgpackr), which is a third of `show`'s start-up. A CLI process holds only
+// this copy, so the two builds never meet in one process.
+const lmdbAsCommonJs = {
+  name: 'lmdb-as-commonjs',
+  setup(build: { onResolve: Function; onLoad: Function }) {
+    build.onResolve({ filter: /^lmdb$/ }, () => ({ path: 'lmdb', namespace: 'lmdb-cjs' }));
+    build.onLoad({ filter: /.*/, namespace: 'lmdb-cjs' }, () => ({
+      contents: [
+        "import { createRequire } from 'node:module';",
+        "const lmdb = createRequire(import.meta.url)('lmdb');",
+        'export const open = lmdb.open;',
+        'export default lmdb;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
 
 export default defineConfig([
   {
@@ -34,11 +54,15 @@ export default defineConfig([
     platform: 'node',
     splitting: true,
     removeNodeProtocol: false,
+    // zod is pure JavaScript: bundled into the command's chunks it costs Node no module resolution.
+    // tsup keeps every dependency external by default; these two are taken in (lmdb as the stub above).
+    external: externalOf(packages.filter((name) => name !== 'zod' && name !== 'lmdb')),
+    noExternal: [/^zod(\/.*)?$/, /^lmdb$/],
+    esbuildPlugins: [lmdbAsCommonJs],
     define: { __TEMPORAL_DB_VERSION__: JSON.stringify(version) },
     esbuildOptions(options) {
       options.chunkNames = 'cli/[name]-[hash]';
     },
     banner: { js: '#!/usr/bin/env node' },
-    external,
   },
 ]);
