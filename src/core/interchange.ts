@@ -10,6 +10,7 @@ import { identifierKey, type HeadRow } from './specifications.js';
 import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
 import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
+import type { Plan } from './backend.js';
 
 /** The NDJSON interchange format: a header line, then one tagged record per line. */
 export const EXPORT_FORMAT = 'temporal-db';
@@ -352,14 +353,14 @@ async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>):
   return exists;
 }
 
-async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Promise<boolean> {
+function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<boolean> {
   const { table, row } = rowOf(item);
-  if (await ctx.get(table, keyOf(TABLES[table].key, row))) return false;
+  if (yield* ctx.get(table, keyOf(TABLES[table].key, row))) return false;
   ctx.insert(table, row);
   if (item.table === 'specifications') {
     const record = item.record;
     const ik = row.ik as string;
-    const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+    const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
     if (head && head.specId !== record.specId) {
       throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
     }
@@ -380,7 +381,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
     }
   } else if (item.table === 'patterns') {
     const pattern = item.record as ArchitecturalPattern;
-    const head = (await ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
+    const head = (yield* ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
     if (!head || pattern.version > head.version) {
       const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
       ctx.put('patternHeads', { ...pattern, activityAt } as unknown as Row);
@@ -388,7 +389,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record as ChangeRecord;
     if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
-    await recordDecisionRow(ctx, decisionRowOf(change));
+    yield* recordDecisionRow(ctx, decisionRowOf(change));
   }
   return true;
 }
@@ -441,9 +442,9 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
   const added = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   const skipped = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   const apply = async (items: Array<[number, ImportLine]>) => {
-    const flags = await writes.run(async (ctx) => {
+    const flags = await writes.run(function* (ctx) {
       const out: boolean[] = [];
-      for (const [line, item] of items) out.push(await applyRecord(ctx, item, line));
+      for (const [line, item] of items) out.push(yield* applyRecord(ctx, item, line));
       return out;
     });
     items.forEach(([, item], i) => (flags[i] ? added : skipped)[item.table]++);

@@ -7,6 +7,7 @@ import type { specificationInputSchema } from './schemas.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
 import type { PlanContext } from './write-queue.js';
+import type { Plan } from './backend.js';
 import type * as z from 'zod/mini';
 
 export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
@@ -94,13 +95,13 @@ function changeRow(change: ChangeRecord): Row {
   return change as unknown as Row;
 }
 
-export async function planStoreSpecification(
+export function* planStoreSpecification(
   ctx: PlanContext,
   input: ParsedSpecification,
   now: number,
-): Promise<Specification> {
+): Plan<Specification> {
   const ik = identifierKey(input.identifier);
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (head && head.specType !== input.specType) {
     throw new TemporalDbError(
       'SPEC_TYPE_MISMATCH',
@@ -162,14 +163,14 @@ export async function planStoreSpecification(
   return record;
 }
 
-export async function planDeleteSpecification(
+export function* planDeleteSpecification(
   ctx: PlanContext,
   identifier: string,
   options: { author?: string; reason?: string; timestamp?: number },
   now: number,
-): Promise<ChangeRecord> {
+): Plan<ChangeRecord> {
   const ik = identifierKey(identifier);
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (!head || head.deleted) {
     throw new TemporalDbError('NOT_FOUND', `No specification "${identifier}" to delete`, { path: ['identifier'] });
   }

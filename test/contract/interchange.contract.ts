@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { writeOps } from '../../src/core/commit-plan.js';
 import { TemporalDbError, type TemporalDb } from '../../src/index.js';
 import { adr, DAY, expectError, type ContractContext } from './context.js';
 import { populateSample, recordLines, SAMPLE_T0 } from './sample-store.js';
@@ -143,13 +144,13 @@ export function interchangeContract(ctx: ContractContext): void {
       const store = ctx.newStore();
       const backend = await store.openBackend();
       try {
-        await backend.commit([{ type: 'insert', table: 'meta', row: { name: 'taken', value: 1 } }]);
+        await backend.commit(writeOps([{ type: 'insert', table: 'meta', row: { name: 'taken', value: 1 } }]));
         const error = await backend
-          .commit([
+          .commit(writeOps([
             { type: 'put', table: 'meta', row: { name: 'fresh', value: 2 } },
             { type: 'insert', table: 'changes', row: { timestamp: 5, id: 'c1', specId: 's', changeType: 'Create' } },
             { type: 'insert', table: 'meta', row: { name: 'taken', value: 3 } },
-          ])
+          ]))
           .then(
             () => undefined,
             (e: unknown) => e,
@@ -172,26 +173,26 @@ export function interchangeContract(ctx: ContractContext): void {
       const backend = await store.openBackend();
       try {
         const head = (activityAt: number) => ({ id: 'p1', version: activityAt, activityAt });
-        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(1) }]);
-        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(2) }]);
+        await backend.commit(writeOps([{ type: 'put', table: 'patternHeads', row: head(1) }]));
+        await backend.commit(writeOps([{ type: 'put', table: 'patternHeads', row: head(2) }]));
         const active = (at: number) =>
           backend.range({ table: 'patternHeads', index: 'byActivity', lower: [at, ''], upper: [at, '\ud7ff'] });
         expect(await active(1)).toEqual([]);
         expect(await active(2)).toEqual([head(2)]);
         const pointer = { ik: 'k', identifier: 'k', specId: 's1', specType: 'ADR', latestVersion: 1 };
-        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
-        await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, latestVersion: 2 } }]);
+        await backend.commit(writeOps([{ type: 'put', table: 'heads', row: pointer }]));
+        await backend.commit(writeOps([{ type: 'put', table: 'heads', row: { ...pointer, latestVersion: 2 } }]));
         const bySpecId = () => backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] });
         expect(await bySpecId()).toEqual([{ ...pointer, latestVersion: 2 }]);
-        await backend.commit([
+        await backend.commit(writeOps([
           { type: 'delete', table: 'heads', key: ['k'] },
           { type: 'delete', table: 'patternHeads', key: ['p1'] },
-        ]);
+        ]));
         expect(await bySpecId()).toEqual([]);
         expect(await active(2)).toEqual([]);
         // A unique index refuses a second row with the same value.
-        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
-        const clash = await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }]).then(
+        await backend.commit(writeOps([{ type: 'put', table: 'heads', row: pointer }]));
+        const clash = await backend.commit(writeOps([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }])).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -206,7 +207,7 @@ export function interchangeContract(ctx: ContractContext): void {
       const backend = await store.openBackend();
       try {
         await backend.commit(
-          [3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } })),
+          writeOps([3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } }))),
         );
         const ts = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.timestamp);
         expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);

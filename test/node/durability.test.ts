@@ -66,4 +66,41 @@ describe('LMDB durability and processes', () => {
     expect(new Set(history.map((v) => v.content)).size).toBe(100);
     await db.close();
   });
+  it('refuses no valid write when 8 processes each keep 4 writes in flight on one identifier', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-contention-'));
+    dirs.push(path);
+    // Each process runs 4 writers, each storing its next version as soon as the last one is committed.
+    const writer = (name: string) => `
+      import { openTemporalDb } from 'temporal-db';
+      const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
+      const failures = [];
+      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 25; i++) {
+          await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-HOT', title: 't', content: '${name}-' + w + '-' + i })
+            .catch((error) => failures.push(error.code ?? String(error)));
+        }
+      }));
+      await db.close();
+      console.log(JSON.stringify(failures));`;
+    const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
+    const results = await Promise.all(names.map((name) => runChild(writer(name))));
+    for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
+    const db = await openTemporalDb({ path });
+    const history = await db.getSpecificationHistory('ADR-HOT');
+    const total = names.length * 4 * 25;
+    expect(history.map((v) => v.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(new Set(history.map((v) => v.content)).size).toBe(total);
+    // Each writer's versions keep its own order.
+    for (const name of names) {
+      for (let w = 0; w < 4; w++) {
+        const own = history.filter((v) => v.content.startsWith(`${name}-${w}-`)).map((v) => Number(v.content.split('-')[2]));
+        expect(own).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      }
+    }
+    // Changes of one millisecond are in id order, so compare them by version.
+    const changes = (await db.getChanges({ identifier: 'ADR-HOT' })).sort((a, b) => a.version - b.version);
+    expect(changes.map((c) => c.version)).toEqual(history.map((v) => v.version));
+    expect(changes.map((c) => c.changeType)).toEqual(history.map((_, i) => (i === 0 ? 'Create' : 'Update')));
+    await db.close();
+  });
 });

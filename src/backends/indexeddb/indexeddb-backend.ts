@@ -1,6 +1,7 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb';
-import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
-import { TemporalDbError } from '../../core/errors.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
+import { checkedPlan } from '../../core/commit-plan.js';
+import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
 
@@ -136,38 +137,88 @@ export class IndexedDbBackend implements Backend {
     });
   }
 
-  async commit(ops: readonly WriteOp[]): Promise<void> {
-    const tables = [...new Set(ops.map((op) => op.table))];
-    // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
-    const transaction = this.raw.transaction(tables, 'readwrite', { durability: this.durability });
-    let failure: DOMException | null = null;
+  /**
+   * Plans and writes in one readwrite transaction over every store, so that
+   * it waits for (and holds off) every other tab's writes. The plan's reads
+   * are IDB requests, and the plan resumes from their success callbacks: the
+   * transaction stays active from the first read to the last write.
+   */
+  async commit<T>(plan: CommitPlan<T>): Promise<T> {
+    const transaction = this.raw.transaction(TABLE_NAMES, 'readwrite', { durability: this.durability });
+    const steps = checkedPlan(plan)();
+    let failure: unknown;
+    let result: T;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
       transaction.onabort = () => reject(failure ?? transaction.error);
       transaction.onerror = () => undefined;
     });
+    const fail = (error: unknown) => {
+      failure ??= error;
+      try {
+        transaction.abort();
+      } catch {
+        // Already finished.
+      }
+    };
     const onError = (event: Event) => {
       failure ??= (event.target as IDBRequest).error;
     };
-    try {
-      for (const op of ops) {
-        const store = transaction.objectStore(op.table);
-        const request =
-          op.type === 'insert' ? store.add(op.row) : op.type === 'put' ? store.put(op.row) : store.delete(op.key as string[]);
-        request.onerror = onError;
+    const advance = (answer: unknown) => {
+      try {
+        const step = steps.next(answer);
+        if (step.done) {
+          result = step.value.result;
+          // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
+          for (const op of step.value.ops) {
+            const store = transaction.objectStore(op.table);
+            const request = op.type === 'delete' ? store.delete(op.key as string[]) : store.put(op.row);
+            request.onerror = onError;
+          }
+        } else {
+          this.answer(transaction, step.value, advance, fail);
+        }
+      } catch (error) {
+        // A plan that throws, or a row IndexedDB cannot store (a synchronous throw): end the transaction.
+        fail(error);
       }
-    } catch (error) {
-      // A synchronous throw (a row IndexedDB cannot store) leaves the transaction open: end it.
-      failure ??= error as DOMException;
-      transaction.abort();
-    }
+    };
+    advance(undefined);
     try {
       await done;
     } catch (error) {
-      if (error instanceof DOMException && error.name === 'ConstraintError') {
-        throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${error.message}`);
-      }
+      if (isTemporalDbError(error)) throw error;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
+    }
+    return result!;
+  }
+
+  /** Issues the requests of one read and hands the answer to `next` from their success callback. */
+  private answer(transaction: IDBTransaction, read: ReadRequest, next: (answer: unknown) => void, fail: (error: unknown) => void) {
+    const store = transaction.objectStore(read.table);
+    const one = (req: IDBRequest, then: (value: unknown) => void) => {
+      req.onsuccess = () => then(req.result);
+      req.onerror = (event) => {
+        event.preventDefault();
+        fail(req.error);
+      };
+    };
+    switch (read.read) {
+      case 'get':
+        return one(store.get(read.key as IDBValidKey), next);
+      case 'unique':
+        return one(store.index(read.index).getKey(read.key as IDBValidKey), next);
+      case 'getMany': {
+        const rows = new Array<unknown>(read.keys.length);
+        let left = read.keys.length;
+        if (left === 0) return next(rows);
+        read.keys.forEach((key, i) =>
+          one(store.get(key as IDBValidKey), (row) => {
+            rows[i] = row;
+            if (--left === 0) next(rows);
+          }),
+        );
+      }
     }
   }
 

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
-import { TemporalDbError } from '../../core/errors.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
+import { checkedPlan, runSync } from '../../core/commit-plan.js';
+import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import { compareKeys, type Key, type KeyPart } from '../../core/key-codec.js';
 import {
   TABLES,
+  TABLE_NAMES,
   columnsOf,
   highestKey,
   keyOf,
@@ -49,7 +51,10 @@ export class LmdbBackend implements Backend {
   readonly kind = 'lmdb';
   private readonly tables = new Map<TableName, TableStore>();
 
-  private constructor(private readonly root: RootDatabase) {}
+  private constructor(private readonly root: RootDatabase) {
+    // Sub-databases are opened (and created) up front, never inside a commit.
+    for (const name of TABLE_NAMES) this.table(name);
+  }
 
   /** Opens (creating if needed) the LMDB environment in the directory `path`. */
   static open(path: string, options: { noSync?: boolean } = {}): LmdbBackend {
@@ -139,52 +144,42 @@ export class LmdbBackend implements Backend {
     );
   }
 
-  async commit(ops: readonly WriteOp[]): Promise<void> {
-    let conflict: string | undefined;
-    // Keys are worked out once, and sub-databases opened, outside the write transaction.
-    const keys = ops.map((op) => this.primaryKey(this.table(op.table), op));
+  /**
+   * Plans and writes in one `transactionSync`: LMDB's write lock is held
+   * across processes from the plan's first read to the commit, so what the
+   * plan reads is the latest state and stays so. The plan runs synchronously
+   * (its reads are answered at once); a throw aborts the transaction.
+   */
+  async commit<T>(plan: CommitPlan<T>): Promise<T> {
+    const checked = checkedPlan(plan);
     try {
-      await this.root.transaction(() => {
-        // lmdb-js commits an async transaction even when its callback throws,
-        // so every condition is checked before the first write is made.
-        conflict = this.findConflict(ops, keys);
-        if (conflict === undefined) ops.forEach((op, i) => this.apply(op, keys[i]!));
+      return this.root.transactionSync(() => {
+        const { ops, result } = runSync(checked(), (request) => this.readNow(request));
+        for (const op of ops) this.apply(op, this.primaryKey(this.table(op.table), op));
+        return result;
       });
     } catch (error) {
+      if (isTemporalDbError(error)) throw error;
       throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
     }
-    if (conflict !== undefined) throw new TemporalDbError('WRITE_CONFLICT', conflict);
+  }
+
+  private readNow(request: ReadRequest): unknown {
+    const { db, indexes } = this.table(request.table);
+    switch (request.read) {
+      case 'get':
+        return db.get(request.key as LmdbKey);
+      case 'getMany':
+        return request.keys.map((key) => db.get(key as LmdbKey));
+      case 'unique': {
+        const primary = indexes.get(request.index)!.db.get(request.key as LmdbKey);
+        return Array.isArray(primary) ? primary : undefined;
+      }
+    }
   }
 
   private primaryKey(table: TableStore, op: WriteOp): LmdbKey {
     return op.type === 'delete' ? [...op.key] : keyOf(table.definition.key, op.row);
-  }
-
-  /** Runs inside the write transaction: no other writer can change what it reads. */
-  private findConflict(ops: readonly WriteOp[], keys: readonly LmdbKey[]): string | undefined {
-    const inserted = new Set<string>();
-    const uniqueTaken = new Map<string, string>();
-    for (const [i, op] of ops.entries()) {
-      if (op.type === 'delete') continue;
-      const table = this.table(op.table);
-      const key = keys[i]!;
-      const id = `${op.table}\u0000${key.join('\u0000')}`;
-      if (op.type === 'insert') {
-        if (inserted.has(id) || table.db.doesExist(key)) return `${op.table} already holds ${JSON.stringify(key)}`;
-        inserted.add(id);
-      }
-      for (const [name, index] of table.indexes) {
-        if (!index.definition.unique) continue;
-        const indexKey = keyOf(index.definition.columns, op.row);
-        const indexId = `${op.table}.${name}\u0000${indexKey.join('\u0000')}`;
-        const owner = uniqueTaken.get(indexId) ?? ownerId(op.table, index.db.get(indexKey));
-        if (owner !== undefined && owner !== id) {
-          return `unique index ${op.table}.${name} already holds ${JSON.stringify(indexKey)}`;
-        }
-        uniqueTaken.set(indexId, id);
-      }
-    }
-    return undefined;
   }
 
   private apply(op: WriteOp, key: LmdbKey): void {
@@ -218,5 +213,3 @@ export class LmdbBackend implements Backend {
   }
 }
 
-const ownerId = (table: string, primary: LmdbKey | true | undefined) =>
-  Array.isArray(primary) ? `${table}\u0000${primary.join('\u0000')}` : undefined;

@@ -1,0 +1,75 @@
+import type { CommitPlan, Plan, PlannedWrites, ReadRequest, WriteOp } from './backend.js';
+import { TemporalDbError } from './errors.js';
+import type { Key } from './key-codec.js';
+import { TABLES, keyOf, type IndexDefinition, type TableDefinition } from './tables.js';
+
+// Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
+export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
+
+/** Drives a plan whose reads are answered at once (LMDB inside `transactionSync`, the memory backend). */
+export function runSync<T>(plan: Plan<T>, read: (request: ReadRequest) => unknown): T {
+  let step = plan.next();
+  while (!step.done) step = plan.next(read(step.value));
+  return step.value;
+}
+
+/** A commit plan that only writes: for schema records and tests. */
+export function writeOps(ops: readonly WriteOp[]): CommitPlan<void> {
+  // eslint-disable-next-line require-yield
+  return function* () {
+    return { ops, result: undefined };
+  };
+}
+
+/**
+ * Wraps a commit plan with the checks every engine makes the same way, so no
+ * engine re-implements them (as RxDB's `categorizeBulkWriteRows` does for its
+ * storages): an `insert` of a key that is stored, or that an earlier op of the
+ * batch wrote, is a `WRITE_CONFLICT`; so is a row whose unique index value
+ * another row holds. The reads run in the same write transaction as the plan.
+ */
+export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
+  return function* (): Plan<PlannedWrites<T>> {
+    const planned = yield* plan();
+    yield* checkConflicts(planned.ops);
+    return planned;
+  };
+}
+
+function* checkConflicts(ops: readonly WriteOp[]): Plan<void> {
+  /** What the batch did to each primary key so far: true written, false deleted. */
+  const written = new Map<string, boolean>();
+  /** Who holds each unique index value within the batch. */
+  const claimed = new Map<string, string>();
+  for (const op of ops) {
+    const definition: TableDefinition = TABLES[op.table];
+    if (op.type === 'delete') {
+      written.set(rowId(op.table, op.key), false);
+      continue;
+    }
+    const key = keyOf(definition.key, op.row);
+    const id = rowId(op.table, key);
+    if (op.type === 'insert') {
+      const before = written.get(id);
+      const taken = before ?? (yield { read: 'get', table: op.table, key }) !== undefined;
+      if (taken) throw new TemporalDbError('WRITE_CONFLICT', `${op.table} already holds ${JSON.stringify(key)}`);
+    }
+    written.set(id, true);
+    for (const [name, index] of Object.entries(definition.indexes) as Array<[string, IndexDefinition]>) {
+      if (!index.unique) continue;
+      const indexKey = keyOf(index.columns, op.row);
+      const indexId = rowId(`${op.table}.${name}`, indexKey);
+      let owner = claimed.get(indexId);
+      if (owner === undefined) {
+        const stored = (yield { read: 'unique', table: op.table, index: name, key: indexKey }) as Key | undefined;
+        // A row the batch deleted no longer holds its value.
+        if (stored !== undefined && written.get(rowId(op.table, stored)) !== false) owner = rowId(op.table, stored);
+      }
+      if (owner !== undefined && owner !== id) {
+        throw new TemporalDbError('WRITE_CONFLICT', `unique index ${op.table}.${name} already holds ${JSON.stringify(indexKey)}`);
+      }
+      claimed.set(indexId, id);
+    }
+  }
+}
+
