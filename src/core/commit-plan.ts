@@ -1,7 +1,7 @@
 import type { CommitPlan, Plan, PlannedWrites, ReadRequest, WriteOp } from './backend.js';
 import { TemporalDbError } from './errors.js';
-import type { Key } from './key-codec.js';
-import { TABLES, keyOf, type IndexDefinition, type TableDefinition } from './tables.js';
+import { encodeKeyString, type Key } from './key-codec.js';
+import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefinition } from './tables.js';
 
 // Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
 export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
@@ -31,9 +31,26 @@ export function writeOps(ops: readonly WriteOp[]): CommitPlan<void> {
 export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
   return function* (): Plan<PlannedWrites<T>> {
     const planned = yield* plan();
-    yield* checkConflicts(planned.ops);
-    return planned;
+    const ops = planned.ops.map(prepare);
+    yield* checkConflicts(ops);
+    return { ops, result: planned.result };
   };
+}
+
+/** Fills in the `text` key columns and refuses an `id` column the key codec would change. */
+function prepare(op: WriteOp): WriteOp {
+  if (op.type === 'delete') return op;
+  const definition: TableDefinition = TABLES[op.table];
+  const row = withKeyColumns(definition, op.row);
+  for (const columns of [definition.key, ...Object.values(definition.indexes).map((index) => index.columns)]) {
+    for (const column in columns) {
+      const value = row[column];
+      if (columns[column] === 'id' && (typeof value !== 'string' || encodeKeyString(value) !== value)) {
+        throw new TemporalDbError('STORAGE_ERROR', `${op.table}.${column} is an id column but holds ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  return row === op.row ? op : { ...op, row };
 }
 
 function* checkConflicts(ops: readonly WriteOp[]): Plan<void> {

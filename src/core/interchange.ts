@@ -7,7 +7,7 @@ import { int } from './schemas.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
-import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
+import { TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row, type TableName } from './tables.js';
 import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
@@ -57,7 +57,7 @@ async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
 
 /** A record line with its fields in the schema's order, whatever order the engine kept them in. */
 function exportLine(table: ExportTable, row: Row): string {
-  const { ik: _ik, kindKey: _kindKey, pointKey: _pointKey, ...record } = row;
+  const record = withoutKeyColumns(TABLES[table], row);
   return JSON.stringify(lineSchema.parse({ table, record }));
 }
 
@@ -314,10 +314,7 @@ function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: numbe
 
 /** The primary key a record of the export has in its table. */
 function rowOf(item: ImportLine): { table: TableName; row: Row } {
-  if (item.table === 'specifications') return { table: 'specifications', row: { ...item.record, ik: identifierKey(item.record.identifier) } };
-  if (item.table === 'decisionPoints') return { table: 'decisionPoints', row: { ...item.record, pointKey: encodeKeyString(item.record.decisionPoint) } };
-  if (item.table === 'importedRecords') return { table: 'importedRecords', row: { kindKey: encodeKeyString(item.record.kind), ...item.record } };
-  return { table: item.table, row: item.record as unknown as Row };
+  return { table: item.table, row: withKeyColumns(TABLES[item.table], item.record as unknown as Row) };
 }
 
 async function* numberedLines(source: ImportSource): AsyncGenerator<[number, string]> {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { writeOps } from './commit-plan.js';
+import { migrationOps } from './migrations.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { sha256Hex } from './hash.js';
@@ -43,7 +44,7 @@ import {
   type SpecRef,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
-import { SCHEMA_VERSION, TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { SCHEMA_VERSION, TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
 import type {
@@ -133,7 +134,8 @@ export class TemporalDb {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      await backend.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
+      const migration = typeof stored === 'number' ? await migrationOps(backend, stored) : [];
+      await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
     return new TemporalDb(backend, options);
   }
@@ -648,8 +650,8 @@ export class TemporalDb {
     return this.writes.run(function* (ctx) {
       let added = 0;
       for (const item of items) {
-        const row = { kindKey: encodeKeyString(item.kind), ...item };
-        if (yield* ctx.get('importedRecords', [row.kindKey, row.timestamp, row.id])) continue;
+        const row = withKeyColumns(TABLES.importedRecords, item as unknown as Row);
+        if (yield* ctx.get('importedRecords', keyOf(TABLES.importedRecords.key, row))) continue;
         ctx.insert('importedRecords', row);
         added++;
       }
@@ -672,7 +674,7 @@ export class TemporalDb {
       lower: lowestKey(TABLES.importedRecords.key, [kindKey, since ?? -Infinity]),
       upper: highestKey(TABLES.importedRecords.key, [kindKey, until ?? Infinity]),
     });
-    return rows.map(({ kindKey: _kindKey, ...record }) => record as unknown as ImportedRecord);
+    return rows.map((row) => withoutKeyColumns(TABLES.importedRecords, row) as unknown as ImportedRecord);
   }
 
   /**

@@ -168,6 +168,36 @@ export function interchangeContract(ctx: ContractContext): void {
       }
     });
 
+    it('treats an insert of a key written earlier in the batch as a conflict, and one after a delete as new', async () => {
+      const store = ctx.newStore();
+      const backend = await store.openBackend();
+      try {
+        const error = await backend
+          .commit(
+            writeOps([
+              { type: 'put', table: 'meta', row: { name: 'x', value: 1 } },
+              { type: 'insert', table: 'meta', row: { name: 'x', value: 2 } },
+            ]),
+          )
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect((error as TemporalDbError).code).toBe('WRITE_CONFLICT');
+        expect(await backend.get('meta', ['x'])).toBeUndefined();
+        await backend.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'x', value: 1 } }]));
+        await backend.commit(
+          writeOps([
+            { type: 'delete', table: 'meta', key: ['x'] },
+            { type: 'insert', table: 'meta', row: { name: 'x', value: 3 } },
+          ]),
+        );
+        expect(await backend.get('meta', ['x'])).toEqual({ name: 'x', value: 3 });
+      } finally {
+        await backend.close();
+      }
+    });
+
     it('keeps indexes in step when a row is replaced or deleted', async () => {
       const store = ctx.newStore();
       const backend = await store.openBackend();
@@ -192,7 +222,7 @@ export function interchangeContract(ctx: ContractContext): void {
         expect(await active(2)).toEqual([]);
         // A unique index refuses a second row with the same value.
         await backend.commit(writeOps([{ type: 'put', table: 'heads', row: pointer }]));
-        const clash = await backend.commit(writeOps([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }])).then(
+        const clash = await backend.commit(writeOps([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other', identifier: 'other' } }])).then(
           () => undefined,
           (e: unknown) => e,
         );

@@ -3,7 +3,16 @@ import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/ba
 import { checkedPlan } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
-import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
+import {
+  SCHEMA_VERSION,
+  TABLES,
+  TABLE_NAMES,
+  columnsOf,
+  withKeyColumns,
+  type IndexDefinition,
+  type Row,
+  type TableName,
+} from '../../core/tables.js';
 
 export interface IndexedDbBackendOptions {
   /**
@@ -27,7 +36,12 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
   for (const name of TABLE_NAMES) {
     const definition = TABLES[name];
-    if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: columnsOf(definition.key) });
+    const keyPath = columnsOf(definition.key);
+    if (db.objectStoreNames.contains(name) && String(store(name).keyPath) !== String(keyPath)) {
+      rekeyStore(unwrap(db), unwrap(store(name)) as unknown as IDBObjectStore, name);
+      continue;
+    }
+    if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath });
     const objectStore = store(name);
     const wanted = Object.entries(definition.indexes) as Array<[string, IndexDefinition]>;
     for (const existing of [...objectStore.indexNames]) {
@@ -39,6 +53,25 @@ function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
       }
     }
   }
+}
+
+/**
+ * A table whose key changed (schema 2 keys `importedRecords` by its encoded
+ * id): its rows are read, the store is made again with the new key and its
+ * indexes, and the rows go back with their key columns filled in, all inside
+ * the upgrade transaction.
+ */
+function rekeyStore(db: IDBDatabase, old: IDBObjectStore, name: TableName): void {
+  const definition = TABLES[name];
+  const rows = old.getAll();
+  rows.onsuccess = () => {
+    db.deleteObjectStore(name);
+    const store = db.createObjectStore(name, { keyPath: columnsOf(definition.key) });
+    for (const [indexName, index] of Object.entries(definition.indexes) as Array<[string, IndexDefinition]>) {
+      store.createIndex(indexName, columnsOf(index.columns), { unique: index.unique ?? false });
+    }
+    for (const row of rows.result as Row[]) store.put(withKeyColumns(definition, row));
+  };
 }
 
 /**
