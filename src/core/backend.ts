@@ -27,14 +27,19 @@ export type WriteOp =
   | { readonly type: 'delete'; readonly table: TableName; readonly key: Key };
 
 /**
- * A read a commit plan asks for inside the write transaction. `get` answers
- * a row or `undefined`, `getMany` an array in the order given, `unique` the
- * primary key of the row holding `key` in a unique index (or `undefined`).
+ * One read, inside a commit plan or in a `read` batch. `get` answers a row
+ * or `undefined`, `getMany` an array in the order given, `unique` the primary
+ * key of the row holding `key` in a unique index (or `undefined`), `last` the
+ * row with the highest key of a table (or `undefined`), `range` the rows of
+ * a range query, `count` how many rows a table holds.
  */
 export type ReadRequest =
   | { readonly read: 'get'; readonly table: TableName; readonly key: Key }
   | { readonly read: 'getMany'; readonly table: TableName; readonly keys: readonly Key[] }
-  | { readonly read: 'unique'; readonly table: TableName; readonly index: string; readonly key: Key };
+  | { readonly read: 'unique'; readonly table: TableName; readonly index: string; readonly key: Key }
+  | { readonly read: 'last'; readonly table: TableName }
+  | { readonly read: 'range'; readonly query: RangeQuery }
+  | { readonly read: 'count'; readonly table: TableName };
 
 /**
  * A step of planning: a generator that yields reads and gets each answer
@@ -76,6 +81,11 @@ export interface Backend {
   range(query: RangeQuery): Promise<Row[]>;
   /** How many rows a table holds. */
   count(table: TableName): Promise<number>;
+  /**
+   * Answers several reads from one read transaction, so they all see the
+   * store as of one commit (what an export's header and its first pages need).
+   */
+  read(requests: readonly ReadRequest[]): Promise<unknown[]>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
   backup?(target: string): Promise<void>;
   /**

@@ -1,10 +1,16 @@
 import type { CommitPlan, Plan, PlannedWrites, ReadRequest, WriteOp } from './backend.js';
 import { TemporalDbError } from './errors.js';
-import { encodeKeyString, type Key } from './key-codec.js';
+import { encodeKeyString, type Key, type KeyPart } from './key-codec.js';
 import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefinition } from './tables.js';
 
 // Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
 export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
+
+/** A row of the `commits` table: a batch's sequence number and the `[table, ...key]` of each row it wrote. */
+export interface CommitRow {
+  seq: number;
+  writes: KeyPart[][];
+}
 
 /** Drives a plan whose reads are answered at once (LMDB inside `transactionSync`, the memory backend). */
 export function runSync<T>(plan: Plan<T>, read: (request: ReadRequest) => unknown): T {
@@ -32,8 +38,13 @@ export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
   return function* (): Plan<PlannedWrites<T>> {
     const planned = yield* plan();
     const ops = planned.ops.map(prepare);
+    if (ops.length === 0) return planned;
     yield* checkConflicts(ops);
-    return { ops, result: planned.result };
+    // Read under the write lock, so sequence numbers are taken once each and in commit order.
+    const last = (yield { read: 'last', table: 'commits' }) as CommitRow | undefined;
+    const seq = (last?.seq ?? 0) + 1;
+    const writes = ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]);
+    return { ops: [...ops, { type: 'put', table: 'commits', row: { seq, writes } satisfies CommitRow }], result: planned.result };
   };
 }
 

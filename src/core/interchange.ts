@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
+import { rowId, type CommitRow } from './commit-plan.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
@@ -40,16 +41,33 @@ export type ImportSource = Blob | (() => ReadableStream<Uint8Array> | AsyncItera
 
 const PAGE = 500;
 
-/** Reads a whole table in key order, a page at a time, so memory stays flat. */
-async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
+// Exported tables whose rows a later commit can replace or delete (feedback, purges): an export
+// reads them whole with its header. The other exported tables only ever get new rows.
+const REPLACEABLE: ReadonlySet<ExportTable> = new Set(['recommendations']);
+
+/**
+ * Reads a whole table in key order as of commit `seq`, a page at a time so
+ * memory stays flat. Each page is read with the commits made since `seq`, in
+ * one read transaction, and leaves out the rows they added.
+ */
+async function* scanAsOf(backend: Backend, table: TableName, seq: number): AsyncGenerator<Row> {
   const columns = TABLES[table].key;
+  const later = new Set<string>();
+  let seen = seq;
   let lower = lowestKey(columns, []);
   let skipFirst = false;
   for (;;) {
-    const rows = await backend.range({ table, lower, upper: highestKey(columns, []), limit: PAGE + (skipFirst ? 1 : 0) });
-    const page = skipFirst ? rows.slice(1) : rows;
-    yield* page;
-    if (rows.length < PAGE + (skipFirst ? 1 : 0)) return;
+    const limit = PAGE + (skipFirst ? 1 : 0);
+    const [rows, commits] = (await backend.read([
+      { read: 'range', query: { table, lower, upper: highestKey(columns, []), limit } },
+      { read: 'range', query: { table: 'commits', lower: [seen + 1], upper: [Infinity] } },
+    ])) as [Row[], CommitRow[]];
+    for (const commit of commits) {
+      seen = commit.seq;
+      for (const [name, ...key] of commit.writes) if (name === table) later.add(rowId(table, key));
+    }
+    for (const row of skipFirst ? rows.slice(1) : rows) if (!later.has(rowId(table, keyOf(columns, row)))) yield row;
+    if (rows.length < limit) return;
     lower = keyOf(columns, rows[rows.length - 1]!);
     skipFirst = true;
   }
@@ -61,10 +79,21 @@ function exportLine(table: ExportTable, row: Row): string {
   return JSON.stringify(lineSchema.parse({ table, record }));
 }
 
-/** The export as lines (each ending in a newline): header first, then every record in key order. */
+/**
+ * The export as lines (each ending in a newline): header first, then every
+ * record in key order. It is a snapshot: the header's counts, the sequence
+ * it was taken at and the tables that can change in place are read in one
+ * read transaction, and every later page leaves out what was committed after.
+ */
 export async function* exportLines(backend: Backend, now: number): AsyncGenerator<string> {
+  const [last, replaceable, ...counted] = await backend.read([
+    { read: 'last', table: 'commits' },
+    { read: 'range', query: { table: 'recommendations', lower: lowestKey(TABLES.recommendations.key, []), upper: highestKey(TABLES.recommendations.key, []) } },
+    ...EXPORT_TABLES.map((table) => ({ read: 'count' as const, table })),
+  ]);
+  const seq = (last as CommitRow | undefined)?.seq ?? 0;
   const counts = {} as Record<ExportTable, number>;
-  for (const table of EXPORT_TABLES) counts[table] = await backend.count(table);
+  EXPORT_TABLES.forEach((table, i) => (counts[table] = counted[i] as number));
   const header: ExportHeader = {
     format: EXPORT_FORMAT,
     formatVersion: EXPORT_FORMAT_VERSION,
@@ -73,7 +102,8 @@ export async function* exportLines(backend: Backend, now: number): AsyncGenerato
   };
   yield JSON.stringify(header) + '\n';
   for (const table of EXPORT_TABLES) {
-    for await (const row of scan(backend, table)) yield exportLine(table, row) + '\n';
+    const rows = REPLACEABLE.has(table) ? (replaceable as Row[]) : scanAsOf(backend, table, seq);
+    for await (const row of rows) yield exportLine(table, row) + '\n';
   }
 }
 

@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly encodes?: Readonly<Record<string, string>>;
 }
 
-/** Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id. */
+/** Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`. */
 export const SCHEMA_VERSION = 2;
 
 export const TABLES = {
@@ -114,6 +114,17 @@ export const TABLES = {
     key: { kindKey: 'text', timestamp: 'number', idKey: 'text' },
     indexes: {},
     encodes: { kindKey: 'kind', idKey: 'id' },
+  },
+  /**
+   * One row per committed batch, keyed by its sequence number (1, 2, ...),
+   * listing the keys it wrote or deleted as `[table, ...key]`. It is the
+   * store's cursor: an export reads everything up to one sequence, and a
+   * reader that remembers a sequence finds what changed since in one range
+   * read (what live queries and sync will follow).
+   */
+  commits: {
+    key: { seq: 'number' },
+    indexes: {},
   },
   /** Store-level facts such as the schema version. */
   meta: {

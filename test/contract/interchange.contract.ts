@@ -139,6 +139,41 @@ export function interchangeContract(ctx: ContractContext): void {
     });
   });
 
+  describe('export snapshot', () => {
+    it('is not changed by writes made while it is read: header counts match, and the file imports', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const before: string[] = [];
+      for await (const line of db.exportLines()) before.push(line);
+      const lines: string[] = [];
+      const reading = db.exportLines()[Symbol.asyncIterator]();
+      for (let i = 0; i < 2; i++) lines.push((await reading.next()).value as string);
+      // Writes to every exported table that only grows, while the export is half read.
+      const [spec] = await db.listSpecifications();
+      await db.storeSpecification(adr('ADR-DURING'));
+      await db.storeSpecification({ ...spec!, content: 'changed during the export' });
+      await db.recordDecision({ specId: spec!.identifier, decisionPoint: 'during', selectedOption: 'x', context: 'c', author: 'a', confidence: 0.9 });
+      await db.storeArchitecturalPattern({ patternName: 'During', patternType: 'Application', patternDefinition: {} });
+      await db.putImportedRecords([{ kind: 'during', id: 'd1', timestamp: ctx.now, source: 's', data: {} }]);
+      for (;;) {
+        const next = await reading.next();
+        if (next.done) break;
+        lines.push(next.value);
+      }
+      expect(recordLines(lines)).toEqual(recordLines(before));
+      const header = JSON.parse(lines[0]!) as { counts: Record<string, number> };
+      const perTable: Record<string, number> = {};
+      for (const line of recordLines(lines)) {
+        const table = (JSON.parse(line) as { table: string }).table;
+        perTable[table] = (perTable[table] ?? 0) + 1;
+      }
+      for (const [table, count] of Object.entries(header.counts)) expect(perTable[table] ?? 0, table).toBe(count);
+      const copy = await ctx.reopen(ctx.newStore());
+      const result = await copy.importFrom(new Blob(lines));
+      expect(Object.values(result.added).reduce((a, b) => a + b, 0)).toBe(recordLines(lines).length);
+    });
+  });
+
   describe('backend', () => {
     it('commits a batch atomically: a conflicting insert leaves nothing behind', async () => {
       const store = ctx.newStore();
@@ -163,6 +198,36 @@ export function interchangeContract(ctx: ContractContext): void {
         expect(
           await backend.range({ table: 'changes', index: 'bySpec', lower: ['s', -Infinity, ''], upper: ['s', Infinity, '\ud7ff'] }),
         ).toEqual([]);
+      } finally {
+        await backend.close();
+      }
+    });
+
+    it('gives every committed batch the next sequence number, kept with the keys it wrote', async () => {
+      const store = ctx.newStore();
+      const backend = await store.openBackend();
+      try {
+        const commits = async () =>
+          (await backend.range({ table: 'commits', lower: [-Infinity], upper: [Infinity] })) as Array<{ seq: number; writes: unknown[] }>;
+        const start = (await commits()).length;
+        await backend.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'a', value: 1 } }]));
+        // A batch that writes nothing takes no number; a failed one neither.
+        await backend.commit(writeOps([]));
+        await backend
+          .commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'a', value: 2 } }, { type: 'insert', table: 'meta', row: { name: 'a', value: 3 } }]))
+          .catch(() => undefined);
+        await backend.commit(
+          writeOps([
+            { type: 'delete', table: 'meta', key: ['a'] },
+            { type: 'insert', table: 'changes', row: { timestamp: 5, id: 'c1', specId: 's', changeType: 'Create' } },
+          ]),
+        );
+        const rows = (await commits()).slice(start);
+        expect(rows.map((r) => r.seq)).toEqual([start + 1, start + 2]);
+        expect(rows.map((r) => r.writes)).toEqual([[['meta', 'a']], [['meta', 'a'], ['changes', 5, 'c1']]]);
+        const [last, count] = await backend.read([{ read: 'last', table: 'commits' }, { read: 'count', table: 'changes' }]);
+        expect((last as { seq: number }).seq).toBe(start + 2);
+        expect(count).toBe(1);
       } finally {
         await backend.close();
       }

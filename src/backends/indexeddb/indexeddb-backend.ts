@@ -126,48 +126,36 @@ export class IndexedDbBackend implements Backend {
 
   // Reads use plain IDB requests: a read is one short transaction, and idb's
   // wrapper would add a proxy and a completion promise to each.
-  private read(table: TableName): IDBObjectStore {
+  private store(table: TableName): IDBObjectStore {
     return this.raw.transaction(table, 'readonly').objectStore(table);
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return request(this.read(table).get(key as IDBValidKey));
+    return request(this.store(table).get(key as IDBValidKey));
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
     if (keys.length === 0) return [];
-    const store = this.read(table);
+    const store = this.store(table);
     return Promise.all(keys.map((key) => request<Row | undefined>(store.get(key as IDBValidKey))));
   }
 
   async count(table: TableName): Promise<number> {
-    return request(this.read(table).count());
+    return request(this.store(table).count());
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
-    const store = this.read(query.table);
-    const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
-    const range = IDBKeyRange.bound(query.lower, query.upper);
-    if (!query.reverse) return request(source.getAll(range, query.limit));
-    // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
-    const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
-    if (typeof withRecords.getAllRecords === 'function') {
-      const records = await request(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }));
-      return records.map((record) => record.value);
-    }
-    const limit = query.limit ?? Infinity;
-    return new Promise<Row[]>((resolve, reject) => {
-      const rows: Row[] = [];
-      const cursorRequest = source.openCursor(range, 'prev');
-      cursorRequest.onerror = () => reject(cursorRequest.error);
-      cursorRequest.onsuccess = () => {
-        const cursor = cursorRequest.result;
-        if (!cursor) return resolve(rows);
-        rows.push(cursor.value as Row);
-        if (rows.length >= limit) return resolve(rows);
-        cursor.continue();
-      };
-    });
+    return this.read([{ read: 'range', query }]).then(([rows]) => rows as Row[]);
+  }
+
+  /** One readonly transaction over the tables read: every answer is as of one commit. */
+  async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
+    const tables = [...new Set(requests.map((r) => (r.read === 'range' ? r.query.table : r.table)))];
+    if (tables.length === 0) return [];
+    const transaction = this.raw.transaction(tables, 'readonly');
+    return Promise.all(
+      requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject))),
+    );
   }
 
   /**
@@ -228,7 +216,6 @@ export class IndexedDbBackend implements Backend {
 
   /** Issues the requests of one read and hands the answer to `next` from their success callback. */
   private answer(transaction: IDBTransaction, read: ReadRequest, next: (answer: unknown) => void, fail: (error: unknown) => void) {
-    const store = transaction.objectStore(read.table);
     const one = (req: IDBRequest, then: (value: unknown) => void) => {
       req.onsuccess = () => then(req.result);
       req.onerror = (event) => {
@@ -236,11 +223,19 @@ export class IndexedDbBackend implements Backend {
         fail(req.error);
       };
     };
+    if (read.read === 'range') return this.answerRange(transaction, read.query, next, fail);
+    const store = transaction.objectStore(read.table);
     switch (read.read) {
       case 'get':
         return one(store.get(read.key as IDBValidKey), next);
+      case 'count':
+        return one(store.count(), next);
       case 'unique':
         return one(store.index(read.index).getKey(read.key as IDBValidKey), next);
+      case 'last': {
+        const cursor = store.openCursor(null, 'prev');
+        return one(cursor, () => next(cursor.result?.value));
+      }
       case 'getMany': {
         const rows = new Array<unknown>(read.keys.length);
         let left = read.keys.length;
@@ -253,6 +248,36 @@ export class IndexedDbBackend implements Backend {
         );
       }
     }
+  }
+
+  private answerRange(transaction: IDBTransaction, query: RangeQuery, next: (rows: Row[]) => void, fail: (error: unknown) => void) {
+    const store = transaction.objectStore(query.table);
+    const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
+    const range = IDBKeyRange.bound(query.lower, query.upper);
+    const fromRequest = <T>(req: IDBRequest<T>, then: (value: T) => void) => {
+      req.onsuccess = () => then(req.result);
+      req.onerror = (event) => {
+        event.preventDefault();
+        fail(req.error);
+      };
+    };
+    if (!query.reverse) return fromRequest(source.getAll(range, query.limit), (rows) => next(rows as Row[]));
+    // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
+    const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
+    if (typeof withRecords.getAllRecords === 'function') {
+      return fromRequest(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }), (records) =>
+        next(records.map((record) => record.value)),
+      );
+    }
+    const limit = query.limit ?? Infinity;
+    const rows: Row[] = [];
+    const cursorRequest = source.openCursor(range, 'prev');
+    fromRequest(cursorRequest, (cursor) => {
+      if (!cursor) return next(rows);
+      rows.push(cursor.value as Row);
+      if (rows.length >= limit) return next(rows);
+      cursor.continue();
+    });
   }
 
   async close(): Promise<void> {

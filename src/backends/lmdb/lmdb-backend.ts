@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
 import { checkedPlan, runSync } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
@@ -104,8 +104,17 @@ export class LmdbBackend implements Backend {
   }
 
   async count(table: TableName): Promise<number> {
-    const { db, definition } = this.table(table);
-    return db.getCount({ start: lowestKey(definition.key, []), end: highestKey(definition.key, []), inclusiveEnd: true });
+    return this.countRows(table);
+  }
+
+  /** One read transaction for all of them: a snapshot that writers (in any process) do not change. */
+  async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
+    const transaction = this.root.useReadTransaction();
+    try {
+      return requests.map((request) => this.readNow(request, transaction));
+    } finally {
+      transaction.done();
+    }
   }
 
   /** LMDB copies a consistent snapshot while writers go on (mdb_env_copy). */
@@ -116,23 +125,34 @@ export class LmdbBackend implements Backend {
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
+    return this.rangeRows(query);
+  }
+
+  private countRows(name: TableName, transaction?: Transaction): number {
+    const { db, definition } = this.table(name);
+    const bounds = { start: lowestKey(definition.key, []), end: highestKey(definition.key, []), inclusiveEnd: true };
+    return db.getCount(transaction ? { ...bounds, transaction } : bounds);
+  }
+
+  private rangeRows(query: RangeQuery, transaction?: Transaction): Row[] {
     const table = this.table(query.table);
+    const at = transaction ? { transaction } : {};
     if (query.index === undefined) {
-      return this.scan(table.db, query.lower as LmdbKey, query.upper as LmdbKey, query).map(({ value }) => value);
+      return this.scan(table.db, query.lower as LmdbKey, query.upper as LmdbKey, query, transaction).map(({ value }) => value);
     }
     const index = table.indexes.get(query.index)!;
     const lower = lowestKey(index.entryColumns, query.lower);
     const upper = highestKey(index.entryColumns, query.upper);
     const rows: Row[] = [];
-    for (const { key, value } of this.scan(index.db, lower, upper, query)) {
+    for (const { key, value } of this.scan(index.db, lower, upper, query, transaction)) {
       const primary = index.definition.unique ? value : index.primaryPositions.map((at) => key[at]!);
-      const row = Array.isArray(primary) ? table.db.get(primary) : undefined;
+      const row = Array.isArray(primary) ? table.db.get(primary, at) : undefined;
       if (row) rows.push(row);
     }
     return rows;
   }
 
-  private scan<V>(db: Database<V, LmdbKey>, lower: LmdbKey, upper: LmdbKey, query: RangeQuery) {
+  private scan<V>(db: Database<V, LmdbKey>, lower: LmdbKey, upper: LmdbKey, query: RangeQuery, transaction?: Transaction) {
     return Array.from(
       db.getRange({
         start: query.reverse ? upper : lower,
@@ -140,6 +160,7 @@ export class LmdbBackend implements Backend {
         inclusiveEnd: true,
         reverse: query.reverse ?? false,
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        ...(transaction ? { transaction } : {}),
       }),
     );
   }
@@ -164,16 +185,25 @@ export class LmdbBackend implements Backend {
     }
   }
 
-  private readNow(request: ReadRequest): unknown {
-    const { db, indexes } = this.table(request.table);
+  /** Answers a read at once: inside the write transaction, or in `transaction` when given. */
+  private readNow(request: ReadRequest, transaction?: Transaction): unknown {
+    const at = transaction ? { transaction } : {};
+    if (request.read === 'range') return this.rangeRows(request.query, transaction);
+    if (request.read === 'count') return this.countRows(request.table, transaction);
+    const { db, indexes, definition } = this.table(request.table);
     switch (request.read) {
       case 'get':
-        return db.get(request.key as LmdbKey);
+        return db.get(request.key as LmdbKey, at);
       case 'getMany':
-        return request.keys.map((key) => db.get(key as LmdbKey));
+        return request.keys.map((key) => db.get(key as LmdbKey, at));
       case 'unique': {
-        const primary = indexes.get(request.index)!.db.get(request.key as LmdbKey);
+        const primary = indexes.get(request.index)!.db.get(request.key as LmdbKey, at);
         return Array.isArray(primary) ? primary : undefined;
+      }
+      case 'last': {
+        const bounds = { start: highestKey(definition.key, []), end: lowestKey(definition.key, []), reverse: true, limit: 1 };
+        for (const { value } of db.getRange(transaction ? { ...bounds, transaction } : bounds)) return value;
+        return undefined;
       }
     }
   }
