@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/node/**/*.test.ts', 'test/contract/lmdb.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/node/**/*.test.ts', 'test/contract/lmdb.test.ts', 'test/contract/memory.test.ts'],
           // Some of these run dist/ (the CLI, the package entries): built first when missing or stale.
           globalSetup: ['scripts/build-if-stale.ts'],
         },
