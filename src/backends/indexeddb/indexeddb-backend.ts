@@ -25,11 +25,13 @@ export interface IndexedDbBackendOptions {
 
 type Store = IDBPObjectStore<unknown, string[], string, 'versionchange'>;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+/** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
+function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
+  req.onsuccess = () => then(req.result);
+  req.onerror = (event) => {
+    event.preventDefault();
+    fail(req.error);
+  };
 }
 
 /** Creates every object store and index of the table definitions that is missing, and drops stale indexes. */
@@ -124,30 +126,24 @@ export class IndexedDbBackend implements Backend {
     }
   }
 
-  // Reads use plain IDB requests: a read is one short transaction, and idb's
-  // wrapper would add a proxy and a completion promise to each.
-  private store(table: TableName): IDBObjectStore {
-    return this.raw.transaction(table, 'readonly').objectStore(table);
-  }
-
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return request(this.store(table).get(key as IDBValidKey));
+    return (await this.read([{ read: 'get', table, key }]))[0] as Row | undefined;
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
-    if (keys.length === 0) return [];
-    const store = this.store(table);
-    return Promise.all(keys.map((key) => request<Row | undefined>(store.get(key as IDBValidKey))));
+    return (await this.read([{ read: 'getMany', table, keys }]))[0] as Array<Row | undefined>;
   }
 
   async count(table: TableName): Promise<number> {
-    return request(this.store(table).count());
+    return (await this.read([{ read: 'count', table }]))[0] as number;
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
-    return this.read([{ read: 'range', query }]).then(([rows]) => rows as Row[]);
+    return (await this.read([{ read: 'range', query }]))[0] as Row[];
   }
 
+  // Reads use plain IDB requests in one short transaction: idb's wrapper
+  // would add a proxy and a completion promise to each.
   /** One readonly transaction over the tables read: every answer is as of one commit. */
   async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
     const tables = [...new Set(requests.map((r) => (r.read === 'range' ? r.query.table : r.table)))];
@@ -216,35 +212,30 @@ export class IndexedDbBackend implements Backend {
 
   /** Issues the requests of one read and hands the answer to `next` from their success callback. */
   private answer(transaction: IDBTransaction, read: ReadRequest, next: (answer: unknown) => void, fail: (error: unknown) => void) {
-    const one = (req: IDBRequest, then: (value: unknown) => void) => {
-      req.onsuccess = () => then(req.result);
-      req.onerror = (event) => {
-        event.preventDefault();
-        fail(req.error);
-      };
-    };
     if (read.read === 'range') return this.answerRange(transaction, read.query, next, fail);
     const store = transaction.objectStore(read.table);
     switch (read.read) {
       case 'get':
-        return one(store.get(read.key as IDBValidKey), next);
+        return settle(store.get(read.key as IDBValidKey), next, fail);
       case 'count':
-        return one(store.count(), next);
+        return settle(store.count(), next, fail);
       case 'unique':
-        return one(store.index(read.index).getKey(read.key as IDBValidKey), next);
-      case 'last': {
-        const cursor = store.openCursor(null, 'prev');
-        return one(cursor, () => next(cursor.result?.value));
-      }
+        return settle(store.index(read.index).getKey(read.key as IDBValidKey), next, fail);
+      case 'last':
+        return settle(store.openCursor(null, 'prev'), (cursor) => next(cursor?.value), fail);
       case 'getMany': {
         const rows = new Array<unknown>(read.keys.length);
         let left = read.keys.length;
         if (left === 0) return next(rows);
         read.keys.forEach((key, i) =>
-          one(store.get(key as IDBValidKey), (row) => {
-            rows[i] = row;
-            if (--left === 0) next(rows);
-          }),
+          settle(
+            store.get(key as IDBValidKey),
+            (row) => {
+              rows[i] = row;
+              if (--left === 0) next(rows);
+            },
+            fail,
+          ),
         );
       }
     }
@@ -254,30 +245,23 @@ export class IndexedDbBackend implements Backend {
     const store = transaction.objectStore(query.table);
     const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
     const range = IDBKeyRange.bound(query.lower, query.upper);
-    const fromRequest = <T>(req: IDBRequest<T>, then: (value: T) => void) => {
-      req.onsuccess = () => then(req.result);
-      req.onerror = (event) => {
-        event.preventDefault();
-        fail(req.error);
-      };
-    };
-    if (!query.reverse) return fromRequest(source.getAll(range, query.limit), (rows) => next(rows as Row[]));
+    if (!query.reverse) return settle(source.getAll(range, query.limit), next, fail);
     // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
     const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
     if (typeof withRecords.getAllRecords === 'function') {
-      return fromRequest(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }), (records) =>
-        next(records.map((record) => record.value)),
-      );
+      const records = withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' });
+      return settle(records, (found) => next(found.map((record) => record.value)), fail);
     }
     const limit = query.limit ?? Infinity;
     const rows: Row[] = [];
-    const cursorRequest = source.openCursor(range, 'prev');
-    fromRequest(cursorRequest, (cursor) => {
-      if (!cursor) return next(rows);
-      rows.push(cursor.value as Row);
-      if (rows.length >= limit) return next(rows);
-      cursor.continue();
-    });
+    settle(
+      source.openCursor(range, 'prev'),
+      (cursor) => {
+        if (!cursor || (rows.push(cursor.value as Row), rows.length >= limit)) return next(rows);
+        cursor.continue();
+      },
+      fail,
+    );
   }
 
   async close(): Promise<void> {
