@@ -12,7 +12,12 @@ export interface CommitRow {
   writes: KeyPart[][];
 }
 
-/** Drives a plan whose reads are answered at once (LMDB inside `transactionSync`, the memory backend). */
+/**
+ * Drives a plan whose reads are answered at once (LMDB inside `transactionSync`, the memory backend).
+ *
+ * @example
+ * const { ops, result } = runSync(checkedPlan(plan)(), (request) => answerNow(request));
+ */
 export function runSync<T>(plan: Plan<T>, read: (request: ReadRequest) => unknown): T {
   let step = plan.next();
   while (!step.done) step = plan.next(read(step.value));
@@ -33,6 +38,13 @@ export function writeOps(ops: readonly WriteOp[]): CommitPlan<void> {
  * storages): an `insert` of a key that is stored, or that an earlier op of the
  * batch wrote, is a `WRITE_CONFLICT`; so is a row whose unique index value
  * another row holds. The reads run in the same write transaction as the plan.
+ * Then it takes the next commit sequence number and adds the batch's
+ * `commits` row. Every backend's `commit` runs its plan through this.
+ *
+ * @example
+ * async commit(plan) {
+ *   return this.inWriteTransaction(() => runSync(checkedPlan(plan)(), (request) => this.answer(request)));
+ * }
  */
 export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
   return function* (): Plan<PlannedWrites<T>> {
