@@ -403,7 +403,6 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<bo
         firstTimestamp: Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp),
         deleted,
       };
-      if (!deleted) next.latest = record as HeadRow['latest'];
       ctx.put('heads', next as unknown as Row);
     }
   } else if (item.table === 'patterns') {
