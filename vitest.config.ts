@@ -57,14 +57,14 @@ export default defineConfig({
           name: 'happy-dom',
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto'],
-          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts'],
         },
       },
       {
         extends: true,
         test: {
           name: 'chromium',
-          include: ['test/contract/indexeddb.test.ts', 'test/browser/**/*.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/**/*.test.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -104,3 +104,22 @@ describe('LMDB durability and processes', () => {
     await db.close();
   });
 });
+
+describe('LMDB schema upgrade', () => {
+  it('moves the imported records of a schema 1 store to their encoded id', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-upgrade-'));
+    dirs.push(path);
+    // A schema 1 store as temporal-db 0.1 left it: imported records keyed by the raw id.
+    const { open } = await import('lmdb');
+    const root = open({ path, maxDbs: 64 });
+    const options = { encoding: 'msgpack' as const, sharedStructuresKey: Symbol.for('temporal-db.structures') };
+    const records = root.openDB({ name: 'importedRecords', ...options });
+    for (const id of ['b', '\ue000', '\u{1F600}']) records.putSync(['k', 1, id], { kindKey: 'k', kind: 'k', id, timestamp: 1, source: 's', data: { id } });
+    root.openDB({ name: 'meta', ...options }).putSync(['schemaVersion'], { name: 'schemaVersion', value: 1 });
+    await root.close();
+    const db = await openTemporalDb({ path });
+    expect((await db.getImportedRecords({ kind: 'k' })).map((r) => r.id)).toEqual(['b', '\u{1F600}', '\ue000']);
+    expect(await db.putImportedRecords([{ kind: 'k', id: 'b', timestamp: 1, source: 's', data: { id: 'b' } }])).toBe(0);
+    await db.close();
+  });
+});
