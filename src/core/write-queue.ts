@@ -149,11 +149,11 @@ export class WriteQueue {
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
-    let outcomes: Outcome[];
+    let outcomes: Outcome[] = [];
     try {
       outcomes = await this.backend.commit(function* () {
         const overlay = new Overlay();
-        const results: Outcome[] = [];
+        const results: Outcome[] = (outcomes = []);
         for (const item of batch) {
           const own = new Overlay(overlay);
           try {
@@ -167,7 +167,11 @@ export class WriteQueue {
         return { ops: overlay.ops, result: results };
       });
     } catch (failure) {
-      for (const item of batch) item.reject(failure);
+      // A plan that refused keeps its own error; the others get the commit's.
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i];
+        item.reject(outcome && !outcome.ok ? outcome.error : failure);
+      });
       return;
     }
     batch.forEach((item, i) => {
