@@ -123,3 +123,35 @@ describe('LMDB schema upgrade', () => {
     await db.close();
   });
 });
+
+describe('LMDB commits', () => {
+  it('writes nothing of a batch the engine fails half way (the plan runs in an abortable child transaction)', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-abort-'));
+    dirs.push(path);
+    const { LmdbBackend } = await import('../../src/backends/lmdb/lmdb-backend.js');
+    const { writeOps } = await import('../../src/core/commit-plan.js');
+    const backend = LmdbBackend.open(path);
+    try {
+      // LMDB refuses keys above 1978 bytes: the second put fails after the first was made.
+      const error = await backend
+        .commit(
+          writeOps([
+            { type: 'put', table: 'meta', row: { name: 'first', value: 1 } },
+            { type: 'put', table: 'meta', row: { name: 'x'.repeat(3000), value: 2 } },
+          ]),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as { code?: string }).code).toBe('STORAGE_ERROR');
+      expect(await backend.get('meta', ['first'])).toBeUndefined();
+      expect(await backend.count('commits')).toBe(0);
+      // The store still takes writes.
+      await backend.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'after', value: 3 } }]));
+      expect(await backend.get('meta', ['after'])).toEqual({ name: 'after', value: 3 });
+    } finally {
+      await backend.close();
+    }
+  });
+});

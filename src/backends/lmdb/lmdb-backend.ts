@@ -100,23 +100,37 @@ export class LmdbBackend implements Backend {
   }
 
   /**
-   * Plans and writes in one `transactionSync`: LMDB's write lock is held
-   * across processes from the plan's first read to the commit, so what the
-   * plan reads is the latest state and stays so. The plan runs synchronously
-   * (its reads are answered at once); a throw aborts the transaction.
+   * Plans and writes inside one write transaction: lmdb-js's `transaction`
+   * holds LMDB's write lock (across processes) while its callback runs, so
+   * what the plan reads is the latest state and stays so, and commits (and
+   * syncs) off the main thread, so calls keep coalescing meanwhile. An async
+   * transaction commits even when its callback throws, so the plan and its
+   * writes run in a child transaction (`transactionSync` inside it), which a
+   * throw aborts; the callback itself never throws.
    */
   async commit<T>(plan: CommitPlan<T>): Promise<T> {
     const checked = checkedPlan(plan);
+    let outcome: { ok: true; result: T } | { ok: false; error: unknown } | undefined;
     try {
-      return this.root.transactionSync(() => {
-        const { ops, result } = runSync(checked(), (request) => this.kv.answer(request));
-        for (const op of ops) this.kv.apply(op);
-        return result;
+      await this.root.transaction(() => {
+        try {
+          const result = this.root.transactionSync(() => {
+            const planned = runSync(checked(), (request) => this.kv.answer(request));
+            for (const op of planned.ops) this.kv.apply(op);
+            return planned.result;
+          });
+          outcome = { ok: true, result };
+        } catch (error) {
+          outcome = { ok: false, error };
+        }
       });
     } catch (error) {
-      if (isTemporalDbError(error)) throw error;
-      throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
+      outcome = { ok: false, error };
     }
+    if (outcome?.ok) return outcome.result;
+    const error = outcome?.error;
+    if (isTemporalDbError(error)) throw error;
+    throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
   }
 
   async close(): Promise<void> {
