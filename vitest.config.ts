@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/node/**/*.test.ts', 'test/contract/lmdb.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/node/**/*.test.ts', 'test/contract/lmdb.test.ts', 'test/contract/memory.test.ts'],
           // Some of these run dist/ (the CLI, the package entries): built first when missing or stale.
           globalSetup: ['scripts/build-if-stale.ts'],
         },
@@ -57,14 +57,14 @@ export default defineConfig({
           name: 'happy-dom',
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto'],
-          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts'],
         },
       },
       {
         extends: true,
         test: {
           name: 'chromium',
-          include: ['test/contract/indexeddb.test.ts', 'test/browser/**/*.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/**/*.test.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -17,8 +17,9 @@ export interface RangeQuery {
 
 /**
  * One write of an atomic batch. `insert` fails the whole batch with a
- * `WRITE_CONFLICT` TemporalDbError when its key already exists: this is how
- * version numbers stay unique across processes and tabs.
+ * `WRITE_CONFLICT` TemporalDbError when its key is already stored or was
+ * written earlier in the same batch (so `[put x, insert x]` is a conflict on
+ * every engine); `put` replaces.
  */
 export type WriteOp =
   | { readonly type: 'put'; readonly table: TableName; readonly row: Row }
@@ -26,13 +27,53 @@ export type WriteOp =
   | { readonly type: 'delete'; readonly table: TableName; readonly key: Key };
 
 /**
+ * One read, inside a commit plan or in a `read` batch. `get` answers a row
+ * or `undefined`, `getMany` an array in the order given, `unique` the primary
+ * key of the row holding `key` in a unique index (or `undefined`), `last` the
+ * row with the highest key of a table (or `undefined`), `range` the rows of
+ * a range query, `count` how many rows a table holds.
+ */
+export type ReadRequest =
+  | { readonly read: 'get'; readonly table: TableName; readonly key: Key }
+  | { readonly read: 'getMany'; readonly table: TableName; readonly keys: readonly Key[] }
+  | { readonly read: 'unique'; readonly table: TableName; readonly index: string; readonly key: Key }
+  | { readonly read: 'last'; readonly table: TableName }
+  | { readonly read: 'range'; readonly query: RangeQuery }
+  | { readonly read: 'count'; readonly table: TableName };
+
+/**
+ * A step of planning: a generator that yields reads and gets each answer
+ * back. Plans are generators, not async functions, so that one plan runs
+ * synchronously under LMDB's write lock and from IndexedDB request callbacks
+ * inside one readwrite transaction (an `await` would end that transaction).
+ */
+export type Plan<T> = Generator<ReadRequest, T, unknown>;
+
+/** What a commit plan ends with: the writes to make and the value `commit` resolves to. */
+export interface PlannedWrites<T> {
+  readonly ops: readonly WriteOp[];
+  readonly result: T;
+}
+
+/** Planning inside the write transaction; called once per commit. */
+export type CommitPlan<T> = () => Plan<PlannedWrites<T>>;
+
+/**
  * What a storage engine has to provide. All policy (validation, versions,
- * change records, key encoding, clocks) lives in the core; a backend only
- * stores rows, keeps the indexes of the table definitions and commits a batch
- * atomically. It never hands out an open transaction.
+ * change records, key encoding, clocks, insert conflicts) lives in the core;
+ * a backend stores rows, keeps the indexes of the table definitions and runs
+ * a commit plan inside one write transaction. It never hands out an open
+ * transaction.
+ *
+ * @example
+ * const version = await backend.commit(function* () {
+ *   const head = (yield { read: 'get', table: 'meta', key: ['counter'] }) as { value: number } | undefined;
+ *   const value = (head?.value ?? 0) + 1;
+ *   return { ops: [{ type: 'put', table: 'meta', row: { name: 'counter', value } }], result: value };
+ * });
  */
 export interface Backend {
-  /** `lmdb`, `indexeddb`, ...: for messages and tests. */
+  /** `lmdb`, `indexeddb`, `memory`, ...: for messages and tests. */
   readonly kind: string;
   get(table: TableName, key: Key): Promise<Row | undefined>;
   /** Several keys of one table at once (one transaction where that matters), in the order given. */
@@ -40,9 +81,19 @@ export interface Backend {
   range(query: RangeQuery): Promise<Row[]>;
   /** How many rows a table holds. */
   count(table: TableName): Promise<number>;
+  /**
+   * Answers several reads from one read transaction, so they all see the
+   * store as of one commit (what an export's header and its first pages need).
+   */
+  read(requests: readonly ReadRequest[]): Promise<unknown[]>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
   backup?(target: string): Promise<void>;
-  /** Applies every op or none of them. */
-  commit(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Runs `plan` inside one write transaction: its reads see every commit
+   * made before (from any process or tab) and nothing else can commit until
+   * it ends, so a version read there can be taken. Then applies every op it
+   * returns, or none of them (a plan that throws writes nothing).
+   */
+  commit<T>(plan: CommitPlan<T>): Promise<T>;
   close(): Promise<void>;
 }

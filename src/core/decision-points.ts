@@ -9,6 +9,7 @@ import type { HeadRow } from './specifications.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { DecisionPointRecord } from './types.js';
 import type { PlanContext } from './write-queue.js';
+import type { Plan } from './backend.js';
 
 type ParsedDecisionPoint = z.output<typeof decisionPointInputSchema>;
 type DecisionPointRow = DecisionPointRecord & { pointKey: string };
@@ -16,13 +17,13 @@ type DecisionPointRow = DecisionPointRecord & { pointKey: string };
 const toRecord = ({ pointKey: _p, ...record }: DecisionPointRow): DecisionPointRecord => record;
 
 /** Stores a decision point; each selected option is also recorded as a Decision change, in the same transaction. */
-export async function planStoreDecisionPoint(
+export function* planStoreDecisionPoint(
   ctx: PlanContext,
   ik: string,
   input: ParsedDecisionPoint,
   now: number,
-): Promise<DecisionPointRecord> {
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+): Plan<DecisionPointRecord> {
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision point does not exist', { path: ['specificationId'] });
   const timestamp = input.timestamp ?? now;
   const record: DecisionPointRecord = {
@@ -43,7 +44,7 @@ export async function planStoreDecisionPoint(
   if (input.author !== undefined) record.author = input.author;
   ctx.insert('decisionPoints', { ...record, pointKey: encodeKeyString(input.decisionPoint) } as unknown as Row);
   for (const option of record.options.filter((o) => o.selected)) {
-    await planRecordDecision(
+    yield* planRecordDecision(
       ctx,
       ik,
       {

@@ -7,6 +7,7 @@ import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, ChangeType, DecisionDetails, DecisionPatternAnalysis, SpecType } from './types.js';
 import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
+import type { Plan } from './backend.js';
 
 /** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
 export interface DecisionRow {
@@ -38,13 +39,13 @@ export interface ParsedDecision {
   timestamp?: number | undefined;
 }
 
-export async function planRecordDecision(
+export function* planRecordDecision(
   ctx: PlanContext,
   ik: string,
   input: ParsedDecision,
   now: number,
-): Promise<ChangeRecord> {
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+): Plan<ChangeRecord> {
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
   const timestamp = input.timestamp ?? now;
   const id = newId();
@@ -68,7 +69,7 @@ export async function planRecordDecision(
     recordedAt: now,
   };
   ctx.insert('changes', change as unknown as Row);
-  await recordDecisionRow(ctx, decisionRowOf(change));
+  yield* recordDecisionRow(ctx, decisionRowOf(change));
   return change;
 }
 
@@ -92,9 +93,9 @@ export function decisionRowOf(change: ChangeRecord): DecisionRow {
 }
 
 /** Writes a decision to the time-ordered `decisions` table and adds it to its day's rollup. */
-export async function recordDecisionRow(ctx: PlanContext, row: DecisionRow): Promise<void> {
+export function* recordDecisionRow(ctx: PlanContext, row: DecisionRow): Plan<void> {
   const day = Math.floor(row.timestamp / DAY_MS);
-  const rollup = (await ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
+  const rollup = (yield* ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
   ctx.insert('decisions', row as unknown as Row);
   ctx.put('decisionRollups', addToRollup(rollup, row, day) as unknown as Row);
 }

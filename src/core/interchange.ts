@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
+import { rowId, type CommitRow } from './commit-plan.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
@@ -7,9 +8,10 @@ import { int } from './schemas.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
-import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
+import { TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row, type TableName } from './tables.js';
 import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
+import type { Plan } from './backend.js';
 
 /** The NDJSON interchange format: a header line, then one tagged record per line. */
 export const EXPORT_FORMAT = 'temporal-db';
@@ -39,16 +41,33 @@ export type ImportSource = Blob | (() => ReadableStream<Uint8Array> | AsyncItera
 
 const PAGE = 500;
 
-/** Reads a whole table in key order, a page at a time, so memory stays flat. */
-async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
+// Exported tables whose rows a later commit can replace or delete (feedback, purges): an export
+// reads them whole with its header. The other exported tables only ever get new rows.
+const REPLACEABLE: ReadonlySet<ExportTable> = new Set(['recommendations']);
+
+/**
+ * Reads a whole table in key order as of commit `seq`, a page at a time so
+ * memory stays flat. Each page is read with the commits made since `seq`, in
+ * one read transaction, and leaves out the rows they added.
+ */
+async function* scanAsOf(backend: Backend, table: TableName, seq: number): AsyncGenerator<Row> {
   const columns = TABLES[table].key;
+  const later = new Set<string>();
+  let seen = seq;
   let lower = lowestKey(columns, []);
   let skipFirst = false;
   for (;;) {
-    const rows = await backend.range({ table, lower, upper: highestKey(columns, []), limit: PAGE + (skipFirst ? 1 : 0) });
-    const page = skipFirst ? rows.slice(1) : rows;
-    yield* page;
-    if (rows.length < PAGE + (skipFirst ? 1 : 0)) return;
+    const limit = PAGE + (skipFirst ? 1 : 0);
+    const [rows, commits] = (await backend.read([
+      { read: 'range', query: { table, lower, upper: highestKey(columns, []), limit } },
+      { read: 'range', query: { table: 'commits', lower: [seen + 1], upper: [Infinity] } },
+    ])) as [Row[], CommitRow[]];
+    for (const commit of commits) {
+      seen = commit.seq;
+      for (const [name, ...key] of commit.writes) if (name === table) later.add(rowId(table, key));
+    }
+    for (const row of skipFirst ? rows.slice(1) : rows) if (!later.has(rowId(table, keyOf(columns, row)))) yield row;
+    if (rows.length < limit) return;
     lower = keyOf(columns, rows[rows.length - 1]!);
     skipFirst = true;
   }
@@ -56,14 +75,25 @@ async function* scan(backend: Backend, table: TableName): AsyncGenerator<Row> {
 
 /** A record line with its fields in the schema's order, whatever order the engine kept them in. */
 function exportLine(table: ExportTable, row: Row): string {
-  const { ik: _ik, kindKey: _kindKey, pointKey: _pointKey, ...record } = row;
+  const record = withoutKeyColumns(TABLES[table], row);
   return JSON.stringify(lineSchema.parse({ table, record }));
 }
 
-/** The export as lines (each ending in a newline): header first, then every record in key order. */
+/**
+ * The export as lines (each ending in a newline): header first, then every
+ * record in key order. It is a snapshot: the header's counts, the sequence
+ * it was taken at and the tables that can change in place are read in one
+ * read transaction, and every later page leaves out what was committed after.
+ */
 export async function* exportLines(backend: Backend, now: number): AsyncGenerator<string> {
+  const [last, replaceable, ...counted] = await backend.read([
+    { read: 'last', table: 'commits' },
+    { read: 'range', query: { table: 'recommendations', lower: lowestKey(TABLES.recommendations.key, []), upper: highestKey(TABLES.recommendations.key, []) } },
+    ...EXPORT_TABLES.map((table) => ({ read: 'count' as const, table })),
+  ]);
+  const seq = (last as CommitRow | undefined)?.seq ?? 0;
   const counts = {} as Record<ExportTable, number>;
-  for (const table of EXPORT_TABLES) counts[table] = await backend.count(table);
+  EXPORT_TABLES.forEach((table, i) => (counts[table] = counted[i] as number));
   const header: ExportHeader = {
     format: EXPORT_FORMAT,
     formatVersion: EXPORT_FORMAT_VERSION,
@@ -72,7 +102,8 @@ export async function* exportLines(backend: Backend, now: number): AsyncGenerato
   };
   yield JSON.stringify(header) + '\n';
   for (const table of EXPORT_TABLES) {
-    for await (const row of scan(backend, table)) yield exportLine(table, row) + '\n';
+    const rows = REPLACEABLE.has(table) ? (replaceable as Row[]) : scanAsOf(backend, table, seq);
+    for await (const row of rows) yield exportLine(table, row) + '\n';
   }
 }
 
@@ -313,10 +344,7 @@ function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: numbe
 
 /** The primary key a record of the export has in its table. */
 function rowOf(item: ImportLine): { table: TableName; row: Row } {
-  if (item.table === 'specifications') return { table: 'specifications', row: { ...item.record, ik: identifierKey(item.record.identifier) } };
-  if (item.table === 'decisionPoints') return { table: 'decisionPoints', row: { ...item.record, pointKey: encodeKeyString(item.record.decisionPoint) } };
-  if (item.table === 'importedRecords') return { table: 'importedRecords', row: { kindKey: encodeKeyString(item.record.kind), ...item.record } };
-  return { table: item.table, row: item.record as unknown as Row };
+  return { table: item.table, row: withKeyColumns(TABLES[item.table], item.record as unknown as Row) };
 }
 
 async function* numberedLines(source: ImportSource): AsyncGenerator<[number, string]> {
@@ -352,14 +380,14 @@ async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>):
   return exists;
 }
 
-async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Promise<boolean> {
+function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<boolean> {
   const { table, row } = rowOf(item);
-  if (await ctx.get(table, keyOf(TABLES[table].key, row))) return false;
+  if (yield* ctx.get(table, keyOf(TABLES[table].key, row))) return false;
   ctx.insert(table, row);
   if (item.table === 'specifications') {
     const record = item.record;
     const ik = row.ik as string;
-    const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+    const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
     if (head && head.specId !== record.specId) {
       throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
     }
@@ -375,12 +403,11 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
         firstTimestamp: Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp),
         deleted,
       };
-      if (!deleted) next.latest = record as HeadRow['latest'];
       ctx.put('heads', next as unknown as Row);
     }
   } else if (item.table === 'patterns') {
     const pattern = item.record as ArchitecturalPattern;
-    const head = (await ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
+    const head = (yield* ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
     if (!head || pattern.version > head.version) {
       const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
       ctx.put('patternHeads', { ...pattern, activityAt } as unknown as Row);
@@ -388,7 +415,7 @@ async function applyRecord(ctx: PlanContext, item: ImportLine, line: number): Pr
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record as ChangeRecord;
     if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
-    await recordDecisionRow(ctx, decisionRowOf(change));
+    yield* recordDecisionRow(ctx, decisionRowOf(change));
   }
   return true;
 }
@@ -441,9 +468,9 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
   const added = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   const skipped = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
   const apply = async (items: Array<[number, ImportLine]>) => {
-    const flags = await writes.run(async (ctx) => {
+    const flags = await writes.run(function* (ctx) {
       const out: boolean[] = [];
-      for (const [line, item] of items) out.push(await applyRecord(ctx, item, line));
+      for (const [line, item] of items) out.push(yield* applyRecord(ctx, item, line));
       return out;
     });
     items.forEach(([, item], i) => (flags[i] ? added : skipped)[item.table]++);

@@ -40,8 +40,8 @@ function nextTimestamp(given: number | undefined, now: number, previous: Archite
   return given;
 }
 
-export async function planStorePattern(ctx: PlanContext, input: ParsedPattern, now: number) {
-  const previous = input.id ? toPattern(await ctx.get('patternHeads', [input.id])) : undefined;
+export function* planStorePattern(ctx: PlanContext, input: ParsedPattern, now: number) {
+  const previous = input.id ? toPattern(yield* ctx.get('patternHeads', [input.id])) : undefined;
   const timestamp = nextTimestamp(input.timestamp, now, previous);
   const pattern: ArchitecturalPattern = {
     id: input.id ?? newId(),
@@ -64,8 +64,8 @@ export async function planStorePattern(ctx: PlanContext, input: ParsedPattern, n
   return writeVersion(ctx, pattern);
 }
 
-export async function planPatternUse(ctx: PlanContext, id: string, given: number | undefined, now: number) {
-  const previous = toPattern(await ctx.get('patternHeads', [id]));
+export function* planPatternUse(ctx: PlanContext, id: string, given: number | undefined, now: number) {
+  const previous = toPattern(yield* ctx.get('patternHeads', [id]));
   if (!previous) throw new TemporalDbError('NOT_FOUND', `No architectural pattern ${id}`, { path: ['id'] });
   const timestamp = nextTimestamp(given, now, previous);
   return writeVersion(ctx, {

@@ -8,6 +8,7 @@ import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import { DAY_MS } from './time.js';
 import type { ArchitecturalPattern, DecisionPatternAnalysis, PatternRecommendation, RecommendationFeedback } from './types.js';
 import type { PlanContext } from './write-queue.js';
+import type { Plan } from './backend.js';
 
 export interface RecommendationOptions {
   lookbackDays: number;
@@ -139,18 +140,18 @@ export async function recommendationsCreated(backend: Backend, since: number, un
 }
 
 /** Adds feedback to a recommendation (its feedback history is kept); accepting raises the pattern's success rate. */
-export async function planFeedback(
+export function* planFeedback(
   ctx: PlanContext,
   id: string,
   feedback: RecommendationFeedback,
   now: number,
-): Promise<PatternRecommendation> {
-  const current = (await ctx.get('recommendations', [id])) as unknown as PatternRecommendation | undefined;
+): Plan<PatternRecommendation> {
+  const current = (yield* ctx.get('recommendations', [id])) as unknown as PatternRecommendation | undefined;
   if (!current) throw new TemporalDbError('NOT_FOUND', `No pattern recommendation ${id}`, { path: ['id'] });
   const next: PatternRecommendation = { ...current, feedback: [...current.feedback, feedback] };
   ctx.put('recommendations', next as unknown as Row);
   if (feedback.action === 'accept' && current.patternId) {
-    const pattern = toPattern(await ctx.get('patternHeads', [current.patternId]));
+    const pattern = toPattern(yield* ctx.get('patternHeads', [current.patternId]));
     if (pattern) {
       // Each acceptance closes a tenth of the gap to 1; an unknown rate starts from 0.
       const rate = pattern.successRate ?? 0;

@@ -7,6 +7,7 @@ import type { specificationInputSchema } from './schemas.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
 import type { PlanContext } from './write-queue.js';
+import type { Plan } from './backend.js';
 import type * as z from 'zod/mini';
 
 export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
@@ -21,8 +22,6 @@ export interface HeadRow {
   latestTimestamp: number;
   firstTimestamp: number;
   deleted: boolean;
-  /** A copy of the latest version (absent once deleted), so "latest" is one key read. */
-  latest?: Specification;
 }
 
 type SpecificationRow = Specification & { ik: string; deleted?: false };
@@ -94,13 +93,13 @@ function changeRow(change: ChangeRecord): Row {
   return change as unknown as Row;
 }
 
-export async function planStoreSpecification(
+export function* planStoreSpecification(
   ctx: PlanContext,
   input: ParsedSpecification,
   now: number,
-): Promise<Specification> {
+): Plan<Specification> {
   const ik = identifierKey(input.identifier);
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (head && head.specType !== input.specType) {
     throw new TemporalDbError(
       'SPEC_TYPE_MISMATCH',
@@ -131,7 +130,8 @@ export async function planStoreSpecification(
     } as Specification,
     { author: input.author },
   );
-  const previous = head && !head.deleted ? head.latest : undefined;
+  // The version row itself, not a copy kept in the head: the head stays a small pointer.
+  const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion])) : undefined;
   const change: ChangeRecord = withOptional(
     {
       id: newId(),
@@ -157,19 +157,18 @@ export async function planStoreSpecification(
     latestTimestamp: timestamp,
     firstTimestamp: head?.firstTimestamp ?? timestamp,
     deleted: false,
-    latest: record,
   } satisfies HeadRow);
   return record;
 }
 
-export async function planDeleteSpecification(
+export function* planDeleteSpecification(
   ctx: PlanContext,
   identifier: string,
   options: { author?: string; reason?: string; timestamp?: number },
   now: number,
-): Promise<ChangeRecord> {
+): Plan<ChangeRecord> {
   const ik = identifierKey(identifier);
-  const head = (await ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
   if (!head || head.deleted) {
     throw new TemporalDbError('NOT_FOUND', `No specification "${identifier}" to delete`, { path: ['identifier'] });
   }
@@ -206,7 +205,8 @@ export async function planDeleteSpecification(
   );
   ctx.insert('specifications', tombstone as unknown as Row);
   ctx.insert('changes', changeRow(change));
-  const { latest: _latest, ...pointer } = head;
+  // Heads written before schema 2 held a copy of the latest version: it is dropped here.
+  const { latest: _latest, ...pointer } = head as HeadRow & { latest?: unknown };
   ctx.put('heads', { ...pointer, latestVersion: version, latestTimestamp: timestamp, deleted: true } satisfies HeadRow);
   return change;
 }
@@ -226,9 +226,12 @@ async function versionRowAsOf(backend: Backend, ik: string, asOf: number): Promi
   return row as VersionRow | undefined;
 }
 
+/** The highest version row of an identifier (one reverse range read of length 1); none once deleted. */
 export async function readLatest(backend: Backend, identifier: string): Promise<Specification | undefined> {
-  const head = (await backend.get('heads', [identifierKey(identifier)])) as HeadRow | undefined;
-  return head?.latest;
+  const ik = identifierKey(identifier);
+  const { key } = TABLES.specifications;
+  const [row] = await backend.range({ table: 'specifications', lower: lowestKey(key, [ik]), upper: highestKey(key, [ik]), reverse: true, limit: 1 });
+  return toSpecification(row);
 }
 
 export async function readVersion(backend: Backend, identifier: string, version: number) {
@@ -253,14 +256,18 @@ export async function readList(
   backend: Backend,
   options: { specType?: SpecType; asOf?: number },
 ): Promise<Specification[]> {
-  // One row per identifier, each holding its latest version: a type filter reads them all.
+  // One small row per identifier: a type filter reads them all, then one batch of key reads gets the versions.
   const heads = (
     await backend.range({ table: 'heads', lower: lowestKey(TABLES.heads.key, []), upper: highestKey(TABLES.heads.key, []) })
   ).filter((head) => options.specType === undefined || head.specType === options.specType) as unknown as HeadRow[];
   const { asOf } = options;
+  if (asOf === undefined) {
+    const live = heads.filter((head) => !head.deleted);
+    const rows = await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion]));
+    return rows.map(toSpecification).filter((record): record is Specification => record !== undefined);
+  }
   const found = await Promise.all(
     heads.map(async (head) => {
-      if (asOf === undefined) return head.latest;
       if (head.firstTimestamp > asOf) return undefined;
       return toSpecification(await versionRowAsOf(backend, head.ik, asOf));
     }),

@@ -1,12 +1,19 @@
-import { MAX_KEY_STRING, MIN_KEY_STRING, type Key, type KeyPart } from './key-codec.js';
+import { MAX_KEY_STRING, MIN_KEY_STRING, encodeKeyString, type Key, type KeyPart } from './key-codec.js';
 
 /**
  * The one definition of every table. Both backends build their stores from
  * it: IndexedDB as object stores with native indexes, LMDB as one named
  * sub-database per table and per index. Keys are arrays of one fixed shape per
- * table; each column is typed so that range bounds can be filled in.
+ * table; each column declares how its value is encoded, so none can be missed:
+ *
+ * - `number`: a number, ordered as such;
+ * - `id`: a string temporal-db makes (a uuid, an internal name) that the key
+ *   codec leaves as it is; a commit refuses one the codec would change;
+ * - `text`: user text, rewritten by the key codec so that every engine orders
+ *   it alike. A `text` column is derived: `encodes` names the field it is
+ *   computed from, and the commit path fills it in on every write.
  */
-export type ColumnType = 'string' | 'number';
+export type ColumnType = 'id' | 'text' | 'number';
 export type KeyColumns = Readonly<Record<string, ColumnType>>;
 
 export interface IndexDefinition {
@@ -18,77 +25,84 @@ export interface IndexDefinition {
 export interface TableDefinition {
   readonly key: KeyColumns;
   readonly indexes: Readonly<Record<string, IndexDefinition>>;
+  /** For each `text` column (of the key or an index), the field whose encoded value it holds. */
+  readonly encodes?: Readonly<Record<string, string>>;
 }
 
-/** Bumped whenever a table or index is added or changed. */
-export const SCHEMA_VERSION = 1;
+/** Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`. */
+export const SCHEMA_VERSION = 2;
 
 export const TABLES = {
   /** Every version of every specification, tombstones included. */
   specifications: {
-    key: { ik: 'string', version: 'number' },
+    key: { ik: 'text', version: 'number' },
     indexes: {
-      byId: { columns: { id: 'string' }, unique: true },
+      byId: { columns: { id: 'id' }, unique: true },
       // Versions of one identifier are in time order, so "as of" is one reverse read here.
-      byTime: { columns: { ik: 'string', timestamp: 'number', version: 'number' } },
+      byTime: { columns: { ik: 'text', timestamp: 'number', version: 'number' } },
     },
+    encodes: { ik: 'identifier' },
   },
   /** One row per identifier pointing at its latest version (a derived pointer, not history). */
   heads: {
-    key: { ik: 'string' },
+    key: { ik: 'text' },
     indexes: {
-      bySpecId: { columns: { specId: 'string' }, unique: true },
+      bySpecId: { columns: { specId: 'id' }, unique: true },
     },
+    encodes: { ik: 'identifier' },
   },
   /** The time-series change log: one row per Create, Update, Delete and Decision. */
   changes: {
-    key: { timestamp: 'number', id: 'string' },
+    key: { timestamp: 'number', id: 'id' },
     indexes: {
       // A type filter reads the time order (it rarely narrows a window much), so it has no index.
-      bySpec: { columns: { specId: 'string', timestamp: 'number', id: 'string' } },
+      bySpec: { columns: { specId: 'id', timestamp: 'number', id: 'id' } },
     },
   },
   /** Decisions in time order, so an analysis window is one range read. */
   decisions: {
-    key: { timestamp: 'number', id: 'string' },
+    key: { timestamp: 'number', id: 'id' },
     indexes: {
-      byPoint: { columns: { pointKey: 'string', timestamp: 'number', id: 'string' } },
+      byPoint: { columns: { pointKey: 'text', timestamp: 'number', id: 'id' } },
     },
+    encodes: { pointKey: 'decisionPoint' },
   },
   /**
    * Per day and decision point, the decisions of that day summed up at write
    * time, so an analysis reads one row per day and point instead of every decision.
    */
   decisionRollups: {
-    key: { day: 'number', pointKey: 'string' },
+    key: { day: 'number', pointKey: 'text' },
     indexes: {},
+    encodes: { pointKey: 'decisionPoint' },
   },
   /** Decision points with their options; each store adds a record, reads take the latest as of an instant. */
   decisionPoints: {
-    key: { specId: 'string', pointKey: 'string', timestamp: 'number', id: 'string' },
+    key: { specId: 'id', pointKey: 'text', timestamp: 'number', id: 'id' },
     indexes: {
-      byPoint: { columns: { pointKey: 'string', timestamp: 'number', id: 'string' } },
+      byPoint: { columns: { pointKey: 'text', timestamp: 'number', id: 'id' } },
     },
+    encodes: { pointKey: 'decisionPoint' },
   },
   /** Pattern recommendations with their feedback. */
   recommendations: {
-    key: { id: 'string' },
+    key: { id: 'id' },
     indexes: {
-      byCreated: { columns: { createdAt: 'number', id: 'string' } },
+      byCreated: { columns: { createdAt: 'number', id: 'id' } },
     },
   },
   /** Every version of every architectural pattern. */
   patterns: {
-    key: { id: 'string', version: 'number' },
+    key: { id: 'id', version: 'number' },
     indexes: {
-      byTime: { columns: { id: 'string', timestamp: 'number', version: 'number' } },
+      byTime: { columns: { id: 'id', timestamp: 'number', version: 'number' } },
     },
   },
   /** The latest version of each pattern, indexed by last activity for lookback windows. */
   patternHeads: {
-    key: { id: 'string' },
+    key: { id: 'id' },
     indexes: {
-      byActivity: { columns: { activityAt: 'number', id: 'string' } },
+      byActivity: { columns: { activityAt: 'number', id: 'id' } },
     },
   },
   /**
@@ -96,12 +110,25 @@ export const TABLES = {
    * they came so that nothing of an import is dropped.
    */
   importedRecords: {
-    key: { kindKey: 'string', timestamp: 'number', id: 'string' },
+    // The id is the record's own (any string), so it is encoded like every text column.
+    key: { kindKey: 'text', timestamp: 'number', idKey: 'text' },
+    indexes: {},
+    encodes: { kindKey: 'kind', idKey: 'id' },
+  },
+  /**
+   * One row per committed batch, keyed by its sequence number (1, 2, ...),
+   * listing the keys it wrote or deleted as `[table, ...key]`. It is the
+   * store's cursor: an export reads everything up to one sequence, and a
+   * reader that remembers a sequence finds what changed since in one range
+   * read (what live queries and sync will follow).
+   */
+  commits: {
+    key: { seq: 'number' },
     indexes: {},
   },
   /** Store-level facts such as the schema version. */
   meta: {
-    key: { name: 'string' },
+    key: { name: 'id' },
     indexes: {},
   },
 } as const satisfies Record<string, TableDefinition>;
@@ -127,8 +154,8 @@ export function keyOf(columns: KeyColumns, row: Row): KeyPart[] {
   return key;
 }
 
-const MIN_BY_TYPE: Record<ColumnType, KeyPart> = { string: MIN_KEY_STRING, number: -Infinity };
-const MAX_BY_TYPE: Record<ColumnType, KeyPart> = { string: MAX_KEY_STRING, number: Infinity };
+const MIN_BY_TYPE: Record<ColumnType, KeyPart> = { id: MIN_KEY_STRING, text: MIN_KEY_STRING, number: -Infinity };
+const MAX_BY_TYPE: Record<ColumnType, KeyPart> = { id: MAX_KEY_STRING, text: MAX_KEY_STRING, number: Infinity };
 
 const typeLists = new WeakMap<KeyColumns, ColumnType[]>();
 
@@ -148,4 +175,30 @@ export function lowestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
 /** Completes a key prefix to the highest full key of that shape. */
 export function highestKey(columns: KeyColumns, prefix: Key): KeyPart[] {
   return completeKey(columns, prefix, MAX_BY_TYPE);
+}
+
+/**
+ * The row as stored: every `text` column filled in from the field it
+ * encodes, so no caller can forget one (or encode it differently).
+ */
+export function withKeyColumns(definition: TableDefinition, row: Row): Row {
+  const encodes = definition.encodes;
+  if (!encodes) return row;
+  let out: Row | undefined;
+  for (const column in encodes) {
+    const source = row[encodes[column]!];
+    if (typeof source !== 'string') continue;
+    const encoded = encodeKeyString(source);
+    if (row[column] !== encoded) (out ??= { ...row })[column] = encoded;
+  }
+  return out ?? row;
+}
+
+/** The record without its derived key columns: what a user (or an export) sees. */
+export function withoutKeyColumns(definition: TableDefinition, row: Row): Row {
+  const encodes = definition.encodes;
+  if (!encodes) return row;
+  const out = { ...row };
+  for (const column in encodes) delete out[column];
+  return out;
 }

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
+import { writeOps } from './commit-plan.js';
+import { migrationOps } from './migrations.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { sha256Hex } from './hash.js';
@@ -42,7 +44,7 @@ import {
   type SpecRef,
 } from './specifications.js';
 import { encodeKeyString } from './key-codec.js';
-import { SCHEMA_VERSION, TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { SCHEMA_VERSION, TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
 import type {
@@ -132,7 +134,8 @@ export class TemporalDb {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      await backend.commit([{ type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]);
+      const migration = typeof stored === 'number' ? await migrationOps(backend, stored) : [];
+      await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
     return new TemporalDb(backend, options);
   }
@@ -192,13 +195,14 @@ export class TemporalDb {
     );
     const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
     this.open();
-    return this.writes.run(async (ctx) => {
-      const now = this.clock();
-      await ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
+    const clock = this.clock;
+    return this.writes.run(function* (ctx) {
+      const now = clock();
+      yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
       const stored: Specification[] = [];
       for (const [i, item] of items.entries()) {
         try {
-          stored.push(await planStoreSpecification(ctx, { ...item, hash: hashes[i]! }, now));
+          stored.push(yield* planStoreSpecification(ctx, { ...item, hash: hashes[i]! }, now));
         } catch (error) {
           throw underPath(error, [i]);
         }
@@ -381,17 +385,18 @@ export class TemporalDb {
     const resolved = await settledInOrder([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
     const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, resolved[k]!]));
     this.open();
-    return this.writes.run(async (ctx) => {
-      const now = this.clock();
-      await ctx.prefetch('heads', [...new Set(heads.values())].map((ik) => [ik]));
-      await ctx.prefetch(
+    const clock = this.clock;
+    return this.writes.run(function* (ctx) {
+      const now = clock();
+      yield* ctx.prefetch('heads', [...new Set(heads.values())].map((ik) => [ik]));
+      yield* ctx.prefetch(
         'decisionRollups',
         items.map((item) => [Math.floor((item.timestamp ?? now) / DAY_MS), encodeKeyString(item.decisionPoint)]),
       );
       const recorded: ChangeRecord[] = [];
       for (const [i, { specId, ...decision }] of items.entries()) {
         try {
-          recorded.push(await planRecordDecision(ctx, heads.get(specId)!, decision, now));
+          recorded.push(yield* planRecordDecision(ctx, heads.get(specId)!, decision, now));
         } catch (error) {
           throw underPath(error, [i]);
         }
@@ -485,7 +490,7 @@ export class TemporalDb {
     const recommendations = await buildRecommendations(this.backend, parsed, now, dismissed);
     if (parsed.dryRun) return { recommendations, regenerated: false, retentionDeleted: 0 };
     const stale = await recommendationsCreated(this.backend, -Infinity, retentionStart - 1);
-    await this.writes.run(async (ctx) => {
+    await this.writes.run(function* (ctx) {
       for (const recommendation of recommendations) ctx.insert('recommendations', recommendation as unknown as Row);
       for (const old of stale) ctx.delete('recommendations', [old.id]);
     });
@@ -642,11 +647,11 @@ export class TemporalDb {
   async putImportedRecords(records: readonly ImportedRecord[]): Promise<number> {
     this.open();
     const items = parseInput(bulkSchema, records, ['records']).map((record, i) => parseInput(importedRecordSchema, record, [i]));
-    return this.writes.run(async (ctx) => {
+    return this.writes.run(function* (ctx) {
       let added = 0;
       for (const item of items) {
-        const row = { kindKey: encodeKeyString(item.kind), ...item };
-        if (await ctx.get('importedRecords', [row.kindKey, row.timestamp, row.id])) continue;
+        const row = withKeyColumns(TABLES.importedRecords, item as unknown as Row);
+        if (yield* ctx.get('importedRecords', keyOf(TABLES.importedRecords.key, row))) continue;
         ctx.insert('importedRecords', row);
         added++;
       }
@@ -669,7 +674,7 @@ export class TemporalDb {
       lower: lowestKey(TABLES.importedRecords.key, [kindKey, since ?? -Infinity]),
       upper: highestKey(TABLES.importedRecords.key, [kindKey, until ?? Infinity]),
     });
-    return rows.map(({ kindKey: _kindKey, ...record }) => record as unknown as ImportedRecord);
+    return rows.map((row) => withoutKeyColumns(TABLES.importedRecords, row) as unknown as ImportedRecord);
   }
 
   /**

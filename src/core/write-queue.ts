@@ -1,23 +1,28 @@
-import type { Backend, WriteOp } from './backend.js';
-import { TemporalDbError, isTemporalDbError } from './errors.js';
+import type { Backend, Plan, WriteOp } from './backend.js';
+import { rowId } from './commit-plan.js';
 import type { Key } from './key-codec.js';
 import { TABLES, keyOf, type Row, type TableName } from './tables.js';
 
 /**
  * What a write plan sees: reads that include the writes planned before it in
- * the same batch, and a place to put its own writes.
+ * the same batch, and a place to put its own writes. Reads are generators:
+ * `const head = yield* ctx.get('heads', [ik])`.
  */
 export interface PlanContext {
-  get(table: TableName, key: Key): Promise<Row | undefined>;
-  /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a transaction. */
-  prefetch(table: TableName, keys: readonly Key[]): Promise<void>;
+  get(table: TableName, key: Key): Plan<Row | undefined>;
+  /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a round trip. */
+  prefetch(table: TableName, keys: readonly Key[]): Plan<void>;
   insert(table: TableName, row: Row): void;
   put(table: TableName, row: Row): void;
   delete(table: TableName, key: Key): void;
 }
 
-/** Reads current state and returns the writes to make; throws to refuse. Must not have side effects. */
-export type WritePlan<T> = (ctx: PlanContext) => Promise<T>;
+/**
+ * Reads current state and returns the writes to make; throws to refuse. It
+ * runs inside the engine's write transaction, so it must not await anything
+ * and must not have side effects.
+ */
+export type WritePlan<T> = (ctx: PlanContext) => Plan<T>;
 
 interface Pending {
   plan: WritePlan<unknown>;
@@ -25,13 +30,12 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-// Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
-const rowId = (table: TableName, key: Key) => `${table}\u0000${key.join('\u0000')}`;
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 class Overlay implements PlanContext {
   /** Rows written in this batch; `null` marks a deleted key. */
   readonly rows = new Map<string, Row | null>();
-  /** Rows read from the backend during this batch attempt (shared by the whole batch). */
+  /** Rows read during this batch (shared by the whole batch). */
   private readonly reads: Map<string, Row | undefined>;
   readonly ops: WriteOp[] = [];
   /** The row id of each op, so that merging does not work the keys out again. */
@@ -39,10 +43,7 @@ class Overlay implements PlanContext {
   /** Where the pending put of a key sits in `ops`, so that a later put replaces it. */
   private readonly putAt = new Map<string, number>();
 
-  constructor(
-    private readonly backend: Backend,
-    private readonly parent?: Overlay,
-  ) {
+  constructor(private readonly parent?: Overlay) {
     this.reads = parent ? parent.reads : new Map();
   }
 
@@ -51,20 +52,21 @@ class Overlay implements PlanContext {
     return own !== undefined ? own : this.parent?.lookup(id);
   }
 
-  async get(table: TableName, key: Key): Promise<Row | undefined> {
+  *get(table: TableName, key: Key): Plan<Row | undefined> {
     const id = rowId(table, key);
     const written = this.lookup(id);
     if (written === null) return undefined;
     if (written) return written;
     if (this.reads.has(id)) return this.reads.get(id);
-    const row = await this.backend.get(table, key);
+    const row = (yield { read: 'get', table, key }) as Row | undefined;
     this.reads.set(id, row);
     return row;
   }
 
-  async prefetch(table: TableName, keys: readonly Key[]): Promise<void> {
+  *prefetch(table: TableName, keys: readonly Key[]): Plan<void> {
     const missing = [...new Map(keys.map((key) => [rowId(table, key), key])).entries()].filter(([id]) => !this.reads.has(id));
-    const rows = await this.backend.getMany(table, missing.map(([, key]) => key));
+    if (missing.length === 0) return;
+    const rows = (yield { read: 'getMany', table, keys: missing.map(([, key]) => key) }) as Array<Row | undefined>;
     missing.forEach(([id], i) => this.reads.set(id, rows[i]));
   }
 
@@ -105,15 +107,14 @@ class Overlay implements PlanContext {
   }
 }
 
-const MAX_ATTEMPTS = 8;
-
 /**
  * Serializes the writes of one database handle and coalesces the plans that
  * arrive while a commit is under way into one atomic batch, as lmdb-js does
- * within an event turn. Each plan runs against the state left by the plans
- * before it, so versions never collide inside the process; across processes
- * or tabs, an `insert` that meets an existing key aborts the batch and the
- * batch is planned again from fresh reads.
+ * within an event turn. The batch is planned inside the engine's write
+ * transaction (the backend drives the plans' reads there), and each plan runs
+ * against the state left by the plans before it, so a version number is read
+ * and taken under one lock: no valid write is refused for contention, across
+ * processes and tabs too, and there is nothing to retry.
  */
 export class WriteQueue {
   private pending: Pending[] = [];
@@ -148,43 +149,35 @@ export class WriteQueue {
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const overlay = new Overlay(this.backend);
-      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-      for (const item of batch) {
-        const own = new Overlay(this.backend, overlay);
-        try {
-          const value = await item.plan(own);
-          own.mergeInto(overlay);
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          outcomes.push({ ok: false, error });
+    let outcomes: Outcome[] = [];
+    try {
+      outcomes = await this.backend.commit(function* () {
+        const overlay = new Overlay();
+        const results: Outcome[] = (outcomes = []);
+        for (const item of batch) {
+          const own = new Overlay(overlay);
+          try {
+            const value = yield* item.plan(own);
+            own.mergeInto(overlay);
+            results.push({ ok: true, value });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
         }
-      }
-      try {
-        if (overlay.ops.length > 0) await this.backend.commit(overlay.ops);
-      } catch (error) {
-        if (isTemporalDbError(error, 'WRITE_CONFLICT') && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, attempt * 2 * Math.random()));
-          continue;
-        }
-        const failure = isTemporalDbError(error)
-          ? error
-          : new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend failed to commit: ${String(error)}`, {
-              cause: error,
-            });
-        batch.forEach((item, i) => {
-          const outcome = outcomes[i]!;
-          item.reject(outcome.ok ? failure : outcome.error);
-        });
-        return;
-      }
+        return { ops: overlay.ops, result: results };
+      });
+    } catch (failure) {
+      // A plan that refused keeps its own error; the others get the commit's.
       batch.forEach((item, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.ok) item.resolve(outcome.value);
-        else item.reject(outcome.error);
+        const outcome = outcomes[i];
+        item.reject(outcome && !outcome.ok ? outcome.error : failure);
       });
       return;
     }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
   }
 }

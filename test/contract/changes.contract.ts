@@ -77,6 +77,23 @@ export function changesContract(ctx: ContractContext): void {
       expect(await db.getImportedRecords({ kind: 'prompt_analysis' })).toEqual([]);
       await expectError(db.putImportedRecords([{ ...record('d', T0), timestampNanos: '12.5' }]), 'INVALID_INPUT', [0, 'timestampNanos']);
     });
+
+    it('orders ids of one instant in UTF-16 order on every engine, whatever characters they hold', async () => {
+      const { db } = await ctx.openStore();
+      // U+E000 sorts after a surrogate pair in UTF-16 but before it in UTF-8; '!' and ' ' are escaped by the key codec.
+      const ids = ['\ue000', 'b', '\u{1F600}', 'a!', 'a', ' x', '\ue000\u{1F600}', '\uffff'];
+      const records = ids.map((id) => ({ kind: 'k\ue000\u{1F600}', id, timestamp: T0, source: 's', data: { id } }));
+      expect(await db.putImportedRecords(records)).toBe(ids.length);
+      const expected = [...ids].sort();
+      expect((await db.getImportedRecords({ kind: 'k\ue000\u{1F600}' })).map((r) => r.id)).toEqual(expected);
+      // An export and a re-import keep them, in the same order.
+      const lines: string[] = [];
+      await db.exportTo((line) => lines.push(line));
+      const copy = await ctx.reopen(ctx.newStore());
+      await copy.importFrom(new Blob(lines));
+      expect((await copy.getImportedRecords({ kind: 'k\ue000\u{1F600}' })).map((r) => r.id)).toEqual(expected);
+      expect(await db.putImportedRecords(records)).toBe(0);
+    });
   });
 
   describe('change log paging', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import type { CoreOptions } from '../../src/core/temporal-db.js';
 import type { TemporalDb } from '../../src/index.js';
+import { backendContract } from './backend.contract.js';
 import { changesContract } from './changes.contract.js';
 import { T0, type BackendUnderTest, type ContractContext, type StoreUnderTest } from './context.js';
 import { coreContract } from './core.contract.js';
@@ -48,5 +49,6 @@ export function runContractSuite(target: BackendUnderTest): void {
     decisionsContract(ctx);
     referencesContract(ctx);
     interchangeContract(ctx);
+    backendContract(ctx);
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TemporalDbError, type TemporalDb } from '../../src/index.js';
+import type { TemporalDb } from '../../src/index.js';
 import { adr, DAY, expectError, type ContractContext } from './context.js';
 import { populateSample, recordLines, SAMPLE_T0 } from './sample-store.js';
 
@@ -138,87 +138,38 @@ export function interchangeContract(ctx: ContractContext): void {
     });
   });
 
-  describe('backend', () => {
-    it('commits a batch atomically: a conflicting insert leaves nothing behind', async () => {
-      const store = ctx.newStore();
-      const backend = await store.openBackend();
-      try {
-        await backend.commit([{ type: 'insert', table: 'meta', row: { name: 'taken', value: 1 } }]);
-        const error = await backend
-          .commit([
-            { type: 'put', table: 'meta', row: { name: 'fresh', value: 2 } },
-            { type: 'insert', table: 'changes', row: { timestamp: 5, id: 'c1', specId: 's', changeType: 'Create' } },
-            { type: 'insert', table: 'meta', row: { name: 'taken', value: 3 } },
-          ])
-          .then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-        expect(error).toBeInstanceOf(TemporalDbError);
-        expect((error as TemporalDbError).code).toBe('WRITE_CONFLICT');
-        expect(await backend.get('meta', ['fresh'])).toBeUndefined();
-        expect(await backend.get('meta', ['taken'])).toEqual({ name: 'taken', value: 1 });
-        expect(await backend.get('changes', [5, 'c1'])).toBeUndefined();
-        expect(
-          await backend.range({ table: 'changes', index: 'bySpec', lower: ['s', -Infinity, ''], upper: ['s', Infinity, '\ud7ff'] }),
-        ).toEqual([]);
-      } finally {
-        await backend.close();
+  describe('export snapshot', () => {
+    it('is not changed by writes made while it is read: header counts match, and the file imports', async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const before: string[] = [];
+      for await (const line of db.exportLines()) before.push(line);
+      const lines: string[] = [];
+      const reading = db.exportLines()[Symbol.asyncIterator]();
+      for (let i = 0; i < 2; i++) lines.push((await reading.next()).value as string);
+      // Writes to every exported table that only grows, while the export is half read.
+      const [spec] = await db.listSpecifications();
+      await db.storeSpecification(adr('ADR-DURING'));
+      await db.storeSpecification({ ...spec!, content: 'changed during the export' });
+      await db.recordDecision({ specId: spec!.identifier, decisionPoint: 'during', selectedOption: 'x', context: 'c', author: 'a', confidence: 0.9 });
+      await db.storeArchitecturalPattern({ patternName: 'During', patternType: 'Application', patternDefinition: {} });
+      await db.putImportedRecords([{ kind: 'during', id: 'd1', timestamp: ctx.now, source: 's', data: {} }]);
+      for (;;) {
+        const next = await reading.next();
+        if (next.done) break;
+        lines.push(next.value);
       }
-    });
-
-    it('keeps indexes in step when a row is replaced or deleted', async () => {
-      const store = ctx.newStore();
-      const backend = await store.openBackend();
-      try {
-        const head = (activityAt: number) => ({ id: 'p1', version: activityAt, activityAt });
-        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(1) }]);
-        await backend.commit([{ type: 'put', table: 'patternHeads', row: head(2) }]);
-        const active = (at: number) =>
-          backend.range({ table: 'patternHeads', index: 'byActivity', lower: [at, ''], upper: [at, '\ud7ff'] });
-        expect(await active(1)).toEqual([]);
-        expect(await active(2)).toEqual([head(2)]);
-        const pointer = { ik: 'k', identifier: 'k', specId: 's1', specType: 'ADR', latestVersion: 1 };
-        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
-        await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, latestVersion: 2 } }]);
-        const bySpecId = () => backend.range({ table: 'heads', index: 'bySpecId', lower: ['s1'], upper: ['s1'] });
-        expect(await bySpecId()).toEqual([{ ...pointer, latestVersion: 2 }]);
-        await backend.commit([
-          { type: 'delete', table: 'heads', key: ['k'] },
-          { type: 'delete', table: 'patternHeads', key: ['p1'] },
-        ]);
-        expect(await bySpecId()).toEqual([]);
-        expect(await active(2)).toEqual([]);
-        // A unique index refuses a second row with the same value.
-        await backend.commit([{ type: 'put', table: 'heads', row: pointer }]);
-        const clash = await backend.commit([{ type: 'put', table: 'heads', row: { ...pointer, ik: 'other' } }]).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect((clash as TemporalDbError).code).toBe('WRITE_CONFLICT');
-      } finally {
-        await backend.close();
+      expect(recordLines(lines)).toEqual(recordLines(before));
+      const header = JSON.parse(lines[0]!) as { counts: Record<string, number> };
+      const perTable: Record<string, number> = {};
+      for (const line of recordLines(lines)) {
+        const table = (JSON.parse(line) as { table: string }).table;
+        perTable[table] = (perTable[table] ?? 0) + 1;
       }
-    });
-
-    it('reads ranges in both directions with limits and inclusive bounds', async () => {
-      const store = ctx.newStore();
-      const backend = await store.openBackend();
-      try {
-        await backend.commit(
-          [3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } })),
-        );
-        const ts = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.timestamp);
-        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'], reverse: true, limit: 3 }))).toEqual([5, 4, 3]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [-Infinity, ''], upper: [Infinity, '\ud7ff'], limit: 2 }))).toEqual([1, 2]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [4, 'd4'], upper: [6, 'd6'] }))).toEqual([4, 5, 6]);
-        expect(
-          ts(await backend.range({ table: 'decisions', index: 'byPoint', lower: ['p', 3, ''], upper: ['p', 6, '\ud7ff'], reverse: true })),
-        ).toEqual([6, 5, 4, 3]);
-      } finally {
-        await backend.close();
-      }
+      for (const [table, count] of Object.entries(header.counts)) expect(perTable[table] ?? 0, table).toBe(count);
+      const copy = await ctx.reopen(ctx.newStore());
+      const result = await copy.importFrom(new Blob(lines));
+      expect(Object.values(result.added).reduce((a, b) => a + b, 0)).toBe(recordLines(lines).length);
     });
   });
 }

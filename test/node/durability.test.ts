@@ -66,4 +66,92 @@ describe('LMDB durability and processes', () => {
     expect(new Set(history.map((v) => v.content)).size).toBe(100);
     await db.close();
   });
+  it('refuses no valid write when 8 processes each keep 4 writes in flight on one identifier', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-contention-'));
+    dirs.push(path);
+    // Each process runs 4 writers, each storing its next version as soon as the last one is committed.
+    const writer = (name: string) => `
+      import { openTemporalDb } from 'temporal-db';
+      const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
+      const failures = [];
+      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 25; i++) {
+          await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-HOT', title: 't', content: '${name}-' + w + '-' + i })
+            .catch((error) => failures.push(error.code ?? String(error)));
+        }
+      }));
+      await db.close();
+      console.log(JSON.stringify(failures));`;
+    const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
+    const results = await Promise.all(names.map((name) => runChild(writer(name))));
+    for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
+    const db = await openTemporalDb({ path });
+    const history = await db.getSpecificationHistory('ADR-HOT');
+    const total = names.length * 4 * 25;
+    expect(history.map((v) => v.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(new Set(history.map((v) => v.content)).size).toBe(total);
+    // Each writer's versions keep its own order.
+    for (const name of names) {
+      for (let w = 0; w < 4; w++) {
+        const own = history.filter((v) => v.content.startsWith(`${name}-${w}-`)).map((v) => Number(v.content.split('-')[2]));
+        expect(own).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      }
+    }
+    // Changes of one millisecond are in id order, so compare them by version.
+    const changes = (await db.getChanges({ identifier: 'ADR-HOT' })).sort((a, b) => a.version - b.version);
+    expect(changes.map((c) => c.version)).toEqual(history.map((v) => v.version));
+    expect(changes.map((c) => c.changeType)).toEqual(history.map((_, i) => (i === 0 ? 'Create' : 'Update')));
+    await db.close();
+  });
+});
+
+describe('LMDB schema upgrade', () => {
+  it('moves the imported records of a schema 1 store to their encoded id', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-upgrade-'));
+    dirs.push(path);
+    // A schema 1 store as temporal-db 0.1 left it: imported records keyed by the raw id.
+    const { open } = await import('lmdb');
+    const root = open({ path, maxDbs: 64 });
+    const options = { encoding: 'msgpack' as const, sharedStructuresKey: Symbol.for('temporal-db.structures') };
+    const records = root.openDB({ name: 'importedRecords', ...options });
+    for (const id of ['b', '\ue000', '\u{1F600}']) records.putSync(['k', 1, id], { kindKey: 'k', kind: 'k', id, timestamp: 1, source: 's', data: { id } });
+    root.openDB({ name: 'meta', ...options }).putSync(['schemaVersion'], { name: 'schemaVersion', value: 1 });
+    await root.close();
+    const db = await openTemporalDb({ path });
+    expect((await db.getImportedRecords({ kind: 'k' })).map((r) => r.id)).toEqual(['b', '\u{1F600}', '\ue000']);
+    expect(await db.putImportedRecords([{ kind: 'k', id: 'b', timestamp: 1, source: 's', data: { id: 'b' } }])).toBe(0);
+    await db.close();
+  });
+});
+
+describe('LMDB commits', () => {
+  it('writes nothing of a batch the engine fails half way (the plan runs in an abortable child transaction)', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-abort-'));
+    dirs.push(path);
+    const { LmdbBackend } = await import('../../src/backends/lmdb/lmdb-backend.js');
+    const { writeOps } = await import('../../src/core/commit-plan.js');
+    const backend = LmdbBackend.open(path);
+    try {
+      // LMDB refuses keys above 1978 bytes: the second put fails after the first was made.
+      const error = await backend
+        .commit(
+          writeOps([
+            { type: 'put', table: 'meta', row: { name: 'first', value: 1 } },
+            { type: 'put', table: 'meta', row: { name: 'x'.repeat(3000), value: 2 } },
+          ]),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as { code?: string }).code).toBe('STORAGE_ERROR');
+      expect(await backend.get('meta', ['first'])).toBeUndefined();
+      expect(await backend.count('commits')).toBe(0);
+      // The store still takes writes.
+      await backend.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'after', value: 3 } }]));
+      expect(await backend.get('meta', ['after'])).toEqual({ name: 'after', value: 3 });
+    } finally {
+      await backend.close();
+    }
+  });
 });

@@ -93,6 +93,32 @@ describe('dist/', () => {
   });
 });
 
+describe('temporal-db/memory', () => {
+  it('bundles for the browser without LMDB, IndexedDB or node: imports, and keeps a store in memory in Node', async () => {
+    const result = await build({
+      stdin: { contents: "export { openTemporalDb } from 'temporal-db/memory';", resolveDir: root, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      tsconfigRaw: {},
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => /node_modules\/(lmdb|idb)\/|^node:/.test(input))).toEqual([]);
+    const script = `
+      import { openTemporalDb } from 'temporal-db/memory';
+      const db = await openTemporalDb({ name: 'shared' });
+      await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-1', title: 't', content: 'c' });
+      const again = await openTemporalDb({ name: 'shared' });
+      const other = await openTemporalDb();
+      console.log(JSON.stringify([db.backendKind, (await again.getSpecification('ADR-1'))?.version, await other.getSpecification('ADR-1')]));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(['memory', 1, null]);
+  });
+});
+
 describe('dist/universal.d.ts', () => {
   it('declares exactly the values that both builds export (what `bundler` resolution without conditions sees)', async () => {
     const file = `${root}/dist/universal.d.ts`;
