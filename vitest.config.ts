@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from './scripts/chromium-launch.js';
 import type { BrowserCommand } from 'vitest/node';
 import { openTemporalDb } from './src/lmdb.js';
 import { populateSample } from './test/contract/sample-store.js';
@@ -22,8 +23,6 @@ const lmdbSampleExport: BrowserCommand<[]> = async () => {
   }
 };
 
-// The system Chromium (apt-get install chromium); never a downloaded browser.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   test: {
@@ -70,18 +69,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             commands: { lmdbSampleExport },
-            provider: playwright({
-              launchOptions: {
-                executablePath: chromium,
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                ],
-              },
-            }),
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: 'chromium' }],
           },
         },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../../scripts/chromium-launch.js';
 import { describe, expect, inject, it } from 'vitest';
 import { childEnv, linkFromRepo } from './global-setup.js';
 
@@ -181,11 +182,7 @@ describe('a browser bundle of the root entry', () => {
     expect(inputs.some((input) => input.endsWith('node_modules/temporal-db/dist/indexeddb.js'))).toBe(true);
     expect(inputs.filter((input) => /lmdb|sqlite/.test(input))).toEqual([]);
 
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const page = await browser.newPage();
       // A secure origin (about:blank refuses IndexedDB, crypto.subtle needs localhost or https), answered
