@@ -2,6 +2,7 @@
 // adds its own openTemporalDb; keep this list explicit. The ADR and legacy-record
 // readers are in migrate.ts (`temporal-db/migrate`), which the Node entry re-exports.
 export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
+export { ConnectionLostEvent, type ConnectionLostReason } from './core/connection-lost.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
 export { SCHEMA_VERSION } from './core/tables.js';

@@ -1,5 +1,6 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import type { Backend, RangeQuery, WriteOp } from '../../core/backend.js';
+import type { ConnectionLostReason } from '../../core/connection-lost.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
@@ -11,6 +12,13 @@ export interface IndexedDbBackendOptions {
    * faster and may lose the last commits when the machine (not the tab) dies.
    */
   durability?: 'strict' | 'relaxed' | 'default';
+  /**
+   * Called when the connection is closed from outside: `versionchange` when
+   * another tab upgrades or deletes the database (the connection closes itself
+   * to let it), `terminated` when the browser closes it (storage cleared, disk
+   * failure). The next call opens a new connection.
+   */
+  onConnectionLost?: (reason: ConnectionLostReason) => void;
 }
 
 type Store = IDBPObjectStore<unknown, string[], string, 'versionchange'>;
@@ -19,6 +27,32 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
+  });
+}
+
+/** The rows of a range query, in key order or reversed. */
+async function readRange(store: IDBObjectStore, query: RangeQuery): Promise<Row[]> {
+  const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
+  const range = IDBKeyRange.bound(query.lower, query.upper);
+  if (!query.reverse) return request(source.getAll(range, query.limit));
+  // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
+  const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
+  if (typeof withRecords.getAllRecords === 'function') {
+    const records = await request(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }));
+    return records.map((record) => record.value);
+  }
+  const limit = query.limit ?? Infinity;
+  return new Promise<Row[]>((resolve, reject) => {
+    const rows: Row[] = [];
+    const cursorRequest = source.openCursor(range, 'prev');
+    cursorRequest.onerror = () => reject(cursorRequest.error);
+    cursorRequest.onsuccess = () => {
+      const cursor = cursorRequest.result;
+      if (!cursor) return resolve(rows);
+      rows.push(cursor.value as Row);
+      if (rows.length >= limit) return resolve(rows);
+      cursor.continue();
+    };
   });
 }
 
@@ -40,23 +74,63 @@ function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
   }
 }
 
+/** Opens a connection; `lost` hears when something other than `close()` ends it. */
+async function connect(name: string, lost: (connection: IDBDatabase, reason: ConnectionLostReason) => void): Promise<IDBDatabase> {
+  try {
+    const db = await openDB(name, SCHEMA_VERSION, {
+      upgrade(database, _oldVersion, _newVersion, transaction) {
+        upgradeSchema(database as IDBPDatabase, (storeName) => transaction.objectStore(storeName) as unknown as Store);
+      },
+      // Another tab wants a newer schema, or to delete the database: let it have it.
+      // Transactions already running still complete; new ones go to the next connection.
+      blocking() {
+        connection.close();
+        lost(connection, 'versionchange');
+      },
+      terminated() {
+        lost(connection, 'terminated');
+      },
+    });
+    const connection = unwrap(db);
+    return connection;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'VersionError') {
+      throw new TemporalDbError(
+        'UNSUPPORTED_SCHEMA',
+        `IndexedDB database "${name}" was created by a newer temporal-db; upgrade temporal-db.`,
+        { cause: error },
+      );
+    }
+    throw new TemporalDbError('STORAGE_ERROR', `Cannot open IndexedDB database "${name}": ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The errors IndexedDB gives a call whose connection closed under it. */
+const isClosedUnder = (error: unknown) =>
+  error instanceof DOMException && (error.name === 'InvalidStateError' || error.name === 'AbortError');
+
 /**
  * IndexedDB through idb: one object store per table with native indexes,
  * all created from the shared table definitions in one upgrade path. Every
  * read and every commit is its own short transaction, so nothing is held open
- * across the core's awaits.
+ * across the core's awaits. A connection closed from outside is replaced by a
+ * new one on the next call.
  */
 export class IndexedDbBackend implements Backend {
   readonly kind = 'indexeddb';
 
-  private readonly raw: IDBDatabase;
+  /** The open connection; `undefined` once it was closed from outside, until the next call reconnects. */
+  private raw: IDBDatabase | undefined;
+  private reconnecting: Promise<IDBDatabase> | undefined;
+  private closed = false;
 
   private constructor(
-    private readonly db: IDBPDatabase,
+    private readonly name: string,
     private readonly durability: IDBTransactionDurability,
-  ) {
-    this.raw = unwrap(db);
-  }
+    private readonly onConnectionLost: ((reason: ConnectionLostReason) => void) | undefined,
+  ) {}
 
   static async open(name: string, options: IndexedDbBackendOptions = {}): Promise<IndexedDbBackend> {
     if (typeof indexedDB === 'undefined') {
@@ -65,81 +139,87 @@ export class IndexedDbBackend implements Backend {
         'IndexedDB is not available here; in Node use temporal-db/lmdb (or fake-indexeddb in tests)',
       );
     }
-    try {
-      const db = await openDB(name, SCHEMA_VERSION, {
-        upgrade(database, _oldVersion, _newVersion, transaction) {
-          upgradeSchema(database as IDBPDatabase, (storeName) => transaction.objectStore(storeName) as unknown as Store);
-        },
-        // Another tab wants a newer schema: let it have the database.
-        blocking() {
-          db.close();
-        },
-      });
-      return new IndexedDbBackend(db, options.durability ?? 'strict');
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'VersionError') {
-        throw new TemporalDbError(
-          'UNSUPPORTED_SCHEMA',
-          `IndexedDB database "${name}" was created by a newer temporal-db; upgrade temporal-db.`,
-          { cause: error },
-        );
-      }
-      throw new TemporalDbError('STORAGE_ERROR', `Cannot open IndexedDB database "${name}": ${String(error)}`, {
-        cause: error,
-      });
-    }
+    const backend = new IndexedDbBackend(name, options.durability ?? 'strict', options.onConnectionLost);
+    backend.raw = await connect(name, backend.lost);
+    return backend;
+  }
+
+  private readonly lost = (connection: IDBDatabase, reason: ConnectionLostReason): void => {
+    // Only the current connection counts (a failed call may have noticed first).
+    if (this.raw !== connection || this.closed) return;
+    this.raw = undefined;
+    this.onConnectionLost?.(reason);
+  };
+
+  /** The connection for a call: the open one, else a new one (every call waiting shares it). */
+  private connection(): IDBDatabase | Promise<IDBDatabase> {
+    if (this.raw) return this.raw;
+    if (this.closed) throw new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again');
+    this.reconnecting ??= connect(this.name, this.lost).then(
+      (connection) => {
+        this.reconnecting = undefined;
+        if (this.closed) connection.close();
+        else this.raw = connection;
+        return connection;
+      },
+      (error: unknown) => {
+        this.reconnecting = undefined;
+        throw error;
+      },
+    );
+    return this.reconnecting;
+  }
+
+  /** What a call that failed on `connection` throws: `DATABASE_CLOSED` when the connection closed under it. */
+  private failure(connection: IDBDatabase, error: unknown): unknown {
+    if (!isClosedUnder(error)) return error;
+    // The browser's close event may come later: the next call reconnects without waiting for it.
+    this.lost(connection, 'terminated');
+    return new TemporalDbError(
+      'DATABASE_CLOSED',
+      'The IndexedDB connection was closed during this call (by the browser or for another tab), which was not applied; the next call reconnects',
+      { cause: error },
+    );
   }
 
   // Reads use plain IDB requests: a read is one short transaction, and idb's
   // wrapper would add a proxy and a completion promise to each.
-  private read(table: TableName): IDBObjectStore {
-    return this.raw.transaction(table, 'readonly').objectStore(table);
+  private async read<T>(table: TableName, run: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+    const connection = this.raw ?? (await this.connection());
+    try {
+      return await run(connection.transaction(table, 'readonly').objectStore(table));
+    } catch (error) {
+      throw this.failure(connection, error);
+    }
   }
 
-  async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return request(this.read(table).get(key as IDBValidKey));
+  get(table: TableName, key: Key): Promise<Row | undefined> {
+    return this.read(table, (store) => request(store.get(key as IDBValidKey)));
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
     if (keys.length === 0) return [];
-    const store = this.read(table);
-    return Promise.all(keys.map((key) => request<Row | undefined>(store.get(key as IDBValidKey))));
+    return this.read(table, (store) => Promise.all(keys.map((key) => request<Row | undefined>(store.get(key as IDBValidKey)))));
   }
 
-  async count(table: TableName): Promise<number> {
-    return request(this.read(table).count());
+  count(table: TableName): Promise<number> {
+    return this.read(table, (store) => request(store.count()));
   }
 
-  async range(query: RangeQuery): Promise<Row[]> {
-    const store = this.read(query.table);
-    const source: IDBObjectStore | IDBIndex = query.index ? store.index(query.index) : store;
-    const range = IDBKeyRange.bound(query.lower, query.upper);
-    if (!query.reverse) return request(source.getAll(range, query.limit));
-    // Chromium 141+ reads a reverse range in one request; elsewhere a cursor walks it.
-    const withRecords = source as unknown as { getAllRecords?: (options: object) => IDBRequest<Array<{ value: Row }>> };
-    if (typeof withRecords.getAllRecords === 'function') {
-      const records = await request(withRecords.getAllRecords({ query: range, count: query.limit ?? 0, direction: 'prev' }));
-      return records.map((record) => record.value);
-    }
-    const limit = query.limit ?? Infinity;
-    return new Promise<Row[]>((resolve, reject) => {
-      const rows: Row[] = [];
-      const cursorRequest = source.openCursor(range, 'prev');
-      cursorRequest.onerror = () => reject(cursorRequest.error);
-      cursorRequest.onsuccess = () => {
-        const cursor = cursorRequest.result;
-        if (!cursor) return resolve(rows);
-        rows.push(cursor.value as Row);
-        if (rows.length >= limit) return resolve(rows);
-        cursor.continue();
-      };
-    });
+  range(query: RangeQuery): Promise<Row[]> {
+    return this.read(query.table, (store) => readRange(store, query));
   }
 
   async commit(ops: readonly WriteOp[]): Promise<void> {
     const tables = [...new Set(ops.map((op) => op.table))];
+    const connection = this.raw ?? (await this.connection());
     // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
-    const transaction = this.raw.transaction(tables, 'readwrite', { durability: this.durability });
+    let transaction: IDBTransaction;
+    try {
+      transaction = connection.transaction(tables, 'readwrite', { durability: this.durability });
+    } catch (error) {
+      throw this.failure(connection, error);
+    }
     let failure: DOMException | null = null;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
@@ -167,11 +247,15 @@ export class IndexedDbBackend implements Backend {
       if (error instanceof DOMException && error.name === 'ConstraintError') {
         throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${error.message}`);
       }
+      const closed = this.failure(connection, error);
+      if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.closed = true;
+    this.raw?.close();
+    this.raw = undefined;
   }
 }
