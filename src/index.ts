@@ -5,6 +5,8 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 export { ConnectionLostEvent, type ConnectionLostReason } from './core/connection-lost.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
+export { MAX_IDENTIFIER_BYTES, MAX_NAME_BYTES, keyStringBytes } from './core/key-limits.js';
+export { MAX_JSON_DEPTH } from './core/json.js';
 export { SCHEMA_VERSION } from './core/tables.js';
 export {
   EXPORT_FORMAT,

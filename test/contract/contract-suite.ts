@@ -6,6 +6,7 @@ import { T0, type BackendUnderTest, type ContractContext, type StoreUnderTest } 
 import { coreContract } from './core.contract.js';
 import { decisionsContract } from './decisions.contract.js';
 import { interchangeContract } from './interchange.contract.js';
+import { limitsContract } from './limits.contract.js';
 import { referencesContract } from './references.contract.js';
 
 export type { BackendUnderTest, StoreUnderTest } from './context.js';
@@ -48,5 +49,6 @@ export function runContractSuite(target: BackendUnderTest): void {
     decisionsContract(ctx);
     referencesContract(ctx);
     interchangeContract(ctx);
+    limitsContract(ctx);
   });
 }
