@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, type TemporalDb } from '../../src/index.js';
+import { MAX_JSON_DEPTH, type JsonValue, type TemporalDb } from '../../src/index.js';
 import { adr, expectError, type ContractContext } from './context.js';
 import { recordLines } from './sample-store.js';
 
@@ -18,8 +18,8 @@ const nest = (levels: number): Record<string, unknown> => {
   for (let i = 1; i < levels; i++) value = { a: value };
   return value;
 };
-const nestArrays = (levels: number): unknown[] => {
-  let value: unknown[] = [];
+const nestArrays = (levels: number): JsonValue[] => {
+  let value: JsonValue[] = [];
   for (let i = 1; i < levels; i++) value = [value];
   return value;
 };
@@ -161,7 +161,7 @@ export function limitsContract(ctx: ContractContext): void {
       const selfish: Record<string, unknown> = {};
       selfish.self = selfish;
       await expectError(db.storeSpecification(adr('ADR-002', { templateVariables: selfish })), 'INVALID_INPUT', ['templateVariables', 'self']);
-      const loop: unknown[] = [1];
+      const loop: JsonValue[] = [1];
       loop.push([loop]);
       await expectError(
         db.storeArchitecturalPattern({ patternName: 'p', patternType: 'Domain', patternDefinition: { steps: loop } }),

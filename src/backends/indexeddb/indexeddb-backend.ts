@@ -75,7 +75,7 @@ function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
 }
 
 /** Opens a connection; `lost` hears when something other than `close()` ends it. */
-async function connect(name: string, lost: (connection: IDBDatabase, reason: ConnectionLostReason) => void): Promise<IDBDatabase> {
+async function connect(name: string, lost: (connection: IDBDatabase, reason: ConnectionLostReason) => void, attempt = 1): Promise<IDBDatabase> {
   try {
     const db = await openDB(name, SCHEMA_VERSION, {
       upgrade(database, _oldVersion, _newVersion, transaction) {
@@ -94,6 +94,8 @@ async function connect(name: string, lost: (connection: IDBDatabase, reason: Con
     const connection = unwrap(db);
     return connection;
   } catch (error) {
+    // The browser closed the connection while opening it (site data being cleared): once more.
+    if (error instanceof DOMException && error.name === 'AbortError' && attempt === 1) return connect(name, lost, 2);
     if (error instanceof DOMException && error.name === 'VersionError') {
       throw new TemporalDbError(
         'UNSUPPORTED_SCHEMA',
@@ -107,9 +109,22 @@ async function connect(name: string, lost: (connection: IDBDatabase, reason: Con
   }
 }
 
-/** The errors IndexedDB gives a call whose connection closed under it. */
-const isClosedUnder = (error: unknown) =>
-  error instanceof DOMException && (error.name === 'InvalidStateError' || error.name === 'AbortError');
+type Opened = [IDBDatabase, IDBTransaction];
+
+/**
+ * Whether `connection` is closing or closed. Browsers report a transaction cut
+ * off by a forced close variously (AbortError, UnknownError, ...) and fire the
+ * close event later, so the connection itself is asked: a closing one refuses
+ * new transactions.
+ */
+function isClosing(connection: IDBDatabase): boolean {
+  try {
+    connection.transaction(connection.objectStoreNames[0] ?? 'meta', 'readonly');
+    return false;
+  } catch (error) {
+    return error instanceof DOMException && error.name === 'InvalidStateError';
+  }
+}
 
 /**
  * IndexedDB through idb: one object store per table with native indexes,
@@ -170,10 +185,43 @@ export class IndexedDbBackend implements Backend {
     return this.reconnecting;
   }
 
+  /**
+   * A transaction for a call, on a connection that is open: one the browser is
+   * closing (its close event not yet fired) is replaced, since nothing of the
+   * call has started. Synchronous while the connection is open: reads are hot.
+   */
+  private transaction(tables: TableName | TableName[], mode: IDBTransactionMode): Opened | Promise<Opened> {
+    const connection = this.raw;
+    if (connection) {
+      try {
+        return [connection, connection.transaction(tables, mode, mode === 'readwrite' ? { durability: this.durability } : undefined)];
+      } catch (error) {
+        if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+        this.lost(connection, 'terminated');
+      }
+    }
+    return this.reopened(tables, mode);
+  }
+
+  private async reopened(tables: TableName | TableName[], mode: IDBTransactionMode): Promise<Opened> {
+    const connection = await this.connection();
+    try {
+      return [connection, connection.transaction(tables, mode, mode === 'readwrite' ? { durability: this.durability } : undefined)];
+    } catch (error) {
+      throw await this.failure(connection, error);
+    }
+  }
+
   /** What a call that failed on `connection` throws: `DATABASE_CLOSED` when the connection closed under it. */
-  private failure(connection: IDBDatabase, error: unknown): unknown {
-    if (!isClosedUnder(error)) return error;
-    // The browser's close event may come later: the next call reconnects without waiting for it.
+  private async failure(connection: IDBDatabase, error: unknown): Promise<unknown> {
+    if (!(error instanceof DOMException)) return error;
+    // Nothing here aborts a transaction without an error of its own, so an AbortError came from
+    // outside. A forced close may instead show as UnknownError, with the close event a little later.
+    if (error.name !== 'AbortError') {
+      if (error.name === 'UnknownError') await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.raw === connection && !isClosing(connection)) return error;
+    }
+    // The browser's close event may come later still: the next call reconnects without waiting for it.
     this.lost(connection, 'terminated');
     return new TemporalDbError(
       'DATABASE_CLOSED',
@@ -185,11 +233,12 @@ export class IndexedDbBackend implements Backend {
   // Reads use plain IDB requests: a read is one short transaction, and idb's
   // wrapper would add a proxy and a completion promise to each.
   private async read<T>(table: TableName, run: (store: IDBObjectStore) => Promise<T>): Promise<T> {
-    const connection = this.raw ?? (await this.connection());
+    const opened = this.transaction(table, 'readonly');
+    const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     try {
-      return await run(connection.transaction(table, 'readonly').objectStore(table));
+      return await run(transaction.objectStore(table));
     } catch (error) {
-      throw this.failure(connection, error);
+      throw await this.failure(connection, error);
     }
   }
 
@@ -212,14 +261,9 @@ export class IndexedDbBackend implements Backend {
 
   async commit(ops: readonly WriteOp[]): Promise<void> {
     const tables = [...new Set(ops.map((op) => op.table))];
-    const connection = this.raw ?? (await this.connection());
     // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
-    let transaction: IDBTransaction;
-    try {
-      transaction = connection.transaction(tables, 'readwrite', { durability: this.durability });
-    } catch (error) {
-      throw this.failure(connection, error);
-    }
+    const opened = this.transaction(tables, 'readwrite');
+    const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     let failure: DOMException | null = null;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
@@ -247,7 +291,7 @@ export class IndexedDbBackend implements Backend {
       if (error instanceof DOMException && error.name === 'ConstraintError') {
         throw new TemporalDbError('WRITE_CONFLICT', `IndexedDB refused a write: ${error.message}`);
       }
-      const closed = this.failure(connection, error);
+      const closed = await this.failure(connection, error);
       if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
