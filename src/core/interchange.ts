@@ -3,9 +3,8 @@ import type { Backend } from './backend.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { int } from './schemas.js';
-import { jsonEqual, toJsonValue, type JsonValue } from './json.js';
-import { MAX_IDENTIFIER_BYTES, MAX_NAME_BYTES, keyStringProblem } from './key-limits.js';
+import { identifier, int, jsonAt, keyName } from './schemas.js';
+import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
 import { TABLES, highestKey, keyOf, lowestKey, type Row, type TableName } from './tables.js';
@@ -108,28 +107,7 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
   }
 }
 
-// Parsed JSON is plain data without cycles; only its depth inside the field is left to check.
-const jsonAt = (level: number) =>
-  z.custom<JsonValue>().check(
-    z.superRefine((value, ctx) => {
-      const result = toJsonValue(value, [], level);
-      if (!result.ok) ctx.addIssue({ code: 'custom', message: result.problem.message, path: [...result.problem.path], input: value });
-    }),
-  );
 const json = jsonAt(0);
-
-// The same key budgets as the API's inputs (see key-limits.ts), so that an export always imports.
-const fitsKey = (limit: number) =>
-  z.superRefine((value: string, ctx) => {
-    const problem = keyStringProblem(value, limit);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
-  });
-const keyName = z.string().check(z.minLength(1), fitsKey(MAX_NAME_BYTES));
-const identifier = z.string().check(
-  z.minLength(1),
-  fitsKey(MAX_IDENTIFIER_BYTES),
-  z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
-);
 
 // In place of z.record, which would bring one more zod schema class into every browser bundle:
 // a plain object, copied without `__proto__` keys as z.record does, each value passing `value`.

@@ -49,5 +49,5 @@ export function keyStringProblem(value: string, limit: number): string | undefin
   if (value.length * 7 <= limit) return undefined;
   const bytes = value.length > limit ? limit + 1 : keyStringBytes(value);
   if (bytes <= limit) return undefined;
-  return `must be at most ${limit} bytes as a key (UTF-8 after key encoding), got ${value.length > limit ? `more than ${limit}` : bytes}`;
+  return `must be at most ${limit} bytes as a key, got ${value.length > limit ? `more than ${limit}` : bytes}`;
 }

@@ -20,7 +20,7 @@ const instant = z.pipe(
 );
 
 /** Any JSON value, `level` objects or arrays deep inside its field (see MAX_JSON_DEPTH). */
-const jsonAt = (level: number) =>
+export const jsonAt = (level: number) =>
   z.pipe(
     z.unknown(),
     z.transform((value, ctx): JsonValue => {
@@ -52,14 +52,14 @@ const jsonObject = z.pipe(
 );
 
 /** A string that becomes part of a key: at most `limit` bytes once encoded (see key-limits.ts). */
-const fitsKey = (limit: number) =>
+export const fitsKey = (limit: number) =>
   z.superRefine((value: string, ctx) => {
     const problem = keyStringProblem(value, limit);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
   });
 
 /** Identifiers take part in key order, so lone surrogates (which have no order in UTF-8) are refused. */
-const identifier = z
+export const identifier = z
   .string()
   .check(
     z.minLength(1, 'must not be empty'),
@@ -71,7 +71,7 @@ const text = z.string().check(z.minLength(1, 'must not be empty'));
 /** A specId, version id or identifier: as long as the longest of them may be. */
 const reference = z.string().check(z.minLength(1, 'must not be empty'), fitsKey(MAX_IDENTIFIER_BYTES));
 /** A decision point name, an imported record's kind or id, a recommendation id. */
-const keyName = z.string().check(z.minLength(1, 'must not be empty'), fitsKey(MAX_NAME_BYTES));
+export const keyName = z.string().check(z.minLength(1, 'must not be empty'), fitsKey(MAX_NAME_BYTES));
 
 // Written as checks rather than z.int() and z.uuid(), which would each bring one more zod
 // schema class into every browser bundle; the messages are zod's.

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // Measured on dist/, as a web app gets the package (npm test builds it first).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The budget for everything the browser root entry exports, with its dependencies: min + gzip (level 9), in bytes. */
-const LIMIT = 25_000;
+const LIMIT = 26_000;
 
 function bundleForBrowser(contents: string) {
   return build({

@@ -48,16 +48,16 @@ const adr = { specType: 'ADR' as const, identifier: 'ADR-001', title: 't', conte
 
 describe('engine errors', () => {
   const cases: Array<[Method, 'throw' | 'reject', (db: TemporalDb) => Promise<unknown>, RegExp]> = [
-    ['get', 'reject', (db) => db.getSpecification('ADR-001'), /lmdb engine failed to read heads: Error: disk on fire/],
-    ['get', 'throw', (db) => db.getLatestSpecification('ADR', 'ADR-001'), /failed to read heads/],
-    ['range', 'throw', (db) => db.getChanges(), /failed to read changes/],
-    ['range', 'reject', (db) => db.getSpecificationHistory('ADR-001'), /failed to read specifications: /],
-    ['getMany', 'reject', (db) => db.storeSpecifications([adr]), /failed to read heads/],
-    ['count', 'reject', (db) => db.statistics(), /failed to count/],
-    ['commit', 'reject', (db) => db.storeSpecification(adr), /failed to commit/],
-    ['commit', 'throw', (db) => db.deleteSpecification('ADR-000'), /failed to commit/],
-    ['backup', 'reject', (db) => db.backup(join(tmpdir(), 'temporal-db-guard-nowhere')), /failed to back up/],
-    ['close', 'reject', (db) => db.close(), /failed to close/],
+    ['get', 'reject', (db) => db.getSpecification('ADR-001'), /lmdb engine failed \(get heads\): Error: disk on fire/],
+    ['get', 'throw', (db) => db.getLatestSpecification('ADR', 'ADR-001'), /failed \(get heads\)/],
+    ['range', 'throw', (db) => db.getChanges(), /failed \(range changes\)/],
+    ['range', 'reject', (db) => db.getSpecificationHistory('ADR-001'), /failed \(range specifications\)/],
+    ['getMany', 'reject', (db) => db.storeSpecifications([adr]), /failed \(getMany heads\)/],
+    ['count', 'reject', (db) => db.statistics(), /failed \(count /],
+    ['commit', 'reject', (db) => db.storeSpecification(adr), /failed \(commit\)/],
+    ['commit', 'throw', (db) => db.deleteSpecification('ADR-000'), /failed \(commit\)/],
+    ['backup', 'reject', (db) => db.backup(join(tmpdir(), 'temporal-db-guard-nowhere')), /failed \(backup .*nowhere\)/],
+    ['close', 'reject', (db) => db.close(), /failed \(close\)/],
   ];
 
   for (const [method, how, call, message] of cases) {

@@ -166,50 +166,34 @@ export class IndexedDbBackend implements Backend {
     this.onConnectionLost?.(reason);
   };
 
-  /** The connection for a call: the open one, else a new one (every call waiting shares it). */
-  private connection(): IDBDatabase | Promise<IDBDatabase> {
-    if (this.raw) return this.raw;
-    if (this.closed) throw new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again');
-    this.reconnecting ??= connect(this.name, this.lost).then(
-      (connection) => {
-        this.reconnecting = undefined;
+  /** A new connection, shared by every call waiting for one. */
+  private connection(): Promise<IDBDatabase> {
+    if (this.closed) return Promise.reject(new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again'));
+    return (this.reconnecting ??= connect(this.name, this.lost)
+      .finally(() => (this.reconnecting = undefined))
+      .then((connection) => {
         if (this.closed) connection.close();
         else this.raw = connection;
         return connection;
-      },
-      (error: unknown) => {
-        this.reconnecting = undefined;
-        throw error;
-      },
-    );
-    return this.reconnecting;
+      }));
   }
 
   /**
-   * A transaction for a call, on a connection that is open: one the browser is
-   * closing (its close event not yet fired) is replaced, since nothing of the
-   * call has started. Synchronous while the connection is open: reads are hot.
+   * A transaction for a call. A connection the browser is closing (its close
+   * event not fired yet) is replaced, since nothing of the call has started.
+   * Synchronous while the connection is open: reads are hot.
    */
   private transaction(tables: TableName | TableName[], mode: IDBTransactionMode): Opened | Promise<Opened> {
     const connection = this.raw;
     if (connection) {
       try {
-        return [connection, connection.transaction(tables, mode, mode === 'readwrite' ? { durability: this.durability } : undefined)];
+        return [connection, connection.transaction(tables, mode, { durability: this.durability })];
       } catch (error) {
-        if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+        if (!isClosing(connection)) throw error;
         this.lost(connection, 'terminated');
       }
     }
-    return this.reopened(tables, mode);
-  }
-
-  private async reopened(tables: TableName | TableName[], mode: IDBTransactionMode): Promise<Opened> {
-    const connection = await this.connection();
-    try {
-      return [connection, connection.transaction(tables, mode, mode === 'readwrite' ? { durability: this.durability } : undefined)];
-    } catch (error) {
-      throw await this.failure(connection, error);
-    }
+    return this.connection().then(() => this.transaction(tables, mode));
   }
 
   /** What a call that failed on `connection` throws: `DATABASE_CLOSED` when the connection closed under it. */
@@ -221,13 +205,10 @@ export class IndexedDbBackend implements Backend {
       if (error.name === 'UnknownError') await new Promise((resolve) => setTimeout(resolve, 0));
       if (this.raw === connection && !isClosing(connection)) return error;
     }
-    // The browser's close event may come later still: the next call reconnects without waiting for it.
     this.lost(connection, 'terminated');
-    return new TemporalDbError(
-      'DATABASE_CLOSED',
-      'The IndexedDB connection was closed during this call (by the browser or for another tab), which was not applied; the next call reconnects',
-      { cause: error },
-    );
+    return new TemporalDbError('DATABASE_CLOSED', 'The IndexedDB connection closed during this call, which was not applied; retry it', {
+      cause: error,
+    });
   }
 
   // Reads use plain IDB requests: a read is one short transaction, and idb's
