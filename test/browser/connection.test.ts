@@ -47,17 +47,22 @@ function otherTab(name: string, version: number, abortUpgrade = false): Promise<
   });
 }
 
-/** The connection under a backend or a TemporalDb, for closing it the way the browser does. */
-function connectionOf(handle: object): IDBDatabase {
-  const backend = (handle as { backend?: { inner: object } }).backend?.inner ?? handle;
-  return (backend as { raw: IDBDatabase }).raw;
+/** The latest connection opened to each database, so that a test can close it the way the browser does. */
+const connections = new Map<string, IDBDatabase>();
+if (!chromium) {
+  const open = indexedDB.open.bind(indexedDB);
+  indexedDB.open = (name: string, version?: number) => {
+    const request = open(name, version);
+    request.addEventListener('success', () => connections.set(name, request.result));
+    return request;
+  };
 }
 
 /**
- * How the browser closes the connection: site data cleared in Chromium, a
- * forced close in fake-indexeddb (which happens at once, when called).
+ * How the browser closes the connection to `name`: site data cleared in
+ * Chromium, a forced close in fake-indexeddb (which happens at once, when called).
  */
-async function browserCloser(handle: object): Promise<() => Promise<void>> {
+async function browserCloser(name: string): Promise<() => Promise<void>> {
   if (chromium) {
     const { cdp } = await import('vitest/browser');
     return async () => {
@@ -65,7 +70,7 @@ async function browserCloser(handle: object): Promise<() => Promise<void>> {
     };
   }
   const { forceCloseDatabase } = await import('fake-indexeddb');
-  return async () => forceCloseDatabase(connectionOf(handle) as never);
+  return async () => forceCloseDatabase(connections.get(name) as never);
 }
 
 const until = async (condition: () => boolean) => {
@@ -109,7 +114,7 @@ describe('an IndexedDB connection closed from outside', () => {
     const name = newName();
     const { db, lost } = await open(name);
     await db.storeSpecification(adr('ADR-001'));
-    await (await browserCloser(db))();
+    await (await browserCloser(name))();
     await until(() => lost.length > 0);
     expect(lost).toEqual(['terminated']);
     // Clearing site data (Chromium) removed the store; a forced close (fake-indexeddb) kept it.
@@ -124,7 +129,7 @@ describe('an IndexedDB connection closed from outside', () => {
     const backend = await IndexedDbBackend.open(name, { onConnectionLost: (reason) => lost.push(reason) });
     try {
       const rows = Array.from({ length: 5000 }, (_, i) => ({ type: 'put' as const, table: 'meta' as const, row: { name: `row-${i}`, value: i } }));
-      const closeNow = await browserCloser(backend);
+      const closeNow = await browserCloser(name);
       const cutOff = backend.commit(rows).then(
         () => 'committed',
         (error: unknown) => error,
