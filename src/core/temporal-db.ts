@@ -102,9 +102,10 @@ async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promi
 export interface TemporalDb {
   /** `connectionlost`: see {@link ConnectionLostEvent} (IndexedDB only). */
   addEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  // Spelled through EventTarget so that the declarations work with the DOM library and with Node's types alike.
+  addEventListener(...args: Parameters<EventTarget['addEventListener']>): void;
   removeEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: boolean | EventListenerOptions): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void;
 }
 
 /**
