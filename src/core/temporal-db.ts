@@ -101,10 +101,10 @@ async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promi
 
 export interface TemporalDb {
   /** `connectionlost`: see {@link ConnectionLostEvent} (IndexedDB only). */
-  addEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: Parameters<EventTarget['addEventListener']>[2]): void;
   // Spelled through EventTarget so that the declarations work with the DOM library and with Node's types alike.
   addEventListener(...args: Parameters<EventTarget['addEventListener']>): void;
-  removeEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: Parameters<EventTarget['removeEventListener']>[2]): void;
   removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void;
 }
 
