@@ -5,8 +5,11 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 // For writing a backend: the interface `TemporalDb.create(backend)` takes.
 export type { Backend, CommitPlan, Plan, PlannedWrites, RangeQuery, ReadRequest, WriteOp } from './core/backend.js';
 export { checkedPlan, runSync, type CommitRow } from './core/commit-plan.js';
+export { ConnectionLostEvent, type ConnectionLostReason } from './core/connection-lost.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
+export { MAX_IDENTIFIER_BYTES, MAX_NAME_BYTES, keyStringBytes } from './core/key-limits.js';
+export { MAX_JSON_DEPTH } from './core/json.js';
 export { SCHEMA_VERSION } from './core/tables.js';
 export {
   EXPORT_FORMAT,

@@ -4,7 +4,7 @@ import { rowId, type CommitRow } from './commit-plan.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { int } from './schemas.js';
+import { identifier, int, jsonAt, keyName } from './schemas.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { identifierKey, type HeadRow } from './specifications.js';
@@ -138,7 +138,7 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
   }
 }
 
-const json = z.custom<JsonValue>(() => true);
+const json = jsonAt(0);
 
 // In place of z.record, which would bring one more zod schema class into every browser bundle:
 // a plain object, copied without `__proto__` keys as z.record does, each value passing `value`.
@@ -161,14 +161,14 @@ function recordOf<T = JsonValue>(value?: z.ZodMiniType<T>) {
     }),
   );
 }
-const jsonObject = recordOf();
+const jsonObject = recordOf(jsonAt(1));
 const stamp = int;
 
 const specificationRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
-  specId: z.string().check(z.minLength(1)),
+  id: keyName,
+  specId: keyName,
   specType: z.enum(SPEC_TYPES),
-  identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
+  identifier,
   version: int.check(z.minimum(1)),
   title: z.string(),
   content: z.string(),
@@ -183,10 +183,10 @@ const specificationRecord = z.strictObject({
   recordedAt: stamp,
 });
 const tombstoneRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
-  specId: z.string().check(z.minLength(1)),
+  id: keyName,
+  specId: keyName,
   specType: z.enum(SPEC_TYPES),
-  identifier: z.string().check(z.minLength(1), z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode')),
+  identifier,
   version: int.check(z.minimum(1)),
   deleted: z.literal(true),
   author: z.optional(z.string()),
@@ -195,12 +195,12 @@ const tombstoneRecord = z.strictObject({
   recordedAt: stamp,
 });
 const patternRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
+  id: keyName,
   version: int.check(z.minimum(1)),
   patternName: z.string().check(z.minLength(1)),
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: json,
-  examples: z.array(json),
+  examples: z.array(jsonAt(1)),
   successRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   contextSimilarity: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
   usageFrequency: int.check(z.minimum(0)),
@@ -211,9 +211,9 @@ const patternRecord = z.strictObject({
   recordedAt: stamp,
 });
 const changeRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
+  id: keyName,
   changeType: z.enum(CHANGE_TYPES),
-  specId: z.string().check(z.minLength(1)),
+  specId: keyName,
   identifier: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
   version: int.check(z.minimum(0)),
@@ -222,7 +222,7 @@ const changeRecord = z.strictObject({
   reason: z.optional(z.string()),
   decision: z.optional(
     z.object({
-      decisionPoint: z.string().check(z.minLength(1)),
+      decisionPoint: keyName,
       selectedOption: z.string().check(z.minLength(1)),
       context: z.string(),
       confidence: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
@@ -233,8 +233,8 @@ const changeRecord = z.strictObject({
 });
 
 const importedRecord = z.strictObject({
-  kind: z.string().check(z.minLength(1)),
-  id: z.string().check(z.minLength(1)),
+  kind: keyName,
+  id: keyName,
   timestamp: stamp,
   timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/))),
   source: z.string(),
@@ -242,11 +242,11 @@ const importedRecord = z.strictObject({
 });
 
 const decisionPointRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
-  specId: z.string().check(z.minLength(1)),
+  id: keyName,
+  specId: keyName,
   identifier: z.string().check(z.minLength(1)),
   specType: z.enum(SPEC_TYPES),
-  decisionPoint: z.string().check(z.minLength(1)),
+  decisionPoint: keyName,
   context: z.string(),
   options: z.array(
     z.strictObject({
@@ -265,7 +265,7 @@ const decisionPointRecord = z.strictObject({
 });
 
 const recommendationRecord = z.strictObject({
-  id: z.string().check(z.minLength(1)),
+  id: keyName,
   patternName: z.string().check(z.minLength(1)),
   patternId: z.optional(z.string()),
   decisionPoint: z.string().check(z.minLength(1)),

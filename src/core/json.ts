@@ -10,14 +10,31 @@ export interface JsonProblem {
 }
 
 /**
+ * How deeply objects and arrays may nest inside one field (`metadata`,
+ * `templateVariables`, `patternDefinition`, `examples`, `data`): the field's
+ * own object or array is level 1. Deeper values would overflow the stack of
+ * the engines' serializers (and of JSON tools reading an export).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+type Conversion = { ok: true; value: JsonValue } | { ok: false; problem: JsonProblem };
+
+/**
  * Copies a JSON value, dropping object properties that are `undefined` (as
  * JSON.stringify does) so that both engines store the same thing, and
- * reporting the first thing that is not JSON with its path.
+ * reporting the first thing that is not JSON with its path: a value that is
+ * not plain data, a cycle, or nesting deeper than {@link MAX_JSON_DEPTH}.
+ * `level` is how many objects and arrays of the field already enclose `value`.
+ *
+ * @example
+ * toJsonValue({ a: undefined, b: [1] }); // { ok: true, value: { b: [1] } }
  */
-export function toJsonValue(
-  value: unknown,
-  path: (string | number)[] = [],
-): { ok: true; value: JsonValue } | { ok: false; problem: JsonProblem } {
+export function toJsonValue(value: unknown, path: (string | number)[] = [], level = 0): Conversion {
+  return convert(value, path, level, new Set());
+}
+
+// Recursion is bounded by MAX_JSON_DEPTH, checked before each step down, so it cannot overflow the stack.
+function convert(value: unknown, path: (string | number)[], level: number, ancestors: Set<object>): Conversion {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -28,13 +45,21 @@ export function toJsonValue(
         : { ok: false, problem: { path, message: `expected a finite number, received ${value}` } };
     case 'object': {
       if (value === null) return { ok: true, value: null };
+      if (ancestors.has(value)) {
+        return { ok: false, problem: { path, message: 'is a cycle: it contains itself, which JSON cannot hold' } };
+      }
+      if (level >= MAX_JSON_DEPTH) {
+        return { ok: false, problem: { path, message: `nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep` } };
+      }
       if (Array.isArray(value)) {
+        ancestors.add(value);
         const out: JsonValue[] = [];
         for (let i = 0; i < value.length; i++) {
-          const item = toJsonValue(value[i], [...path, i]);
+          const item = convert(value[i], [...path, i], level + 1, ancestors);
           if (!item.ok) return item;
           out.push(item.value);
         }
+        ancestors.delete(value);
         return { ok: true, value: out };
       }
       const proto = Object.getPrototypeOf(value);
@@ -45,13 +70,15 @@ export function toJsonValue(
           problem: { path, message: `expected a plain JSON value, received ${kind}` },
         };
       }
+      ancestors.add(value);
       const out: JsonObject = {};
       for (const [key, item] of Object.entries(value)) {
         if (item === undefined) continue;
-        const converted = toJsonValue(item, [...path, key]);
+        const converted = convert(item, [...path, key], level + 1, ancestors);
         if (!converted.ok) return converted;
         out[key] = converted.value;
       }
+      ancestors.delete(value);
       return { ok: true, value: out };
     }
     default:

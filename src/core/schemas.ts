@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { TemporalDbError, formatPath, type FieldPath } from './errors.js';
 import { toJsonValue, type JsonObject, type JsonValue } from './json.js';
 import { issueMessage } from './issue-message.js';
+import { MAX_IDENTIFIER_BYTES, MAX_NAME_BYTES, keyStringProblem } from './key-limits.js';
 import { toMillis } from './time.js';
 import { PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES } from './types.js';
 
@@ -18,17 +19,20 @@ const instant = z.pipe(
   }),
 );
 
-const jsonValue = z.pipe(
-  z.unknown(),
-  z.transform((value, ctx): JsonValue => {
-    const result = toJsonValue(value);
-    if (!result.ok) {
-      ctx.issues.push({ code: 'custom', message: result.problem.message, path: [...result.problem.path], input: value });
-      return z.NEVER;
-    }
-    return result.value;
-  }),
-);
+/** Any JSON value, `level` objects or arrays deep inside its field (see MAX_JSON_DEPTH). */
+export const jsonAt = (level: number) =>
+  z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): JsonValue => {
+      const result = toJsonValue(value, [], level);
+      if (!result.ok) {
+        ctx.issues.push({ code: 'custom', message: result.problem.message, path: [...result.problem.path], input: value });
+        return z.NEVER;
+      }
+      return result.value;
+    }),
+  );
+const jsonValue = jsonAt(0);
 
 const jsonObject = z.pipe(
   z.unknown(),
@@ -47,16 +51,27 @@ const jsonObject = z.pipe(
   }),
 );
 
+/** A string that becomes part of a key: at most `limit` bytes once encoded (see key-limits.ts). */
+export const fitsKey = (limit: number) =>
+  z.superRefine((value: string, ctx) => {
+    const problem = keyStringProblem(value, limit);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
+
 /** Identifiers take part in key order, so lone surrogates (which have no order in UTF-8) are refused. */
-const identifier = z
+export const identifier = z
   .string()
   .check(
     z.minLength(1, 'must not be empty'),
-    z.maxLength(1024, 'must be at most 1024 characters'),
+    fitsKey(MAX_IDENTIFIER_BYTES),
     z.refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)'),
   );
 
 const text = z.string().check(z.minLength(1, 'must not be empty'));
+/** A specId, version id or identifier: as long as the longest of them may be. */
+const reference = z.string().check(z.minLength(1, 'must not be empty'), fitsKey(MAX_IDENTIFIER_BYTES));
+/** A decision point name, an imported record's kind or id, a recommendation id. */
+export const keyName = z.string().check(z.minLength(1, 'must not be empty'), fitsKey(MAX_NAME_BYTES));
 
 // Written as checks rather than z.int() and z.uuid(), which would each bring one more zod
 // schema class into every browser bundle; the messages are zod's.
@@ -109,7 +124,7 @@ export const patternInputSchema = z.object({
   patternName: text,
   patternType: z.enum(PATTERN_TYPES),
   patternDefinition: z._default(jsonValue, {}),
-  examples: z._default(z.array(jsonValue), []),
+  examples: z._default(z.array(jsonAt(1)), []),
   successRate: z.optional(unitInterval),
   contextSimilarity: z.optional(unitInterval),
   usageFrequency: z.optional(int.check(z.minimum(0))),
@@ -129,8 +144,8 @@ export const similarPatternsSchema = z.object({
 });
 
 export const decisionInputSchema = z.object({
-  specId: text,
-  decisionPoint: text,
+  specId: reference,
+  decisionPoint: keyName,
   selectedOption: text,
   context: z.string(),
   author: text,
@@ -139,21 +154,21 @@ export const decisionInputSchema = z.object({
 });
 
 export const importedRecordSchema = z.object({
-  kind: text,
-  id: text,
+  kind: keyName,
+  id: keyName,
   timestamp: instant,
   timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/, 'must be a whole number of nanoseconds, as a string'))),
   source: z.string(),
   data: jsonValue,
 });
 
-export const importedQuerySchema = z.object({ kind: text, since: z.optional(instant), until: z.optional(instant) });
+export const importedQuerySchema = z.object({ kind: keyName, since: z.optional(instant), until: z.optional(instant) });
 
 export const decisionPointInputSchema = z
   .object({
-    specificationId: z.optional(text),
+    specificationId: z.optional(reference),
     identifier: z.optional(identifier),
-    decisionPoint: text,
+    decisionPoint: keyName,
     context: z.string(),
     options: z
       .array(
@@ -191,7 +206,7 @@ export const decisionPointInputSchema = z
   );
 
 export const decisionPointQuerySchema = z
-  .object({ specId: z.optional(text), identifier: z.optional(identifier), decisionPoint: z.optional(text), asOf: z.optional(instant) })
+  .object({ specId: z.optional(reference), identifier: z.optional(identifier), decisionPoint: z.optional(keyName), asOf: z.optional(instant) })
   .check(
     z.refine((v) => v.specId !== undefined || v.identifier !== undefined || v.decisionPoint !== undefined, {
       message: 'give specId, identifier or decisionPoint',
@@ -208,7 +223,7 @@ export const recommendationOptionsSchema = z.object({
 });
 
 export const feedbackSchema = z.object({
-  id: text,
+  id: keyName,
   action: z.enum(['accept', 'dismiss']),
   reason: z.optional(z.string()),
 });
@@ -216,7 +231,7 @@ export const feedbackSchema = z.object({
 export const lookbackSchema = z.object({ lookbackDays: z.number().check(z.positive()) });
 
 export const changesQuerySchema = z.object({
-  specId: z.optional(text),
+  specId: z.optional(reference),
   identifier: z.optional(identifier),
   changeType: z.optional(z.enum(['Create', 'Update', 'Delete', 'Decision'])),
   since: z.optional(instant),

@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
+import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
 import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
 import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
@@ -283,8 +284,9 @@ export async function readList(
  */
 export type SpecRef = { ref: string } | { identifier: string };
 
-/** Whether `value` can be an identifier at all (stored ones are 1 to 1024 well-formed UTF-16 code units). */
-export const isKeyIdentifier = (value: string) => value.length > 0 && value.length <= 1024 && value.isWellFormed();
+/** Whether `value` can be an identifier at all (stored ones are well-formed and 1 to 1024 bytes as a key). */
+export const isKeyIdentifier = (value: string) =>
+  value.length > 0 && keyStringProblem(value, MAX_IDENTIFIER_BYTES) === undefined && value.isWellFormed();
 
 /**
  * The head of the specification `by` names, deleted ones included (their

@@ -2,8 +2,10 @@ import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { writeOps } from './commit-plan.js';
 import { migrationOps } from './migrations.js';
+import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
+import { guardBackend } from './guarded-backend.js';
 import { sha256Hex } from './hash.js';
 import { exportLines, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
@@ -99,6 +101,15 @@ async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promi
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
+export interface TemporalDb {
+  /** `connectionlost`: see {@link ConnectionLostEvent} (IndexedDB only). */
+  addEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: Parameters<EventTarget['addEventListener']>[2]): void;
+  // Spelled through EventTarget so that the declarations work with the DOM library and with Node's types alike.
+  addEventListener(...args: Parameters<EventTarget['addEventListener']>): void;
+  removeEventListener(type: 'connectionlost', listener: (event: ConnectionLostEvent) => void, options?: Parameters<EventTarget['removeEventListener']>[2]): void;
+  removeEventListener(...args: Parameters<EventTarget['removeEventListener']>): void;
+}
+
 /**
  * A temporal store of specifications, patterns, decisions and their change
  * log. Nothing is overwritten: every write adds a version, and every past
@@ -110,7 +121,7 @@ async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promi
  * const latest = await db.getLatestSpecification('ADR', 'ADR-001');
  * await db.close();
  */
-export class TemporalDb {
+export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
@@ -119,12 +130,14 @@ export class TemporalDb {
     private readonly backend: Backend,
     options: CoreOptions,
   ) {
+    super();
     this.writes = new WriteQueue(backend);
     this.clock = options.clock ?? systemClock;
   }
 
   /** For backends: wraps an opened backend, checking and recording the schema version. */
-  static async create(backend: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
+  static async create(engine: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
+    const backend = guardBackend(engine);
     const stored = (await backend.get('meta', ['schemaVersion']))?.value;
     if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
       await backend.close();
@@ -721,11 +734,8 @@ export class TemporalDb {
       throw new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend cannot make a backup; use exportStream()`);
     }
     await this.writes.idle();
-    try {
-      await this.backend.backup(target);
-    } catch (error) {
-      throw new TemporalDbError('STORAGE_ERROR', `Backup to ${target} failed: ${String(error)}`, { cause: error });
-    }
+    // The guarded backend turns an engine's failure into STORAGE_ERROR.
+    await this.backend.backup(target);
   }
 
   /**

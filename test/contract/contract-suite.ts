@@ -7,6 +7,7 @@ import { T0, type BackendUnderTest, type ContractContext, type StoreUnderTest } 
 import { coreContract } from './core.contract.js';
 import { decisionsContract } from './decisions.contract.js';
 import { interchangeContract } from './interchange.contract.js';
+import { limitsContract } from './limits.contract.js';
 import { referencesContract } from './references.contract.js';
 
 export type { BackendUnderTest, StoreUnderTest } from './context.js';
@@ -50,5 +51,6 @@ export function runContractSuite(target: BackendUnderTest): void {
     referencesContract(ctx);
     interchangeContract(ctx);
     backendContract(ctx);
+    limitsContract(ctx);
   });
 }

@@ -50,7 +50,7 @@ export function linkFromRepo(app: string, name: string): void {
 async function project(dir: string, name: string, tarball: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }, null, 2));
-  // zod, idb and uuid come from the npm cache that `npm ci` filled (the registry when they are not there).
+  // zod and uuid come from the npm cache that `npm ci` filled (the registry when they are not there).
   await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: childEnv });
 }
 

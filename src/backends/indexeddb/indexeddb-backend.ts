@@ -1,18 +1,9 @@
-import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
 import { checkedPlan } from '../../core/commit-plan.js';
+import type { ConnectionLostReason } from '../../core/connection-lost.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
-import {
-  SCHEMA_VERSION,
-  TABLES,
-  TABLE_NAMES,
-  columnsOf,
-  withKeyColumns,
-  type IndexDefinition,
-  type Row,
-  type TableName,
-} from '../../core/tables.js';
+import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, withKeyColumns, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
 
 export interface IndexedDbBackendOptions {
   /**
@@ -21,9 +12,14 @@ export interface IndexedDbBackendOptions {
    * faster and may lose the last commits when the machine (not the tab) dies.
    */
   durability?: 'strict' | 'relaxed' | 'default';
+  /**
+   * Called when the connection is closed from outside: `versionchange` when
+   * another tab upgrades or deletes the database (the connection closes itself
+   * to let it), `terminated` when the browser closes it (storage cleared, disk
+   * failure). The next call opens a new connection.
+   */
+  onConnectionLost?: (reason: ConnectionLostReason) => void;
 }
-
-type Store = IDBPObjectStore<unknown, string[], string, 'versionchange'>;
 
 /** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
 function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
@@ -34,26 +30,31 @@ function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: u
   };
 }
 
+function createIndexes(store: IDBObjectStore, wanted: Array<[string, IndexDefinition]>): void {
+  for (const [indexName, index] of wanted) {
+    if (!store.indexNames.contains(indexName)) store.createIndex(indexName, columnsOf(index.columns), { unique: index.unique ?? false });
+  }
+}
+
 /** Creates every object store and index of the table definitions that is missing, and drops stale indexes. */
-function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
+function upgradeSchema(db: IDBDatabase, transaction: IDBTransaction): void {
   for (const name of TABLE_NAMES) {
     const definition = TABLES[name];
     const keyPath = columnsOf(definition.key);
-    if (db.objectStoreNames.contains(name) && String(store(name).keyPath) !== String(keyPath)) {
-      rekeyStore(unwrap(db), unwrap(store(name)) as unknown as IDBObjectStore, name);
+    const wanted = Object.entries(definition.indexes) as Array<[string, IndexDefinition]>;
+    if (!db.objectStoreNames.contains(name)) {
+      createIndexes(db.createObjectStore(name, { keyPath }), wanted);
       continue;
     }
-    if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath });
-    const objectStore = store(name);
-    const wanted = Object.entries(definition.indexes) as Array<[string, IndexDefinition]>;
-    for (const existing of [...objectStore.indexNames]) {
-      if (!wanted.some(([indexName]) => indexName === existing)) objectStore.deleteIndex(existing);
+    const store = transaction.objectStore(name);
+    if (String(store.keyPath) !== String(keyPath)) {
+      rekeyStore(db, store, name, wanted);
+      continue;
     }
-    for (const [indexName, index] of wanted) {
-      if (!objectStore.indexNames.contains(indexName)) {
-        objectStore.createIndex(indexName, columnsOf(index.columns), { unique: index.unique ?? false });
-      }
+    for (const existing of [...store.indexNames]) {
+      if (!wanted.some(([indexName]) => indexName === existing)) store.deleteIndex(existing);
     }
+    createIndexes(store, wanted);
   }
 }
 
@@ -63,67 +64,144 @@ function upgradeSchema(db: IDBPDatabase, store: (name: string) => Store): void {
  * indexes, and the rows go back with their key columns filled in, all inside
  * the upgrade transaction.
  */
-function rekeyStore(db: IDBDatabase, old: IDBObjectStore, name: TableName): void {
-  const definition = TABLES[name];
+function rekeyStore(db: IDBDatabase, old: IDBObjectStore, name: TableName, wanted: Array<[string, IndexDefinition]>): void {
   const rows = old.getAll();
   rows.onsuccess = () => {
     db.deleteObjectStore(name);
-    const store = db.createObjectStore(name, { keyPath: columnsOf(definition.key) });
-    for (const [indexName, index] of Object.entries(definition.indexes) as Array<[string, IndexDefinition]>) {
-      store.createIndex(indexName, columnsOf(index.columns), { unique: index.unique ?? false });
-    }
-    for (const row of rows.result as Row[]) store.put(withKeyColumns(definition, row));
+    const store = db.createObjectStore(name, { keyPath: columnsOf(TABLES[name].key) });
+    createIndexes(store, wanted);
+    for (const row of rows.result as Row[]) store.put(withKeyColumns(TABLES[name], row));
   };
 }
 
+/** Opens a connection; `lost` hears when something other than `close()` ends it. */
+async function connect(name: string, lost: (connection: IDBDatabase, reason: ConnectionLostReason) => void, attempt = 1): Promise<IDBDatabase> {
+  try {
+    return await new Promise<IDBDatabase>((resolve, reject) => {
+      const opening = indexedDB.open(name, SCHEMA_VERSION);
+      opening.onupgradeneeded = () => upgradeSchema(opening.result, opening.transaction!);
+      opening.onerror = () => reject(opening.error);
+      opening.onsuccess = () => {
+        const connection = opening.result;
+        // Another tab wants a newer schema, or to delete the database: let it have it.
+        // Transactions already running still complete; new ones go to the next connection.
+        connection.onversionchange = () => {
+          connection.close();
+          lost(connection, 'versionchange');
+        };
+        connection.onclose = () => lost(connection, 'terminated');
+        resolve(connection);
+      };
+    });
+  } catch (error) {
+    // The browser closed the connection while opening it (site data being cleared): once more.
+    if (error instanceof DOMException && error.name === 'AbortError' && attempt === 1) return connect(name, lost, 2);
+    if (error instanceof DOMException && error.name === 'VersionError') {
+      throw new TemporalDbError('UNSUPPORTED_SCHEMA', `IndexedDB database "${name}" was created by a newer temporal-db; upgrade temporal-db.`, {
+        cause: error,
+      });
+    }
+    throw new TemporalDbError('STORAGE_ERROR', `Cannot open IndexedDB database "${name}": ${String(error)}`, { cause: error });
+  }
+}
+
+type Opened = [IDBDatabase, IDBTransaction];
+
 /**
- * IndexedDB through idb: one object store per table with native indexes,
- * all created from the shared table definitions in one upgrade path. Every
- * read and every commit is its own short transaction, so nothing is held open
- * across the core's awaits.
+ * Whether `connection` is closing or closed. Browsers report a transaction cut
+ * off by a forced close variously (AbortError, UnknownError, ...) and fire the
+ * close event later, so the connection itself is asked: a closing one refuses
+ * new transactions.
+ */
+function isClosing(connection: IDBDatabase): boolean {
+  try {
+    connection.transaction(connection.objectStoreNames[0] ?? 'meta', 'readonly');
+    return false;
+  } catch (error) {
+    return error instanceof DOMException && error.name === 'InvalidStateError';
+  }
+}
+
+/**
+ * IndexedDB with plain requests: one object store per table with native
+ * indexes, all created from the shared table definitions in one upgrade
+ * path. A read is one short readonly transaction; a commit plans and writes
+ * in one readwrite transaction. A connection closed from outside is replaced
+ * by a new one on the next call.
  */
 export class IndexedDbBackend implements Backend {
   readonly kind = 'indexeddb';
 
-  private readonly raw: IDBDatabase;
+  /** The open connection; `undefined` once it was closed from outside, until the next call reconnects. */
+  private raw: IDBDatabase | undefined;
+  private reconnecting: Promise<IDBDatabase> | undefined;
+  private closed = false;
 
   private constructor(
-    private readonly db: IDBPDatabase,
+    private readonly name: string,
     private readonly durability: IDBTransactionDurability,
-  ) {
-    this.raw = unwrap(db);
-  }
+    private readonly onConnectionLost: ((reason: ConnectionLostReason) => void) | undefined,
+  ) {}
 
   static async open(name: string, options: IndexedDbBackendOptions = {}): Promise<IndexedDbBackend> {
     if (typeof indexedDB === 'undefined') {
-      throw new TemporalDbError(
-        'STORAGE_ERROR',
-        'IndexedDB is not available here; in Node use temporal-db/lmdb (or fake-indexeddb in tests)',
-      );
+      throw new TemporalDbError('STORAGE_ERROR', 'IndexedDB is not available here; in Node use temporal-db/lmdb (or fake-indexeddb in tests)');
     }
-    try {
-      const db = await openDB(name, SCHEMA_VERSION, {
-        upgrade(database, _oldVersion, _newVersion, transaction) {
-          upgradeSchema(database as IDBPDatabase, (storeName) => transaction.objectStore(storeName) as unknown as Store);
-        },
-        // Another tab wants a newer schema: let it have the database.
-        blocking() {
-          db.close();
-        },
-      });
-      return new IndexedDbBackend(db, options.durability ?? 'strict');
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'VersionError') {
-        throw new TemporalDbError(
-          'UNSUPPORTED_SCHEMA',
-          `IndexedDB database "${name}" was created by a newer temporal-db; upgrade temporal-db.`,
-          { cause: error },
-        );
+    const backend = new IndexedDbBackend(name, options.durability ?? 'strict', options.onConnectionLost);
+    backend.raw = await connect(name, backend.lost);
+    return backend;
+  }
+
+  private readonly lost = (connection: IDBDatabase, reason: ConnectionLostReason): void => {
+    // Only the current connection counts (a failed call may have noticed first).
+    if (this.raw !== connection || this.closed) return;
+    this.raw = undefined;
+    this.onConnectionLost?.(reason);
+  };
+
+  /** A new connection, shared by every call waiting for one. */
+  private connection(): Promise<IDBDatabase> {
+    if (this.closed) return Promise.reject(new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again'));
+    return (this.reconnecting ??= connect(this.name, this.lost)
+      .finally(() => (this.reconnecting = undefined))
+      .then((connection) => {
+        if (this.closed) connection.close();
+        else this.raw = connection;
+        return connection;
+      }));
+  }
+
+  /**
+   * A transaction for a call. A connection the browser is closing (its close
+   * event not fired yet) is replaced, since nothing of the call has started.
+   * Synchronous while the connection is open: reads are hot.
+   */
+  private transaction(tables: TableName[], mode: IDBTransactionMode): Opened | Promise<Opened> {
+    const connection = this.raw;
+    if (connection) {
+      try {
+        return [connection, connection.transaction(tables, mode, { durability: this.durability })];
+      } catch (error) {
+        if (!isClosing(connection)) throw error;
+        this.lost(connection, 'terminated');
       }
-      throw new TemporalDbError('STORAGE_ERROR', `Cannot open IndexedDB database "${name}": ${String(error)}`, {
-        cause: error,
-      });
     }
+    return this.connection().then(() => this.transaction(tables, mode));
+  }
+
+  /** What a call that failed on `connection` throws: `DATABASE_CLOSED` when the connection closed under it. */
+  private async failure(connection: IDBDatabase, error: unknown): Promise<unknown> {
+    if (!(error instanceof DOMException)) return error;
+    // Nothing here aborts a transaction without an error of its own, so an AbortError came from
+    // outside. A forced close may instead show as UnknownError, with the close event a little later.
+    if (error.name !== 'AbortError') {
+      if (error.name === 'UnknownError') await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.raw === connection && !isClosing(connection)) return error;
+    }
+    this.lost(connection, 'terminated');
+    return new TemporalDbError('DATABASE_CLOSED', 'The IndexedDB connection closed during this call, which was not applied; retry it', {
+      cause: error,
+    });
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
@@ -142,16 +220,17 @@ export class IndexedDbBackend implements Backend {
     return (await this.read([{ read: 'range', query }]))[0] as Row[];
   }
 
-  // Reads use plain IDB requests in one short transaction: idb's wrapper
-  // would add a proxy and a completion promise to each.
   /** One readonly transaction over the tables read: every answer is as of one commit. */
   async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
     const tables = [...new Set(requests.map((r) => (r.read === 'range' ? r.query.table : r.table)))];
     if (tables.length === 0) return [];
-    const transaction = this.raw.transaction(tables, 'readonly');
-    return Promise.all(
-      requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject))),
-    );
+    const opened = this.transaction(tables, 'readonly');
+    const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
+    try {
+      return await Promise.all(requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject))));
+    } catch (error) {
+      throw await this.failure(connection, error);
+    }
   }
 
   /**
@@ -161,7 +240,8 @@ export class IndexedDbBackend implements Backend {
    * transaction stays active from the first read to the last write.
    */
   async commit<T>(plan: CommitPlan<T>): Promise<T> {
-    const transaction = this.raw.transaction(TABLE_NAMES, 'readwrite', { durability: this.durability });
+    const opened = this.transaction(TABLE_NAMES as TableName[], 'readwrite');
+    const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     const steps = checkedPlan(plan)();
     let failure: unknown;
     let result: T;
@@ -189,8 +269,7 @@ export class IndexedDbBackend implements Backend {
           // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
           for (const op of step.value.ops) {
             const store = transaction.objectStore(op.table);
-            const request = op.type === 'delete' ? store.delete(op.key as string[]) : store.put(op.row);
-            request.onerror = onError;
+            (op.type === 'delete' ? store.delete(op.key as string[]) : store.put(op.row)).onerror = onError;
           }
         } else {
           this.answer(transaction, step.value, advance, fail);
@@ -205,6 +284,8 @@ export class IndexedDbBackend implements Backend {
       await done;
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
+      const closed = await this.failure(connection, error);
+      if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
     return result!;
@@ -265,6 +346,8 @@ export class IndexedDbBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.closed = true;
+    this.raw?.close();
+    this.raw = undefined;
   }
 }

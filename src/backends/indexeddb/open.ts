@@ -1,10 +1,11 @@
+import { ConnectionLostEvent } from '../../core/connection-lost.js';
 import { TemporalDb, type CoreOptions } from '../../core/temporal-db.js';
 import { IndexedDbBackend, type IndexedDbBackendOptions } from './indexeddb-backend.js';
 
 /** The IndexedDB database name used when none is given. */
 export const DEFAULT_DATABASE_NAME = 'temporal-db';
 
-export interface OpenIndexedDbOptions extends CoreOptions, IndexedDbBackendOptions {
+export interface OpenIndexedDbOptions extends CoreOptions, Omit<IndexedDbBackendOptions, 'onConnectionLost'> {
   /** IndexedDB database name. Defaults to `temporal-db`. */
   name?: string;
 }
@@ -17,9 +18,13 @@ export interface OpenIndexedDbOptions extends CoreOptions, IndexedDbBackendOptio
  * const db = await openTemporalDb({ name: 'architecture' });
  */
 export async function openTemporalDb(options: OpenIndexedDbOptions = {}): Promise<TemporalDb> {
-  const backendOptions = options.durability === undefined ? {} : { durability: options.durability };
-  const backend = await IndexedDbBackend.open(options.name ?? DEFAULT_DATABASE_NAME, backendOptions);
-  return TemporalDb.create(backend, options);
+  let db: TemporalDb | undefined;
+  const backend = await IndexedDbBackend.open(options.name ?? DEFAULT_DATABASE_NAME, {
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+    onConnectionLost: (reason) => db?.dispatchEvent(new ConnectionLostEvent(reason)),
+  });
+  db = await TemporalDb.create(backend, options);
+  return db;
 }
 
 /**
