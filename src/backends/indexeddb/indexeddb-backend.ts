@@ -152,7 +152,32 @@ export class IndexedDbBackend implements Backend {
     return backend;
   }
 
+  /** Per connection, a promise that rejects when the browser closes it: see `settled`. */
+  private readonly terminations = new WeakMap<IDBDatabase, { promise: Promise<never>; reject: (error: unknown) => void }>();
+
+  private termination(connection: IDBDatabase) {
+    let entry = this.terminations.get(connection);
+    if (!entry) {
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<never>((_, fail) => (reject = fail));
+      promise.catch(() => undefined);
+      this.terminations.set(connection, (entry = { promise, reject }));
+    }
+    return entry;
+  }
+
+  /**
+   * `work` on `connection`, or an AbortError once the browser closed it:
+   * Chromium never settles a transaction begun on a connection it is
+   * force-closing, before its close event (a connection closed for another
+   * tab's upgrade instead lets its transactions finish).
+   */
+  private settled<T>(connection: IDBDatabase, work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.termination(connection).promise]);
+  }
+
   private readonly lost = (connection: IDBDatabase, reason: ConnectionLostReason): void => {
+    if (reason === 'terminated') this.termination(connection).reject(new DOMException('The browser closed the connection', 'AbortError'));
     // Only the current connection counts (a failed call may have noticed first).
     if (this.raw !== connection || this.closed) return;
     this.raw = undefined;
@@ -221,15 +246,19 @@ export class IndexedDbBackend implements Backend {
   }
 
   /** One readonly transaction over the tables read: every answer is as of one commit. */
-  async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
+  async read(requests: readonly ReadRequest[], attempt = 1): Promise<unknown[]> {
     const tables = [...new Set(requests.map((r) => (r.read === 'range' ? r.query.table : r.table)))];
     if (tables.length === 0) return [];
     const opened = this.transaction(tables, 'readonly');
     const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     try {
-      return await Promise.all(requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject))));
+      const answers = requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject)));
+      return await this.settled(connection, Promise.all(answers));
     } catch (error) {
-      throw await this.failure(connection, error);
+      const closed = await this.failure(connection, error);
+      // A read changes nothing: one cut off goes to the next connection.
+      if (closed !== error && attempt === 1) return this.read(requests, 2);
+      throw closed;
     }
   }
 
@@ -239,12 +268,13 @@ export class IndexedDbBackend implements Backend {
    * are IDB requests, and the plan resumes from their success callbacks: the
    * transaction stays active from the first read to the last write.
    */
-  async commit<T>(plan: CommitPlan<T>): Promise<T> {
+  async commit<T>(plan: CommitPlan<T>, attempt = 1): Promise<T> {
     const opened = this.transaction(TABLE_NAMES as TableName[], 'readwrite');
     const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     const steps = checkedPlan(plan)();
     let failure: unknown;
     let result: T;
+    let writing = false;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
       transaction.onabort = () => reject(failure ?? transaction.error);
@@ -266,6 +296,7 @@ export class IndexedDbBackend implements Backend {
         const step = steps.next(answer);
         if (step.done) {
           result = step.value.result;
+          writing = true;
           // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
           for (const op of step.value.ops) {
             const store = transaction.objectStore(op.table);
@@ -281,10 +312,12 @@ export class IndexedDbBackend implements Backend {
     };
     advance(undefined);
     try {
-      await done;
+      await this.settled(connection, done);
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
       const closed = await this.failure(connection, error);
+      // Cut off while it was still reading: nothing of it was under way, so it goes to the next connection.
+      if (closed !== error && !writing && attempt === 1) return this.commit(plan, 2);
       if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
