@@ -1,8 +1,8 @@
 // `temporal-db serve` from dist/, in a child process: start-up rules, and SIGTERM with writes in flight.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,34 @@ describe('temporal-db serve', () => {
     expect(await health.json()).toEqual({ status: 'ok', backend: 'lmdb' });
     served.child.kill('SIGINT');
     expect(await served.exit).toEqual([0, null]);
+  });
+
+  it('answers the README’s curl lines as the README says', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The service'));
+    const block = /Then, from another terminal:\n\n```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const lines = block.split('\n').filter((line) => line.startsWith('curl '));
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    const cwd = tempDir('readme-serve');
+    dirs.push(cwd);
+    const served = await startServe(['--db', join(cwd, 'architecture-db')]);
+    const outputs = lines.map((line) => {
+      const command = line.replaceAll('http://127.0.0.1:4780', served.url);
+      return execFileSync('bash', ['-c', command], { cwd, encoding: 'utf8' });
+    });
+    served.child.kill('SIGTERM');
+    expect(await served.exit).toEqual([0, null]);
+    const answers = outputs.map((output) => (output === '' ? undefined : JSON.parse(output)));
+    for (const [i, answer] of answers.entries()) expect(answer?.error, lines[i]).toBeUndefined();
+    const at = (fragment: string) => answers[lines.findIndex((line) => line.includes(fragment))];
+    expect(answers[2]).toMatchObject({ identifier: 'ADR-001', version: 2, status: 'accepted' });
+    expect(at('asOf=2026-01-20')).toMatchObject({ version: 1, status: 'proposed' });
+    expect(at('/history').map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(at('changeType=Update')).toEqual([expect.objectContaining({ changeType: 'Update', fieldChanges: { status: { oldValue: 'proposed', newValue: 'accepted' } } })]);
+    expect(at('/v1/decisions')).toMatchObject({ changeType: 'Decision', decision: { decisionPoint: 'storage-engine', selectedOption: 'LMDB' } });
+    expect(at('decision-patterns')).toEqual([expect.objectContaining({ decisionPoint: 'storage-engine', totalDecisions: 1, selectedCount: 1 })]);
+    expect(readFileSync(join(cwd, 'store.ndjson'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1 + 2 + 3);
+    expect(at('/v1/import')).toMatchObject({ added: { specifications: 0, changes: 0 }, skipped: { specifications: 2, changes: 3 } });
   });
 
   it('reports a port already in use as one line, exit 1', async () => {
