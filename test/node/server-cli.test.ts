@@ -183,6 +183,23 @@ describe('temporal-db serve', () => {
     expect(at('/v1/import')).toMatchObject({ added: { specifications: 0, changes: 0 }, skipped: { specifications: 2, changes: 3 } });
   });
 
+  it('is importable from the built package as temporal-db/server, sharing the error class of temporal-db', () => {
+    const dir = storeDir();
+    const script = `
+      import { openTemporalDb, TemporalDbError } from 'temporal-db';
+      import { createTemporalDbServer } from 'temporal-db/server';
+      const db = await openTemporalDb({ path: ${JSON.stringify(dir)} });
+      const server = createTemporalDbServer(db);
+      const refused = await server.listen({ host: '0.0.0.0', port: 0 }).catch((error) => error);
+      const { url } = await server.listen({ port: 0 });
+      const stored = await fetch(url + '/v1/specifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ specType: 'ADR', identifier: 'ADR-1', title: 't', content: 'c' }) });
+      console.log(JSON.stringify([refused instanceof TemporalDbError, refused.code, stored.status, (await stored.json()).version]));
+      await server.close();
+      await db.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([true, 'INVALID_INPUT', 201, 1]);
+  });
+
   it('reports a port already in use as one line, exit 1', async () => {
     const db = storeDir();
     const served = await startServe(['--db', db]);
