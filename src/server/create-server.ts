@@ -285,8 +285,13 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
     if (!res.write(line)) {
       // Wait for the client to read on; a client that went away ends the export (the loop's return closes the reader).
       await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
       });
     }
   }

@@ -74,7 +74,7 @@ export function rawRequest(port: number, path: string, headers: Record<string, s
 }
 
 export const adr = (identifier: string, extra: Record<string, unknown> = {}) => ({
-  specType: 'ADR',
+  specType: 'ADR' as const,
   identifier,
   title: `Title of ${identifier}`,
   content: `Content of ${identifier}`,

@@ -361,3 +361,41 @@ describe('the whole store', () => {
     }
   });
 });
+
+describe('a large export', () => {
+  it('streams with backpressure to a slow reader, and stops when the client goes away', async () => {
+    const big = await serve();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const content = 'x'.repeat(4000);
+      for (let batch = 0; batch < 4; batch++) {
+        await big.db.storeSpecifications(Array.from({ length: 500 }, (_, i) => adr(`BIG-${batch}-${i}`, { content })));
+      }
+      const response = await fetch(`${big.url}/v1/export`);
+      const reader = response.body!.getReader();
+      let text = '';
+      const decoder = new TextDecoder();
+      for (let chunks = 0; ; chunks++) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        // A slow reader: the server's writes fill the socket and wait for it to drain.
+        if (chunks % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      expect(text.split('\n').filter(Boolean)).toHaveLength(1 + 2000 + 2000);
+
+      const abandoned = await fetch(`${big.url}/v1/export`);
+      const partial = abandoned.body!.getReader();
+      await partial.read();
+      await partial.cancel();
+      // close() waits for every request in flight: it resolves only because the abandoned export ended.
+      await big.server.close();
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await big.stop();
+    }
+  });
+});
