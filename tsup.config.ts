@@ -31,10 +31,14 @@ const lmdbAsCommonJs = {
 
 export default defineConfig([
   {
-    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts' },
+    // server (temporal-db/server) is Node only: it imports node:http, kept out of the shared chunks
+    // because no other entry imports the server's files; its core code is shared with the other entries.
+    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', server: 'src/server.ts' },
     format: ['esm'],
     // universal.d.ts: declarations only, for TypeScript resolving with neither a node nor a browser condition.
-    dts: { entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', universal: 'src/universal.ts' } },
+    dts: {
+      entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', server: 'src/server.ts', universal: 'src/universal.ts' },
+    },
     clean: true,
     sourcemap: true,
     target: 'es2022',

@@ -138,6 +138,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { git: { type: 'boolean', description: 'import every committed version from git history' } },
     load: async () => (await import('./commands/migrate.js')).importAdrs,
   },
+  serve: {
+    summary: 'serve the store over HTTP: a JSON REST API (see the README, "Service")',
+    options: {
+      host: { type: 'string', value: 'address', description: 'address to listen on (default 127.0.0.1; any other needs a token)' },
+      port: { type: 'string', value: 'n', description: 'port to listen on (default 4780; 0: any free port)' },
+      token: { type: 'string', value: 'token', description: 'bearer token every request must carry (default: $TEMPORAL_DB_TOKEN)' },
+      'cors-origins': { type: 'string', value: 'origins', description: 'comma-separated browser origins allowed to call it' },
+    },
+    load: async () => (await import('./commands/serve.js')).serve,
+  },
   backup: {
     summary: 'a consistent copy of the store, taken while it stays open',
     args: ['<dir>'],
