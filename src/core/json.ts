@@ -74,6 +74,8 @@ function convert(value: unknown, path: (string | number)[], level: number, ances
       const out: JsonObject = {};
       for (const [key, item] of Object.entries(value)) {
         if (item === undefined) continue;
+        // Assigned, it would set the copy's prototype and vanish; engines disagree on keeping it.
+        if (key === '__proto__') return { ok: false, problem: { path: [...path, key], message: 'the key __proto__ is not allowed' } };
         const converted = convert(item, [...path, key], level + 1, ancestors);
         if (!converted.ok) return converted;
         out[key] = converted.value;

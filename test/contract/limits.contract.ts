@@ -146,6 +146,16 @@ export function limitsContract(ctx: ContractContext): void {
       expect(await contents(db)).toEqual(before);
     });
 
+    it('refuses a __proto__ key (as JSON.parse makes it) instead of dropping it, writing nothing', async () => {
+      const { db } = await ctx.openStore();
+      const before = await contents(db);
+      const metadata = JSON.parse('{"__proto__":{"x":1},"y":2}') as Record<string, unknown>;
+      await expectError(db.storeSpecification(adr('ADR-001', { metadata })), 'INVALID_INPUT', ['metadata', '__proto__']);
+      const data = JSON.parse('{"list":[{"__proto__":null}]}') as JsonValue;
+      await expectError(db.putImportedRecords([{ kind: 'k', id: 'i', timestamp: 1, source: 's', data }]), 'INVALID_INPUT', [0, 'data', 'list', 0, '__proto__']);
+      expect(await contents(db)).toEqual(before);
+    });
+
     it('refuses cycles in objects and arrays with the path where the value meets itself, writing nothing', async () => {
       const { db } = await ctx.openStore();
       const shared = { owner: 'ana' };
