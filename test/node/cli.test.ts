@@ -128,13 +128,15 @@ describe('temporal-db command line', () => {
     const store = join(dir, 'python');
     const result = spawnSync('python3', [join(root, 'examples/python/example.py'), store], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({
+    expect(JSON.parse(result.stdout)).toMatchObject({
       versions: [1, 2],
+      latest: { version: 2, status: 'accepted' },
       asOfVersion: 1,
       missing: null,
-      changes: ['Create', 'Update', 'Decision'],
-      analysis: [{ decisionPoint: 'python-integration', total: 1, selected: 1 }],
-      refused: 'INVALID_INPUT',
+      changes: ['Create', 'Update', 'Decision', 'Decision', 'Decision'],
+      analysis: [{ total: 3, selected: 2 }],
+      feedback: ['accept'],
+      refused: { code: 'INVALID_INPUT', path: ['specType'] },
     });
   });
 });
