@@ -3,7 +3,7 @@
     python3 examples/python/example.py --url http://127.0.0.1:4780   # over HTTP, one kept-alive connection
     python3 examples/python/example.py [store-dir]                   # through the command line, a process per call
 
-With --url (or TEMPORAL_DB_URL) it talks to a running service (`temporal-db
+With --url (or TEMPORAL_DB_URL and no store-dir) it talks to a running service (`temporal-db
 serve`, examples/node-service), sending TEMPORAL_DB_TOKEN as a bearer token
 when it is set; otherwise it runs `temporal-db ... --json` on store-dir (a new
 temporary store by default). Prints one JSON summary on stdout, the same
@@ -11,6 +11,7 @@ either way.
 """
 
 import json
+import os
 import sys
 import tempfile
 import uuid
@@ -19,10 +20,14 @@ from datetime import datetime, timedelta, timezone
 from temporal_db_client import TemporalDbError, connect
 
 args = sys.argv[1:]
-if args[:1] == ["--url"] and len(args) == 2:
+if args[:1] == ["--url"]:
+    if len(args) != 2:
+        sys.exit("usage: example.py --url <service-url> | example.py [store-dir]")
     db = connect(url=args[1])
-else:
+elif args or not os.environ.get("TEMPORAL_DB_URL"):
     db = connect(store=args[0] if args else tempfile.mkdtemp(prefix="temporal-db-python-"))
+else:
+    db = connect()  # TEMPORAL_DB_URL
 
 now = datetime.now(timezone.utc)
 first = (now - timedelta(days=20)).isoformat()

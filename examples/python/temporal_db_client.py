@@ -348,12 +348,15 @@ TemporalDb = TemporalDbCli
 
 
 def connect(url=None, store=None, token=None):
-    """The service at `url` (or TEMPORAL_DB_URL) over HTTP; without one, the store at `store` through the command line.
+    """The service at `url` over HTTP; else the store at `store` through the command line.
+
+    With neither, TEMPORAL_DB_URL names the service, else the command line's default store (./.temporal-db).
 
     >>> db = connect(url="http://127.0.0.1:4780")       # TemporalDbHttp, one kept-alive connection
     >>> db = connect(store="./architecture-db")         # TemporalDbCli, a process per call
     """
-    url = url or os.environ.get("TEMPORAL_DB_URL")
+    if url is None and store is None:
+        url = os.environ.get("TEMPORAL_DB_URL") or None
     if url:
         return TemporalDbHttp(url, token=token)
     return TemporalDbCli(store if store is not None else "./.temporal-db")

@@ -3,6 +3,7 @@
 // through the command line, and the client's errors, token and reconnection.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, requireBuild, root, tempDir } from './cli-harness.js';
@@ -18,7 +19,7 @@ const cleanEnv = { ...process.env, TEMPORAL_DB_URL: '', TEMPORAL_DB_TOKEN: '', T
  * Asynchronously: the proxy that counts connections runs in this process.
  */
 async function runPython(args: string[], env: Record<string, string> = {}): Promise<any> {
-  const child = spawn('python3', args, { env: { ...cleanEnv, ...env }, cwd: tempDir('python'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', args, { env: { ...cleanEnv, ...env }, cwd: scratch('python'), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -44,10 +45,17 @@ const expectedSummary = {
 };
 
 const proxies: CountingProxy[] = [];
+const dirs: string[] = [];
+const scratch = (prefix: string) => {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+};
 beforeAll(requireBuild);
 afterEach(async () => {
   for (const proxy of proxies.splice(0)) await proxy.close();
   cleanUpExamples();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 async function proxied(url: string): Promise<CountingProxy> {
@@ -75,7 +83,7 @@ describe('examples/python over HTTP', () => {
     expect(await service.stop()).toEqual([0, null]);
 
     // The command line fallback: the same program on a store folder, a process per call.
-    expect(await runPython([example, join(tempDir('python-cli'), 'store')])).toEqual(expectedSummary);
+    expect(await runPython([example, join(scratch('python-cli'), 'store')])).toEqual(expectedSummary);
   });
 
   it('raises TemporalDbError with the service’s code, path and HTTP status, and sends TEMPORAL_DB_TOKEN', async () => {
@@ -102,9 +110,10 @@ out["unknownFeedback"] = failure(lambda: db.record_recommendation_feedback("nope
 out["missing"] = db.get_specification("ADR-404")
 out["connections"] = db.connections_opened
 out["withoutToken"] = failure(lambda: TemporalDbHttp(sys.argv[1], token="").health())
+out["fromEnvironment"] = [type(connect()).__name__, type(connect(store="elsewhere")).__name__, connect().health()["status"]]
 print(json.dumps(out))
 `;
-    expect(await runPython(['-c', script, service.service], { TEMPORAL_DB_TOKEN: token })).toEqual({
+    expect(await runPython(['-c', script, service.service], { TEMPORAL_DB_TOKEN: token, TEMPORAL_DB_URL: service.service })).toEqual({
       client: 'TemporalDbHttp',
       stored: 1,
       invalid: ['INVALID_INPUT', ['title'], 400],
@@ -115,6 +124,8 @@ print(json.dumps(out))
       missing: null,
       connections: 1,
       withoutToken: ['UNAUTHORIZED', [], 401],
+      // TEMPORAL_DB_URL names the service when connect() is given neither a URL nor a store.
+      fromEnvironment: ['TemporalDbHttp', 'TemporalDbCli', 'ok'],
     });
     expect(await service.stop()).toEqual([0, null]);
   });
@@ -154,7 +165,7 @@ print(json.dumps({"versions": [v["version"] for v in db.get_history("ADR-9")], "
   });
 
   it('connect() without a URL returns the command line client, with the same methods and errors', async () => {
-    const store = join(tempDir('python-connect'), 'store');
+    const store = join(scratch('python-connect'), 'store');
     const script = `
 import json, sys
 from temporal_db_client import TemporalDbError, TemporalDbHttp, connect
