@@ -80,6 +80,21 @@ def _present(**fields):
     return {name: value for name, value in fields.items() if value is not None}
 
 
+def _instant(value):
+    """datetime and date values (as the original adapter took them) as ISO 8601 text; the rest as it is."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _as_json(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON: give dicts, lists, text, numbers, booleans, None or datetimes")
+
+
+def _json(value):
+    return json.dumps(value, default=_as_json)
+
+
 class TemporalDbHttp:
     """The service over one persistent HTTP connection (http.client, kept open between calls)."""
 
@@ -109,11 +124,11 @@ class TemporalDbHttp:
         target = self._base + path
         query = _present(**(query or {}))
         if query:
-            target += "?" + urlencode({name: str(value).lower() if isinstance(value, bool) else value for name, value in query.items()})
+            target += "?" + urlencode({name: str(value).lower() if isinstance(value, bool) else _instant(value) for name, value in query.items()})
         headers = {"accept": "application/json"}
         data = None
         if body is not None:
-            data = json.dumps(body).encode("utf-8")
+            data = _json(body).encode("utf-8")
             headers["content-type"] = "application/json"
         if self._token:
             headers["authorization"] = f"Bearer {self._token}"
@@ -274,13 +289,13 @@ class TemporalDbCli:
             if value is True:
                 args.append(f"--{name}")
             elif value is not None and value is not False:
-                args += [f"--{name}", str(value)]
+                args += [f"--{name}", str(_instant(value))]
         return args
 
     # Specifications
 
     def store_specification(self, spec):
-        return self._run("store", stdin=json.dumps(spec))
+        return self._run("store", stdin=_json(spec))
 
     def get_latest_specification(self, spec_type, identifier):
         # `show` has no type filter: the type is checked here, as the library checks it.
@@ -313,7 +328,7 @@ class TemporalDbCli:
 
     def record_decision(self, decision, decision_point=None, selected_option=None, context=None, author=None, confidence=None):
         """A decision dict, or the original's arguments: record_decision(spec_id, decision_point, selected_option, context, author, confidence)."""
-        return self._run("decide", stdin=json.dumps(_decision(decision, decision_point, selected_option, context, author, confidence)))
+        return self._run("decide", stdin=_json(_decision(decision, decision_point, selected_option, context, author, confidence)))
 
     def analyze_decision_patterns(self, lookback_days=30):
         return self._run("analyze", "--lookback", str(lookback_days))

@@ -164,6 +164,69 @@ print(json.dumps({"versions": [v["version"] for v in db.get_history("ADR-9")], "
     expect(await service.stop()).toEqual([0, null]);
   });
 
+  it('gives the same answers over HTTP and through the command line, for the calls the example does not make', async () => {
+    // Each run returns only what does not depend on ids or the clock, so the two can be compared whole.
+    const script = `
+import json, sys
+from datetime import datetime, timezone
+from temporal_db_client import TemporalDbError, connect
+db = connect(url=sys.argv[1]) if sys.argv[1].startswith("http") else connect(store=sys.argv[1])
+def failure(call):
+    try:
+        call()
+    except TemporalDbError as error:
+        return [error.code, error.path]
+jan, feb = datetime(2026, 1, 10, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc)
+db.store_specification({"specType": "ADR", "identifier": "ADR-1", "title": "one", "content": "c", "timestamp": jan})
+db.store_specification({"specType": "PRD", "identifier": "PRD-1", "title": "p", "content": "c", "timestamp": jan})
+db.store_specification({"specType": "ADR", "identifier": "ADR-2", "title": "two", "content": "c", "timestamp": jan})
+db.store_specification({"specType": "ADR", "identifier": "ADR-2", "title": "two, accepted", "content": "c", "status": "accepted", "timestamp": feb})
+deleted = db.delete_specification("ADR-1", reason="superseded", author="ana")
+for i, confidence in enumerate([0.9, 0.9, 0.8]):
+    db.record_decision("ADR-2", "message_queue", "kafka", f"team {i}", "ana", confidence)
+dry = db.generate_recommendations(lookback_days=45, dry_run=True)
+stored = db.generate_recommendations(lookback_days=45)
+dismissed = db.record_recommendation_feedback(stored["recommendations"][0]["id"], "dismiss", "not now")
+print(json.dumps({
+    "adrs": [[s["identifier"], s["version"]] for s in db.list_specifications(spec_type="ADR")],
+    "inJanuary": [[s["identifier"], s["title"]] for s in db.list_specifications(as_of=datetime(2026, 1, 20, tzinfo=timezone.utc))],
+    "deleted": [deleted["changeType"], deleted["identifier"]],
+    "deletedReads": [db.get_specification("ADR-1"), db.get_specification("ADR-1", version=1)["title"], len(db.get_specification_history("ADR-1"))],
+    "updates": [c["fieldChanges"] for c in db.get_changes(spec="ADR-2", change_type="Update")],
+    "lastChange": [c["changeType"] for c in db.get_changes(limit=2)],
+    "since": len(db.get_changes(since=datetime(2026, 1, 15, tzinfo=timezone.utc), until=datetime(2026, 2, 15, tzinfo=timezone.utc))),
+    "dry": [[r["patternName"], r["confidence"]] for r in dry["recommendations"]] + [dry["regenerated"]],
+    "stored": [[r["patternName"], r["confidence"]] for r in stored["recommendations"]] + [stored["regenerated"], stored["retentionDeleted"]],
+    "dismissed": [f["action"] for f in dismissed["feedback"]],
+    "kept": [[r["patternName"], [f["action"] for f in r["feedback"]]] for r in db.get_pattern_recommendations(limit=5)],
+    "latestOfWrongType": db.get_latest_specification("ADR", "PRD-1"),
+    "refused": [
+        failure(lambda: db.record_recommendation_feedback("nope", "accept")),
+        failure(lambda: db.delete_specification("ADR-1")),
+        failure(lambda: db.store_specification({"specType": "ADR", "identifier": "ADR-2", "title": "t", "content": "c", "timestamp": jan})),
+    ],
+}))
+`;
+    const service = await startServiceExample();
+    const overHttp = await runPython(['-c', script, service.service]);
+    expect(await service.stop()).toEqual([0, null]);
+    const throughCli = await runPython(['-c', script, join(scratch('python-parity'), 'store')]);
+    expect(overHttp).toEqual(throughCli);
+    expect(overHttp).toMatchObject({
+      adrs: [['ADR-2', 2]],
+      inJanuary: [['ADR-1', 'one'], ['ADR-2', 'two'], ['PRD-1', 'p']],
+      deleted: ['Delete', 'ADR-1'],
+      deletedReads: [null, 'one', 1],
+      updates: [{ title: { oldValue: 'two', newValue: 'two, accepted' }, status: { oldValue: 'proposed', newValue: 'accepted' } }],
+      dry: [['Message Queue', 0.98], false],
+      stored: [['Message Queue', 0.98], true, 0],
+      dismissed: ['dismiss'],
+      kept: [['Message Queue', ['dismiss']]],
+      latestOfWrongType: null,
+      refused: [['NOT_FOUND', ['id']], ['NOT_FOUND', ['identifier']], ['OUT_OF_ORDER', expect.any(Array)]],
+    });
+  });
+
   it('connect() without a URL returns the command line client, with the same methods and errors', async () => {
     const store = join(scratch('python-connect'), 'store');
     const script = `
