@@ -25,6 +25,7 @@ import os
 import shlex
 import shutil
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -241,6 +242,13 @@ def _default_command():
     return ["node", str(built)]
 
 
+def _flag_instant(value):
+    """The command line's time options take ISO 8601 only: milliseconds since the epoch are written out."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=value)).isoformat(timespec="milliseconds")
+    return value
+
+
 class TemporalDbCli:
     """The store through `temporal-db <command> --json`, one process per call (the fallback without a service)."""
 
@@ -307,7 +315,7 @@ class TemporalDbCli:
         return spec if spec is not None and spec["specType"] == spec_type else None
 
     def get_specification(self, identifier, version=None, as_of=None):
-        return self._missing_is_none("show", identifier, *self._flags(version=version, **{"as-of": as_of}))
+        return self._missing_is_none("show", identifier, *self._flags(version=version, **{"as-of": _flag_instant(as_of)}))
 
     def get_history(self, identifier):
         return self._run("history", identifier)
@@ -315,14 +323,14 @@ class TemporalDbCli:
     get_specification_history = get_history
 
     def list_specifications(self, spec_type=None, as_of=None):
-        return self._run("list", *self._flags(type=spec_type, **{"as-of": as_of}))
+        return self._run("list", *self._flags(type=spec_type, **{"as-of": _flag_instant(as_of)}))
 
     def delete_specification(self, identifier, reason=None, author=None):
         return self._run("delete", identifier, *self._flags(reason=reason, author=author))
 
     def get_changes(self, spec=None, change_type=None, since=None, until=None, limit=None):
         """`spec` is an identifier, a specId or a version id."""
-        return self._run("changes", *self._flags(spec=spec, type=change_type, since=since, until=until, limit=limit))
+        return self._run("changes", *self._flags(spec=spec, type=change_type, since=_flag_instant(since), until=_flag_instant(until), limit=limit))
 
     # Decisions and recommendations
 

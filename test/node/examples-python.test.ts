@@ -195,6 +195,8 @@ print(json.dumps({
     "updates": [c["fieldChanges"] for c in db.get_changes(spec="ADR-2", change_type="Update")],
     "lastChange": [c["changeType"] for c in db.get_changes(limit=2)],
     "since": len(db.get_changes(since=datetime(2026, 1, 15, tzinfo=timezone.utc), until=datetime(2026, 2, 15, tzinfo=timezone.utc))),
+    "sinceInMilliseconds": len(db.get_changes(since=int(datetime(2026, 1, 15, tzinfo=timezone.utc).timestamp() * 1000))),
+    "asOfInMilliseconds": db.get_specification("ADR-2", as_of=int(feb.timestamp() * 1000) - 1)["version"],
     "dry": [[r["patternName"], r["confidence"]] for r in dry["recommendations"]] + [dry["regenerated"]],
     "stored": [[r["patternName"], r["confidence"]] for r in stored["recommendations"]] + [stored["regenerated"], stored["retentionDeleted"]],
     "dismissed": [f["action"] for f in dismissed["feedback"]],
@@ -223,6 +225,7 @@ print(json.dumps({
       dismissed: ['dismiss'],
       kept: [['Message Queue', ['dismiss']]],
       latestOfWrongType: null,
+      asOfInMilliseconds: 1,
       refused: [['NOT_FOUND', ['id']], ['NOT_FOUND', ['identifier']], ['OUT_OF_ORDER', expect.any(Array)]],
     });
   });
