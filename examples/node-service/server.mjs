@@ -14,14 +14,33 @@ const appPort = Number(process.env.APP_PORT ?? 4781);
 const token = process.env.TEMPORAL_DB_TOKEN || undefined;
 
 const db = await openTemporalDb({ path });
+let service;
+let mounted;
+let app;
 
-// 1. Standalone: the handler listens on a port of its own.
-const service = createTemporalDbServer(db, { token });
-const { url } = await service.listen({ host: '127.0.0.1', port });
+try {
+  // 1. Standalone: the handler listens on a port of its own.
+  service = createTemporalDbServer(db, { token });
+  const { url } = await service.listen({ host: '127.0.0.1', port });
 
-// 2. Mounted: /db/v1/... goes to the handler; any other path is passed on (`next`) to the application.
-const mounted = createTemporalDbServer(db, { token, basePath: '/db' });
-const app = createServer((req, res) => mounted(req, res, () => appRoutes(req, res)));
+  // 2. Mounted: /db/v1/... goes to the handler; any other path is passed on (`next`) to the application.
+  mounted = createTemporalDbServer(db, { token, basePath: '/db' });
+  app = createServer((req, res) => mounted(req, res, () => appRoutes(req, res)));
+  await new Promise((resolve, reject) => {
+    app.once('error', reject);
+    app.listen(appPort, '127.0.0.1', resolve);
+  });
+  const appUrl = `http://127.0.0.1:${app.address().port}`;
+
+  console.log(`service  ${url}`);
+  console.log(`app      ${appUrl}  (GET /adrs; the service under ${appUrl}/db)`);
+} catch (error) {
+  // One line (a port in use, a token too short, ...) rather than a stack trace; the store is closed again.
+  console.error(`node-service: ${error.message}${error.code ? ` [${error.code}]` : ''}`);
+  await service?.close();
+  await db.close();
+  process.exit(1);
+}
 
 async function appRoutes(req, res) {
   const reply = (status, body) => {
@@ -39,15 +58,6 @@ async function appRoutes(req, res) {
     reply(500, { error: { code: 'INTERNAL', message: 'The application failed' } });
   }
 }
-
-await new Promise((resolve, reject) => {
-  app.once('error', reject);
-  app.listen(appPort, '127.0.0.1', resolve);
-});
-const appUrl = `http://127.0.0.1:${app.address().port}`;
-
-console.log(`service  ${url}`);
-console.log(`app      ${appUrl}  (GET /adrs; the service under ${appUrl}/db)`);
 
 let stopping = false;
 const stop = async () => {

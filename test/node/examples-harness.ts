@@ -36,7 +36,8 @@ export async function startServiceExample(env: Record<string, string> = {}): Pro
     env: { ...process.env, TEMPORAL_DB_PATH: store, PORT: '0', APP_PORT: '0', TEMPORAL_DB_TOKEN: '', ...env },
   });
   running.add(child);
-  const exit = once(child, 'exit') as Promise<[number | null, string | null]>;
+  // 'close' rather than 'exit': by then stderr has been read to its end.
+  const exit = once(child, 'close') as Promise<[number | null, string | null]>;
   void exit.then(() => running.delete(child));
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

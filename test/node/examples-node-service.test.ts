@@ -71,6 +71,14 @@ describe('examples/node-service', () => {
     }
   });
 
+  it('fails with one line and exit 1 when its port is taken or its token too short', async () => {
+    const first = await startServiceExample();
+    const taken = new URL(first.service).port;
+    await expect(startServiceExample({ PORT: taken })).rejects.toThrow(/exited with 1 before listening: node-service: .*EADDRINUSE.*\n$/);
+    await expect(startServiceExample({ TEMPORAL_DB_TOKEN: 'short' })).rejects.toThrow(/exited with 1 before listening: node-service: The token must be .* \[INVALID_INPUT\]\n$/);
+    expect(await first.stop()).toEqual([0, null]);
+  });
+
   it('with TEMPORAL_DB_TOKEN, answers the README’s token lines and refuses requests without it, standalone and mounted', async () => {
     const token = 'example-token-0123456789abcdef';
     const example = await startServiceExample({ TEMPORAL_DB_TOKEN: token });
