@@ -31,14 +31,14 @@ const lmdbAsCommonJs = {
 
 export default defineConfig([
   {
-    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts' },
+    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', postgres: 'src/postgres.ts', migrate: 'src/migrate.ts' },
     format: ['esm'],
     // universal.d.ts: declarations only, for TypeScript resolving with neither a node nor a browser condition.
-    dts: { entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', universal: 'src/universal.ts' } },
+    dts: { entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', postgres: 'src/postgres.ts', migrate: 'src/migrate.ts', universal: 'src/universal.ts' } },
     clean: true,
     sourcemap: true,
     target: 'es2022',
-    // Shared code is split into a chunk that imports neither lmdb nor node: modules.
+    // Shared code is split into a chunk that imports neither lmdb, pg nor node: modules.
     splitting: true,
     treeshake: true,
     removeNodeProtocol: false,

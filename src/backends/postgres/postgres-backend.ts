@@ -1,0 +1,335 @@
+import pg from 'pg';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
+import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
+import { TemporalDbError } from '../../core/errors.js';
+import type { Key, KeyPart } from '../../core/key-codec.js';
+import { TABLE_NAMES, highestKey, keyOf, lowestKey, type KeyColumns, type Row, type TableName } from '../../core/tables.js';
+import { codedPgError, isUnavailable } from './pg-errors.js';
+import {
+  COMMIT_CHANNEL,
+  DEFAULT_PG_SCHEMA,
+  createStatements,
+  joinOn,
+  names,
+  params,
+  quote,
+  tableLayouts,
+  unnestParams,
+  writeLockKeys,
+  type Column,
+  type TableLayout,
+} from './sql-layout.js';
+
+/** Anything that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+export interface PostgresBackendOptions {
+  /** A `postgres://` URL; the `PG*` environment variables fill in what it leaves out (as `psql` does). */
+  connectionString?: string;
+  /** The schema holding the store's tables (created if missing). Defaults to `temporal_db`. Quoted: case is kept. */
+  schema?: string;
+  /** Options of the `pg.Pool` (`max`, `ssl`, `statement_timeout`, `connectionTimeoutMillis`, ...). */
+  pool?: Omit<pg.PoolConfig, 'connectionString'>;
+}
+
+// Rows of one statement when a batch writes many rows of one table (the arrays of unnest have no parameter limit,
+// but a bounded statement keeps one huge import from becoming one huge message).
+const ROWS_PER_STATEMENT = 1000;
+
+const toKey = (columns: readonly Column[], row: Record<string, unknown>): KeyPart[] => columns.map((c) => row[c.name] as KeyPart);
+const rethrow = (what: string) => (error: unknown): never => {
+  throw codedPgError(error, what);
+};
+const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntries(columns.map((c) => [c.name, c.type]));
+
+/**
+ * PostgreSQL through `pg`: one table per table of the definition, with its
+ * key and index columns typed (text `COLLATE "C"`, numbers as double
+ * precision, so ranges order as on every engine) and the row as `json` (which
+ * keeps every string, U+0000 included, and the field order). Reads outside a
+ * commit are single statements on the pool; `read` is one REPEATABLE READ
+ * transaction; `commit` one transaction that first takes the store's advisory
+ * write lock, so writers (of any process or machine) run one at a time and a
+ * plan's reads are the latest state.
+ */
+export class PostgresBackend implements Backend {
+  readonly kind = 'postgres';
+  private closed = false;
+  private readonly lockKeys: [number, number];
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schema: string,
+    private readonly layouts: ReadonlyMap<TableName, TableLayout>,
+  ) {
+    this.lockKeys = writeLockKeys(schema);
+  }
+
+  /** Connects and creates the schema's tables and indexes that are missing. */
+  static async open(options: PostgresBackendOptions = {}): Promise<PostgresBackend> {
+    const schema = options.schema ?? DEFAULT_PG_SCHEMA;
+    if (schema.length === 0 || new TextEncoder().encode(schema).length > 63 || schema.includes('\u0000')) {
+      throw new TemporalDbError('INVALID_INPUT', `schema must be a name of 1 to 63 bytes, got ${JSON.stringify(schema)}`, { path: ['schema'] });
+    }
+    const pool = new pg.Pool({ ...options.pool, ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }) });
+    // An idle connection the server drops emits on the pool, which removes it; unheard, Node would throw.
+    pool.on('error', () => undefined);
+    const backend = new PostgresBackend(pool, schema, tableLayouts(schema));
+    try {
+      await backend.createTables();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw codedPgError(error, `open schema ${schema}`);
+    }
+    return backend;
+  }
+
+  private async createTables(): Promise<void> {
+    const present = await this.pool.query<{ count: string }>(
+      'SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])',
+      [this.schema, TABLE_NAMES],
+    );
+    if (Number(present.rows[0]!.count) === TABLE_NAMES.length) return;
+    // Under the write lock, so that processes opening a new store at once do not race on CREATE.
+    await this.transaction('create tables', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+      for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
+    });
+  }
+
+  private check(): void {
+    if (this.closed) throw new TemporalDbError('DATABASE_CLOSED', 'The PostgreSQL store is closed');
+  }
+
+  async get(table: TableName, key: Key): Promise<Row | undefined> {
+    this.check();
+    return this.getRow(this.pool, table, key).catch(rethrow(`get ${table}`));
+  }
+
+  async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
+    this.check();
+    return this.getRows(this.pool, table, keys).catch(rethrow(`getMany ${table}`));
+  }
+
+  async count(table: TableName): Promise<number> {
+    this.check();
+    return this.countRows(this.pool, table).catch(rethrow(`count ${table}`));
+  }
+
+  async range(query: RangeQuery): Promise<Row[]> {
+    this.check();
+    return this.rangeRows(this.pool, query).catch(rethrow(`range ${query.table}`));
+  }
+
+  /** One REPEATABLE READ transaction: every answer is as of the snapshot its first statement took. */
+  async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
+    this.check();
+    return this.transaction('read', async (client) => {
+      const answers: unknown[] = [];
+      for (const request of requests) answers.push(await this.answer(client, request));
+      return answers;
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  /**
+   * Plans and writes inside one transaction that starts by taking the
+   * store's advisory write lock (`pg_advisory_xact_lock`, held until it
+   * ends): every writer on the schema waits for the one before it, so a plan
+   * reads the latest commit (READ COMMITTED takes a snapshot per statement,
+   * after the lock) and the version and commit sequence it takes are
+   * free. The lock is released only after the commit is visible, so commit
+   * sequence order is the order in which commits become visible, and a
+   * reader that follows the sequence misses none.
+   */
+  async commit<T>(plan: CommitPlan<T>): Promise<T> {
+    this.check();
+    return this.transaction('commit', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+      const steps = checkedPlan(plan)();
+      let step = steps.next();
+      while (!step.done) step = steps.next(await this.answer(client, step.value));
+      const { ops, result } = step.value;
+      await this.apply(client, ops);
+      const last = ops[ops.length - 1];
+      if (last?.type === 'put' && last.table === 'commits') {
+        // Delivered by the server when (and only if) the transaction commits, in commit order.
+        await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ schema: this.schema, seq: (last.row as unknown as CommitRow).seq })]);
+      }
+      return result;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  /**
+   * Runs `work` in a transaction on one pooled connection: committed when it
+   * resolves, rolled back when it throws. A connection that failed is thrown
+   * away rather than handed back, so the next call connects anew.
+   */
+  private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw codedPgError(error, `${what}: connect`);
+    }
+    // A checked-out client that loses its connection between queries emits here (else Node would throw).
+    let lost: unknown;
+    const onError = (error: unknown) => (lost ??= error);
+    client.on('error', onError);
+    let broken: unknown;
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (lost === undefined && !isUnavailable(error)) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback));
+      } else {
+        broken = lost ?? error;
+      }
+      throw codedPgError(error, what);
+    } finally {
+      client.off('error', onError);
+      client.release(broken === undefined && lost === undefined ? undefined : ((broken ?? lost) as Error));
+    }
+  }
+
+  private layout(table: TableName): TableLayout {
+    return this.layouts.get(table)!;
+  }
+
+  private answer(db: Queryable, request: ReadRequest): Promise<unknown> {
+    switch (request.read) {
+      case 'get':
+        return this.getRow(db, request.table, request.key);
+      case 'getMany':
+        return this.getRows(db, request.table, request.keys);
+      case 'unique':
+        return this.uniqueKey(db, request.table, request.index, request.key);
+      case 'last':
+        return this.lastRow(db, request.table);
+      case 'count':
+        return this.countRows(db, request.table);
+      case 'range':
+        return this.rangeRows(db, request.query);
+    }
+  }
+
+  private async getRow(db: Queryable, table: TableName, key: Key): Promise<Row | undefined> {
+    const layout = this.layout(table);
+    const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} WHERE (${names(layout.key)}) = ${params(layout.key, 1)}`, [...key]);
+    return result.rows[0]?.row;
+  }
+
+  private async getRows(db: Queryable, table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
+    if (keys.length === 0) return [];
+    if (keys.length === 1) return [await this.getRow(db, table, keys[0]!)];
+    const layout = this.layout(table);
+    const result = await db.query<{ at: string; row: Row }>(
+      `SELECT k.at, t."row" FROM ${unnestParams(layout.key, 1)} WITH ORDINALITY AS k(${names(layout.key)}, at) ` +
+        `JOIN ${layout.sql} AS t ON ${joinOn(layout.key, 't', 'k')}`,
+      layout.key.map((_, i) => keys.map((key) => key[i])),
+    );
+    const rows = new Array<Row | undefined>(keys.length).fill(undefined);
+    for (const { at, row } of result.rows) rows[Number(at) - 1] = row;
+    return rows;
+  }
+
+  private async uniqueKey(db: Queryable, table: TableName, indexName: string, key: Key): Promise<Key | undefined> {
+    const layout = this.layout(table);
+    const index = layout.indexes.get(indexName)!;
+    const result = await db.query<Record<string, KeyPart>>(
+      `SELECT ${names(layout.key)} FROM ${layout.sql} WHERE (${names(index.own)}) = ${params(index.own, 1)} LIMIT 1`,
+      [...key],
+    );
+    const found = result.rows[0];
+    return found === undefined ? undefined : toKey(layout.key, found);
+  }
+
+  private async lastRow(db: Queryable, table: TableName): Promise<Row | undefined> {
+    const layout = this.layout(table);
+    const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} ORDER BY ${layout.key.map((c) => `${quote(c.name)} DESC`).join(', ')} LIMIT 1`);
+    return result.rows[0]?.row;
+  }
+
+  private async countRows(db: Queryable, table: TableName): Promise<number> {
+    const result = await db.query<{ count: string }>(`SELECT count(*) FROM ${this.layout(table).sql}`);
+    return Number(result.rows[0]!.count);
+  }
+
+  private async rangeRows(db: Queryable, query: RangeQuery): Promise<Row[]> {
+    const layout = this.layout(query.table);
+    let columns = layout.key;
+    let lower = query.lower;
+    let upper = query.upper;
+    if (query.index !== undefined) {
+      // Bounds name the index's columns; completed over the primary key columns it orders by next.
+      columns = layout.indexes.get(query.index)!.entry;
+      const entry = keyColumns(columns);
+      lower = lowestKey(entry, query.lower);
+      upper = highestKey(entry, query.upper);
+    }
+    const list = names(columns);
+    const order = columns.map((c) => `${quote(c.name)}${query.reverse ? ' DESC' : ''}`).join(', ');
+    const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
+    const result = await db.query<{ row: Row }>(
+      `SELECT "row" FROM ${layout.sql} WHERE (${list}) >= ${params(columns, 1)} AND (${list}) <= ${params(columns, 1 + columns.length)} ORDER BY ${order}${limit}`,
+      [...lower, ...upper],
+    );
+    return result.rows.map((r) => r.row);
+  }
+
+  /**
+   * Applies checked ops in order. Runs of ops of one kind on one table go in
+   * one statement each (bulk writes and imports are mostly such runs), cut
+   * where a key repeats, since one statement cannot touch a row twice.
+   */
+  private async apply(client: pg.PoolClient, ops: readonly WriteOp[]): Promise<void> {
+    let run: WriteOp[] = [];
+    let keys = new Set<string>();
+    const flush = async () => {
+      if (run.length > 0) await this.applyRun(client, run);
+      run = [];
+      keys = new Set();
+    };
+    for (const op of ops) {
+      const layout = this.layout(op.table);
+      const key = JSON.stringify(op.type === 'delete' ? op.key : keyOf(keyColumns(layout.key), op.row));
+      const first = run[0];
+      if (first && (first.type !== op.type || first.table !== op.table || keys.has(key) || run.length >= ROWS_PER_STATEMENT)) await flush();
+      run.push(op);
+      keys.add(key);
+    }
+    await flush();
+  }
+
+  private async applyRun(client: pg.PoolClient, run: readonly WriteOp[]): Promise<void> {
+    const { type, table } = run[0]!;
+    const layout = this.layout(table);
+    if (type === 'delete') {
+      const deleted = run as Array<WriteOp & { type: 'delete' }>;
+      await client.query(
+        `DELETE FROM ${layout.sql} AS t USING ${unnestParams(layout.key, 1)} AS k(${names(layout.key)}) WHERE ${joinOn(layout.key, 't', 'k')}`,
+        layout.key.map((_, i) => deleted.map((op) => op.key[i])),
+      );
+      return;
+    }
+    const rows = (run as Array<WriteOp & { row: Row }>).map((op) => op.row);
+    const values = layout.columns.map((c) => rows.map((row) => (row[c.name] === undefined ? null : row[c.name])));
+    values.push(rows.map((row) => JSON.stringify(row)));
+    const all = names(layout.columns);
+    const upsert =
+      type === 'put'
+        ? ` ON CONFLICT (${names(layout.key)}) DO UPDATE SET ${[...layout.columns.map((c) => c.name), 'row']
+            .map((name) => `${quote(name)} = EXCLUDED.${quote(name)}`)
+            .join(', ')}`
+        : '';
+    await client.query(`INSERT INTO ${layout.sql} (${all}, "row") SELECT * FROM ${unnestParams(layout.columns, 1, true)}${upsert}`, values);
+  }
+}
