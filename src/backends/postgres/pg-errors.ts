@@ -1,21 +1,27 @@
 import { TemporalDbError } from '../../core/errors.js';
 
-// SQLSTATEs of a server that cannot answer now: connection exceptions (class 08), a backend
-// terminated by an administrator or a crash, a server starting or shutting down, too many
-// connections, and a statement cancelled (statement_timeout, pg_cancel_backend).
-const UNAVAILABLE_STATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '57014']);
+// SQLSTATEs of a connection that cannot be used: connection exceptions (class 08), a backend
+// terminated by an administrator or a crash, a server starting or shutting down, too many connections.
+const LOST_STATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+// A statement cancelled (statement_timeout, pg_cancel_backend): the connection stays usable.
+const CANCELLED = '57014';
 // What Node's socket reports when there is no server to talk to, or it went away.
 const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOENT']);
 // pg's own errors for a connection that ended or could not be made in time.
 const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Query read timeout/i;
 
-/** True when `error` says the server could not be reached or answer (rather than refusing what was asked). */
-export function isUnavailable(error: unknown): boolean {
+/** True when `error` says the connection could not be made or is gone (rather than the server refusing what was asked). */
+export function isConnectionLoss(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || UNAVAILABLE_SOCKET.has(code))) return true;
-  if (error instanceof AggregateError) return error.errors.some(isUnavailable);
+  if (typeof code === 'string' && (LOST_STATES.has(code) || UNAVAILABLE_SOCKET.has(code))) return true;
+  if (error instanceof AggregateError) return error.errors.some(isConnectionLoss);
   return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
+/** A lost connection, or a statement the server cancelled: what a caller may retry. */
+export function isUnavailable(error: unknown): boolean {
+  return isConnectionLoss(error) || (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === CANCELLED);
 }
 
 /**

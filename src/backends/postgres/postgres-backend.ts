@@ -4,7 +4,7 @@ import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key, KeyPart } from '../../core/key-codec.js';
 import { TABLE_NAMES, highestKey, keyOf, lowestKey, type KeyColumns, type Row, type TableName } from '../../core/tables.js';
-import { codedPgError, isUnavailable } from './pg-errors.js';
+import { codedPgError, isConnectionLoss } from './pg-errors.js';
 import {
   COMMIT_CHANNEL,
   DEFAULT_PG_SCHEMA,
@@ -37,9 +37,6 @@ export interface PostgresBackendOptions {
 const ROWS_PER_STATEMENT = 1000;
 
 const toKey = (columns: readonly Column[], row: Record<string, unknown>): KeyPart[] => columns.map((c) => row[c.name] as KeyPart);
-const rethrow = (what: string) => (error: unknown): never => {
-  throw codedPgError(error, what);
-};
 const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntries(columns.map((c) => [c.name, c.type]));
 
 /**
@@ -56,6 +53,7 @@ export class PostgresBackend implements Backend {
   readonly kind = 'postgres';
   private closed = false;
   private readonly lockKeys: [number, number];
+  private lastCommit: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -102,23 +100,19 @@ export class PostgresBackend implements Backend {
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    this.check();
-    return this.getRow(this.pool, table, key).catch(rethrow(`get ${table}`));
+    return this.single(`get ${table}`, () => this.getRow(this.pool, table, key));
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
-    this.check();
-    return this.getRows(this.pool, table, keys).catch(rethrow(`getMany ${table}`));
+    return this.single(`getMany ${table}`, () => this.getRows(this.pool, table, keys));
   }
 
   async count(table: TableName): Promise<number> {
-    this.check();
-    return this.countRows(this.pool, table).catch(rethrow(`count ${table}`));
+    return this.single(`count ${table}`, () => this.countRows(this.pool, table));
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
-    this.check();
-    return this.rangeRows(this.pool, query).catch(rethrow(`range ${query.table}`));
+    return this.single(`range ${query.table}`, () => this.rangeRows(this.pool, query));
   }
 
   /** One REPEATABLE READ transaction: every answer is as of the snapshot its first statement took. */
@@ -143,6 +137,13 @@ export class PostgresBackend implements Backend {
    */
   async commit<T>(plan: CommitPlan<T>): Promise<T> {
     this.check();
+    // This handle's commits take the lock in the order they were made (waiters on a lock are not queued in order).
+    const run = this.lastCommit.then(() => this.commitNow(plan));
+    this.lastCommit = run.catch(() => undefined);
+    return run;
+  }
+
+  private commitNow<T>(plan: CommitPlan<T>): Promise<T> {
     return this.transaction('commit', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
       const steps = checkedPlan(plan)();
@@ -168,9 +169,12 @@ export class PostgresBackend implements Backend {
   /**
    * Runs `work` in a transaction on one pooled connection: committed when it
    * resolves, rolled back when it throws. A connection that failed is thrown
-   * away rather than handed back, so the next call connects anew.
+   * away rather than handed back, so the next call connects anew; one that
+   * was already dead when taken from the pool (the server restarted, or
+   * dropped it while idle) fails at BEGIN, before anything is done, and the
+   * transaction starts again once on a new connection.
    */
-  private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN', retry = true): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -181,22 +185,39 @@ export class PostgresBackend implements Backend {
     let lost: unknown;
     const onError = (error: unknown) => (lost ??= error);
     client.on('error', onError);
-    let broken: unknown;
+    let begun = false;
     try {
       await client.query(begin);
+      begun = true;
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (lost === undefined && !isUnavailable(error)) {
-        await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback));
+      if (lost === undefined && !isConnectionLoss(error)) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => (lost ??= rollback));
       } else {
-        broken = lost ?? error;
+        lost ??= error;
       }
+      if (!begun && retry && isConnectionLoss(error)) return await this.transaction(what, work, begin, false);
       throw codedPgError(error, what);
     } finally {
       client.off('error', onError);
-      client.release(broken === undefined && lost === undefined ? undefined : ((broken ?? lost) as Error));
+      client.release(lost === undefined ? undefined : lost instanceof Error ? lost : new Error(String(lost)));
+    }
+  }
+
+  /** A single statement on the pool, tried again once on a new connection when the pooled one turns out dead. */
+  private async single<T>(what: string, read: () => Promise<T>): Promise<T> {
+    this.check();
+    try {
+      return await read();
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw codedPgError(error, what);
+    }
+    try {
+      return await read();
+    } catch (error) {
+      throw codedPgError(error, what);
     }
   }
 
