@@ -83,11 +83,15 @@ export class PostgresBackend implements Backend {
   }
 
   private async createTables(): Promise<void> {
-    const present = await this.pool.query<{ count: string }>(
-      'SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])',
-      [this.schema, TABLE_NAMES],
+    // Most opens find every table and index there: one catalog read, and no DDL lock taken.
+    const indexes = [...this.layouts.values()].flatMap((layout) => [...layout.indexes.keys()].map((index) => `${layout.name}.${index}`));
+    const present = await this.pool.query<{ tables: string; indexes: string }>(
+      'SELECT (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])) AS tables, ' +
+        '(SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = $1 AND indexname = ANY($3::text[])) AS indexes',
+      [this.schema, TABLE_NAMES, indexes],
     );
-    if (Number(present.rows[0]!.count) === TABLE_NAMES.length) return;
+    const found = present.rows[0]!;
+    if (Number(found.tables) === TABLE_NAMES.length && Number(found.indexes) === indexes.length) return;
     // Under the write lock, so that processes opening a new store at once do not race on CREATE.
     await this.transaction('create tables', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
@@ -131,13 +135,15 @@ export class PostgresBackend implements Backend {
    * ends): every writer on the schema waits for the one before it, so a plan
    * reads the latest commit (READ COMMITTED takes a snapshot per statement,
    * after the lock) and the version and commit sequence it takes are
-   * free. The lock is released only after the commit is visible, so commit
-   * sequence order is the order in which commits become visible, and a
-   * reader that follows the sequence misses none.
+   * free. The lock is released only after the commit is visible
+   * (PostgreSQL leaves the proc array before it releases its locks, see
+   * CommitTransaction in xact.c), so commit sequence order is the order in
+   * which commits become visible, and a reader that follows the sequence
+   * misses none.
    */
   async commit<T>(plan: CommitPlan<T>): Promise<T> {
     this.check();
-    // This handle's commits take the lock in the order they were made (waiters on a lock are not queued in order).
+    // This handle's commits take the lock in the order they were made: each on its own connection, they would reach it in any order.
     const run = this.lastCommit.then(() => this.commitNow(plan));
     this.lastCommit = run.catch(() => undefined);
     return run;
