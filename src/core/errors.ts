@@ -22,8 +22,9 @@ export type TemporalDbErrorCode =
   /**
    * The database server (PostgreSQL) could not be reached, dropped the
    * connection or cancelled the statement (a statement timeout); the call
-   * wrote nothing and the next one reconnects, so it is worth retrying. The
-   * driver's error is in `cause`.
+   * wrote nothing (unless the message says its COMMIT's outcome is unknown)
+   * and the next one reconnects, so it is worth retrying. The driver's error
+   * is in `cause`.
    */
   | 'STORAGE_UNAVAILABLE'
   /** An optional package the call needs (lmdb, better-sqlite3) is not installed; the message names the install command. */

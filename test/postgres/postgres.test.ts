@@ -304,6 +304,44 @@ describe('PostgreSQL failures', () => {
     expect((await db.storeSpecification(adr('ADR-1', 'v2'))).version).toBe(2);
   });
 
+  it('reads back the outcome of a commit whose connection drops during COMMIT: made is a success, not made an error', async () => {
+    const name = schema();
+    const store = await backend(name);
+    // Cuts the socket of the next commit when it sends COMMIT: just before the message (`before`) or just after it.
+    const pool = (store as unknown as { pool: pg.Pool }).pool;
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    let cut: 'before' | 'after' | undefined;
+    pool.connect = (async (...args: unknown[]) => {
+      if (args.length > 0) return (pool.constructor.prototype.connect as (...a: unknown[]) => unknown).apply(pool, args);
+      const client = await connect();
+      const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+      const socket = (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+      client.query = ((text: unknown, ...rest: unknown[]) => {
+        const when = text === 'COMMIT' ? cut : undefined;
+        if (when === undefined) return query(text, ...rest);
+        cut = undefined;
+        if (when === 'before') socket.destroy();
+        const sent = query(text, ...rest);
+        if (when === 'after') socket.destroy();
+        return sent;
+      }) as typeof client.query;
+      return client;
+    }) as typeof pool.connect;
+    const put = (value: number) => store.commit(writeOps([{ type: 'put', table: 'meta', row: { name: 'x', value } }]));
+    await put(1);
+    cut = 'after';
+    await put(2);
+    expect(await store.get('meta', ['x'])).toEqual({ name: 'x', value: 2 });
+    cut = 'before';
+    await expectError(put(3), 'STORAGE_UNAVAILABLE');
+    expect(cut).toBeUndefined();
+    expect(await store.get('meta', ['x'])).toEqual({ name: 'x', value: 2 });
+    const commits = (await store.range({ table: 'commits', lower: [-Infinity], upper: [Infinity] })) as Array<{ seq: number }>;
+    expect(commits.map((c) => c.seq)).toEqual([1, 2]);
+    await put(4);
+    expect(await store.get('meta', ['x'])).toEqual({ name: 'x', value: 4 });
+  });
+
   it('replaces pooled connections the server dropped while idle: the next reads and writes just work', async () => {
     const name = schema();
     const application = `tdb-idle-${name}`;

@@ -20,6 +20,13 @@ import {
   type TableLayout,
 } from './sql-layout.js';
 
+interface TransactionOptions {
+  /** The statement that opens the transaction (an isolation level). */
+  begin?: string;
+  /** Asked when the connection was lost during COMMIT: whether it was made (undefined: cannot tell). */
+  committed?: () => Promise<boolean | undefined>;
+}
+
 /** Anything that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
@@ -126,7 +133,7 @@ export class PostgresBackend implements Backend {
       const answers: unknown[] = [];
       for (const request of requests) answers.push(await this.answer(client, request));
       return answers;
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    }, { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });
   }
 
   /**
@@ -150,8 +157,10 @@ export class PostgresBackend implements Backend {
   }
 
   private commitNow<T>(plan: CommitPlan<T>): Promise<T> {
-    return this.transaction('commit', async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+    let xid: string | undefined;
+    const work = async (client: pg.PoolClient) => {
+      const locked = await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid, pg_advisory_xact_lock($1, $2)', this.lockKeys);
+      xid = locked.rows[0]!.xid;
       const steps = checkedPlan(plan)();
       let step = steps.next();
       while (!step.done) step = steps.next(await this.answer(client, step.value));
@@ -163,7 +172,31 @@ export class PostgresBackend implements Backend {
         await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, JSON.stringify({ schema: this.schema, seq: (last.row as unknown as CommitRow).seq })]);
       }
       return result;
-    });
+    };
+    return this.transaction('commit', work, { committed: () => this.committed(xid) });
+  }
+
+  /**
+   * Whether transaction `xid` committed, asked on another connection after
+   * the one that sent its COMMIT was lost: `pg_xact_status` (PostgreSQL 13
+   * and later) says so once the server has finished with it. Undefined when
+   * it cannot tell (an older server, or no answer within a few seconds).
+   */
+  private async committed(xid: string | undefined): Promise<boolean | undefined> {
+    if (xid === undefined) return undefined;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid]);
+        const status = rows[0]?.status;
+        if (status === 'committed') return true;
+        if (status === 'aborted') return false;
+        if (status !== 'in progress') return undefined;
+      } catch (error) {
+        if (!isConnectionLoss(error)) return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -178,9 +211,11 @@ export class PostgresBackend implements Backend {
    * away rather than handed back, so the next call connects anew; one that
    * was already dead when taken from the pool (the server restarted, or
    * dropped it while idle) fails at BEGIN, before anything is done, and the
-   * transaction starts again once on a new connection.
+   * transaction starts again once on a new connection. When the connection
+   * is lost during COMMIT itself, `committed` finds out whether it was made:
+   * then the call succeeds, else it fails having written nothing.
    */
-  private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN', retry = true): Promise<T> {
+  private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>, options: TransactionOptions = {}, retry = true): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -191,11 +226,13 @@ export class PostgresBackend implements Backend {
     let lost: unknown;
     const onError = (error: unknown) => (lost ??= error);
     client.on('error', onError);
-    let begun = false;
+    let stage: 'begin' | 'work' | 'commit' = 'begin';
+    let result: T;
     try {
-      await client.query(begin);
-      begun = true;
-      const result = await work(client);
+      await client.query(options.begin ?? 'BEGIN');
+      stage = 'work';
+      result = await work(client);
+      stage = 'commit';
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -204,7 +241,18 @@ export class PostgresBackend implements Backend {
       } else {
         lost ??= error;
       }
-      if (!begun && retry && isConnectionLoss(error)) return await this.transaction(what, work, begin, false);
+      if (stage === 'begin' && retry && isConnectionLoss(error)) return await this.transaction(what, work, options, false);
+      if (stage === 'commit' && isConnectionLoss(error) && options.committed) {
+        const made = await options.committed();
+        if (made === true) return result!;
+        if (made === undefined) {
+          throw new TemporalDbError(
+            'STORAGE_UNAVAILABLE',
+            `PostgreSQL dropped the connection during COMMIT (${what}) and whether it was made could not be read back: read the store to know (it was made wholly or not at all)`,
+            { cause: error },
+          );
+        }
+      }
       throw codedPgError(error, what);
     } finally {
       client.off('error', onError);
