@@ -5,7 +5,7 @@ import { writeLockKeys } from '../../src/backends/postgres/sql-layout.js';
 import { writeOps } from '../../src/core/commit-plan.js';
 import { compareKeys, encodeKeyString } from '../../src/core/key-codec.js';
 import { TABLES, highestKey, lowestKey } from '../../src/core/tables.js';
-import { COMMIT_CHANNEL, SCHEMA_VERSION, TemporalDbError, openTemporalDb, type TemporalDb } from '../../src/postgres.js';
+import { COMMIT_CHANNEL, SCHEMA_VERSION, TemporalDbError, openTemporalDb, type PostgresPoolOptions, type TemporalDb } from '../../src/postgres.js';
 import { expectError } from '../contract/context.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient, until } from './server.js';
 
@@ -22,7 +22,7 @@ function schema(): string {
   return name;
 }
 
-async function open(name: string, pool: pg.PoolConfig = {}): Promise<TemporalDb> {
+async function open(name: string, pool: PostgresPoolOptions = {}): Promise<TemporalDb> {
   const db = await openTemporalDb({ connectionString: PG_TEST_URL, schema: name, pool });
   cleanups.push(() => db.close());
   return db;

@@ -1,6 +1,6 @@
 import { TemporalDbError } from '../../core/errors.js';
 import { TemporalDb, type CoreOptions } from '../../core/temporal-db.js';
-import type { PostgresBackendOptions } from './postgres-backend.js';
+import type { PostgresBackendOptions } from './options.js';
 
 export interface OpenPostgresOptions extends CoreOptions, PostgresBackendOptions {}
 

@@ -4,6 +4,7 @@ import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key, KeyPart } from '../../core/key-codec.js';
 import { TABLE_NAMES, highestKey, keyOf, lowestKey, type KeyColumns, type Row, type TableName } from '../../core/tables.js';
+import type { PostgresBackendOptions } from './options.js';
 import { codedPgError, isConnectionLoss } from './pg-errors.js';
 import {
   COMMIT_CHANNEL,
@@ -29,15 +30,6 @@ interface TransactionOptions {
 
 /** Anything that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
-
-export interface PostgresBackendOptions {
-  /** A `postgres://` URL; the `PG*` environment variables fill in what it leaves out (as `psql` does). */
-  connectionString?: string;
-  /** The schema holding the store's tables (created if missing). Defaults to `temporal_db`. Quoted: case is kept. */
-  schema?: string;
-  /** Options of the `pg.Pool` (`max`, `ssl`, `statement_timeout`, `connectionTimeoutMillis`, ...). */
-  pool?: Omit<pg.PoolConfig, 'connectionString'>;
-}
 
 // Rows of one statement when a batch writes many rows of one table (the arrays of unnest have no parameter limit,
 // but a bounded statement keeps one huge import from becoming one huge message).
@@ -76,7 +68,7 @@ export class PostgresBackend implements Backend {
     if (schema.length === 0 || new TextEncoder().encode(schema).length > 63 || schema.includes('\u0000')) {
       throw new TemporalDbError('INVALID_INPUT', `schema must be a name of 1 to 63 bytes, got ${JSON.stringify(schema)}`, { path: ['schema'] });
     }
-    const pool = new pg.Pool({ ...options.pool, ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }) });
+    const pool = new pg.Pool({ ...(options.pool as pg.PoolConfig | undefined), ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }) });
     // An idle connection the server drops emits on the pool, which removes it; unheard, Node would throw.
     pool.on('error', () => undefined);
     const backend = new PostgresBackend(pool, schema, tableLayouts(schema));
