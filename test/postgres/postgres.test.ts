@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -289,6 +290,20 @@ describe('PostgreSQL failures', () => {
     expect(error).toBeInstanceOf(TemporalDbError);
     expect(error.message).toMatch(/ECONNREFUSED|connect/);
     expect(error.cause).toBeDefined();
+  });
+
+  it('gives up on a server that accepts the connection but never answers with STORAGE_UNAVAILABLE', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const { port } = silent.address() as AddressInfo;
+    const opening = openTemporalDb({ connectionString: `postgres://nobody@127.0.0.1:${port}/none`, pool: { connectionTimeoutMillis: 200 } });
+    const error = await expectError(opening, 'STORAGE_UNAVAILABLE');
+    expect(error.message).toMatch(/timeout/i);
   });
 
   it('writes nothing of a commit whose connection is terminated half way, and goes on on a new connection', async () => {

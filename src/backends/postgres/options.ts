@@ -14,6 +14,7 @@ export interface PostgresPoolOptions {
   /** Connections at most (pg's default: 10). Commits use one at a time; reads run in parallel on the others. */
   max?: number;
   idleTimeoutMillis?: number;
+  /** How long a new connection may take, in ms, before the call fails with `STORAGE_UNAVAILABLE`. Here 10,000 by default (pg's own default waits forever). */
   connectionTimeoutMillis?: number;
   /** Server-side limit per statement, in ms: a statement cancelled by it is `STORAGE_UNAVAILABLE`. It also counts the wait for the write lock. */
   statement_timeout?: number;

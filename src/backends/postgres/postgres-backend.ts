@@ -34,6 +34,7 @@ type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 // Rows of one statement when a batch writes many rows of one table (the arrays of unnest have no parameter limit,
 // but a bounded statement keeps one huge import from becoming one huge message).
 const ROWS_PER_STATEMENT = 1000;
+const DEFAULT_CONNECTION_TIMEOUT = 10_000;
 
 const toKey = (columns: readonly Column[], row: Record<string, unknown>): KeyPart[] => columns.map((c) => row[c.name] as KeyPart);
 const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntries(columns.map((c) => [c.name, c.type]));
@@ -68,7 +69,12 @@ export class PostgresBackend implements Backend {
     if (schema.length === 0 || new TextEncoder().encode(schema).length > 63 || schema.includes('\u0000')) {
       throw new TemporalDbError('INVALID_INPUT', `schema must be a name of 1 to 63 bytes, got ${JSON.stringify(schema)}`, { path: ['schema'] });
     }
-    const pool = new pg.Pool({ ...(options.pool as pg.PoolConfig | undefined), ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }) });
+    const pool = new pg.Pool({
+      // Without a limit, a server that does not answer (a dropped route) holds every call for the OS's TCP timeout.
+      connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT,
+      ...(options.pool as pg.PoolConfig | undefined),
+      ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
+    });
     // An idle connection the server drops emits on the pool, which removes it; unheard, Node would throw.
     pool.on('error', () => undefined);
     const backend = new PostgresBackend(pool, schema, tableLayouts(schema));
