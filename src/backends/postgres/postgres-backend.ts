@@ -1,25 +1,13 @@
 import pg from 'pg';
-import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
 import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError } from '../../core/errors.js';
-import type { Key, KeyPart } from '../../core/key-codec.js';
-import { TABLE_NAMES, highestKey, keyOf, lowestKey, type KeyColumns, type Row, type TableName } from '../../core/tables.js';
+import type { Key } from '../../core/key-codec.js';
+import { TABLE_NAMES, type Row, type TableName } from '../../core/tables.js';
 import type { PostgresBackendOptions } from './options.js';
 import { codedPgError, isConnectionLoss } from './pg-errors.js';
-import {
-  COMMIT_CHANNEL,
-  DEFAULT_PG_SCHEMA,
-  createStatements,
-  joinOn,
-  names,
-  params,
-  quote,
-  tableLayouts,
-  unnestParams,
-  writeLockKeys,
-  type Column,
-  type TableLayout,
-} from './sql-layout.js';
+import { COMMIT_CHANNEL, DEFAULT_PG_SCHEMA, createStatements, tableLayouts, writeLockKeys, type TableLayout } from './sql-layout.js';
+import { applyOps, countRows, readLast, readRange, readRow, readRows, readUnique, type Queryable } from './sql-rows.js';
 
 interface TransactionOptions {
   /** The statement that opens the transaction (an isolation level). */
@@ -28,16 +16,7 @@ interface TransactionOptions {
   committed?: () => Promise<boolean | undefined>;
 }
 
-/** Anything that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
-type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
-
-// Rows of one statement when a batch writes many rows of one table (the arrays of unnest have no parameter limit,
-// but a bounded statement keeps one huge import from becoming one huge message).
-const ROWS_PER_STATEMENT = 1000;
 const DEFAULT_CONNECTION_TIMEOUT = 10_000;
-
-const toKey = (columns: readonly Column[], row: Record<string, unknown>): KeyPart[] => columns.map((c) => row[c.name] as KeyPart);
-const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntries(columns.map((c) => [c.name, c.type]));
 
 /**
  * PostgreSQL through `pg`: one table per table of the definition, with its
@@ -109,19 +88,19 @@ export class PostgresBackend implements Backend {
   }
 
   async get(table: TableName, key: Key): Promise<Row | undefined> {
-    return this.single(`get ${table}`, () => this.getRow(this.pool, table, key));
+    return this.single(`get ${table}`, () => readRow(this.pool, this.layout(table), key));
   }
 
   async getMany(table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
-    return this.single(`getMany ${table}`, () => this.getRows(this.pool, table, keys));
+    return this.single(`getMany ${table}`, () => readRows(this.pool, this.layout(table), keys));
   }
 
   async count(table: TableName): Promise<number> {
-    return this.single(`count ${table}`, () => this.countRows(this.pool, table));
+    return this.single(`count ${table}`, () => countRows(this.pool, this.layout(table)));
   }
 
   async range(query: RangeQuery): Promise<Row[]> {
-    return this.single(`range ${query.table}`, () => this.rangeRows(this.pool, query));
+    return this.single(`range ${query.table}`, () => readRange(this.pool, this.layout(query.table), query));
   }
 
   /** One REPEATABLE READ transaction: every answer is as of the snapshot its first statement took. */
@@ -163,7 +142,7 @@ export class PostgresBackend implements Backend {
       let step = steps.next();
       while (!step.done) step = steps.next(await this.answer(client, step.value));
       const { ops, result } = step.value;
-      await this.apply(client, ops);
+      await applyOps(client, (table) => this.layout(table), ops);
       const last = ops[ops.length - 1];
       if (last?.type === 'put' && last.table === 'commits') {
         // Delivered by the server when (and only if) the transaction commits, in commit order.
@@ -280,134 +259,17 @@ export class PostgresBackend implements Backend {
   private answer(db: Queryable, request: ReadRequest): Promise<unknown> {
     switch (request.read) {
       case 'get':
-        return this.getRow(db, request.table, request.key);
+        return readRow(db, this.layout(request.table), request.key);
       case 'getMany':
-        return this.getRows(db, request.table, request.keys);
+        return readRows(db, this.layout(request.table), request.keys);
       case 'unique':
-        return this.uniqueKey(db, request.table, request.index, request.key);
+        return readUnique(db, this.layout(request.table), request.index, request.key);
       case 'last':
-        return this.lastRow(db, request.table);
+        return readLast(db, this.layout(request.table));
       case 'count':
-        return this.countRows(db, request.table);
+        return countRows(db, this.layout(request.table));
       case 'range':
-        return this.rangeRows(db, request.query);
+        return readRange(db, this.layout(request.query.table), request.query);
     }
-  }
-
-  private async getRow(db: Queryable, table: TableName, key: Key): Promise<Row | undefined> {
-    const layout = this.layout(table);
-    const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} WHERE (${names(layout.key)}) = ${params(layout.key, 1)}`, [...key]);
-    return result.rows[0]?.row;
-  }
-
-  private async getRows(db: Queryable, table: TableName, keys: readonly Key[]): Promise<Array<Row | undefined>> {
-    if (keys.length === 0) return [];
-    if (keys.length === 1) return [await this.getRow(db, table, keys[0]!)];
-    const layout = this.layout(table);
-    const result = await db.query<{ at: string; row: Row }>(
-      `SELECT k.at, t."row" FROM ${unnestParams(layout.key, 1)} WITH ORDINALITY AS k(${names(layout.key)}, at) ` +
-        `JOIN ${layout.sql} AS t ON ${joinOn(layout.key, 't', 'k')}`,
-      layout.key.map((_, i) => keys.map((key) => key[i])),
-    );
-    const rows = new Array<Row | undefined>(keys.length).fill(undefined);
-    for (const { at, row } of result.rows) rows[Number(at) - 1] = row;
-    return rows;
-  }
-
-  private async uniqueKey(db: Queryable, table: TableName, indexName: string, key: Key): Promise<Key | undefined> {
-    const layout = this.layout(table);
-    const index = layout.indexes.get(indexName)!;
-    const result = await db.query<Record<string, KeyPart>>(
-      `SELECT ${names(layout.key)} FROM ${layout.sql} WHERE (${names(index.own)}) = ${params(index.own, 1)} LIMIT 1`,
-      [...key],
-    );
-    const found = result.rows[0];
-    return found === undefined ? undefined : toKey(layout.key, found);
-  }
-
-  private async lastRow(db: Queryable, table: TableName): Promise<Row | undefined> {
-    const layout = this.layout(table);
-    const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} ORDER BY ${layout.key.map((c) => `${quote(c.name)} DESC`).join(', ')} LIMIT 1`);
-    return result.rows[0]?.row;
-  }
-
-  private async countRows(db: Queryable, table: TableName): Promise<number> {
-    const result = await db.query<{ count: string }>(`SELECT count(*) FROM ${this.layout(table).sql}`);
-    return Number(result.rows[0]!.count);
-  }
-
-  private async rangeRows(db: Queryable, query: RangeQuery): Promise<Row[]> {
-    const layout = this.layout(query.table);
-    let columns = layout.key;
-    let lower = query.lower;
-    let upper = query.upper;
-    if (query.index !== undefined) {
-      // Bounds name the index's columns; completed over the primary key columns it orders by next.
-      columns = layout.indexes.get(query.index)!.entry;
-      const entry = keyColumns(columns);
-      lower = lowestKey(entry, query.lower);
-      upper = highestKey(entry, query.upper);
-    }
-    const list = names(columns);
-    // The planner estimates row comparisons poorly; the prefix both bounds share (an identifier, most
-    // often) said as equalities gives it the selectivity, so it picks the index of the range.
-    let shared = 0;
-    while (shared < columns.length - 1 && lower[shared] === upper[shared]) shared++;
-    const prefix = columns.slice(0, shared).map((c, i) => ` AND ${quote(c.name)} = $${1 + i}`).join('');
-    const order = columns.map((c) => `${quote(c.name)}${query.reverse ? ' DESC' : ''}`).join(', ');
-    const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-    const result = await db.query<{ row: Row }>(
-      `SELECT "row" FROM ${layout.sql} WHERE (${list}) >= ${params(columns, 1)} AND (${list}) <= ${params(columns, 1 + columns.length)}${prefix} ORDER BY ${order}${limit}`,
-      [...lower, ...upper],
-    );
-    return result.rows.map((r) => r.row);
-  }
-
-  /**
-   * Applies checked ops in order. Runs of ops of one kind on one table go in
-   * one statement each (bulk writes and imports are mostly such runs), cut
-   * where a key repeats, since one statement cannot touch a row twice.
-   */
-  private async apply(client: pg.PoolClient, ops: readonly WriteOp[]): Promise<void> {
-    let run: WriteOp[] = [];
-    let keys = new Set<string>();
-    const flush = async () => {
-      if (run.length > 0) await this.applyRun(client, run);
-      run = [];
-      keys = new Set();
-    };
-    for (const op of ops) {
-      const layout = this.layout(op.table);
-      const key = JSON.stringify(op.type === 'delete' ? op.key : keyOf(keyColumns(layout.key), op.row));
-      const first = run[0];
-      if (first && (first.type !== op.type || first.table !== op.table || keys.has(key) || run.length >= ROWS_PER_STATEMENT)) await flush();
-      run.push(op);
-      keys.add(key);
-    }
-    await flush();
-  }
-
-  private async applyRun(client: pg.PoolClient, run: readonly WriteOp[]): Promise<void> {
-    const { type, table } = run[0]!;
-    const layout = this.layout(table);
-    if (type === 'delete') {
-      const deleted = run as Array<WriteOp & { type: 'delete' }>;
-      await client.query(
-        `DELETE FROM ${layout.sql} AS t USING ${unnestParams(layout.key, 1)} AS k(${names(layout.key)}) WHERE ${joinOn(layout.key, 't', 'k')}`,
-        layout.key.map((_, i) => deleted.map((op) => op.key[i])),
-      );
-      return;
-    }
-    const rows = (run as Array<WriteOp & { row: Row }>).map((op) => op.row);
-    const values = layout.columns.map((c) => rows.map((row) => (row[c.name] === undefined ? null : row[c.name])));
-    values.push(rows.map((row) => JSON.stringify(row)));
-    const all = names(layout.columns);
-    const upsert =
-      type === 'put'
-        ? ` ON CONFLICT (${names(layout.key)}) DO UPDATE SET ${[...layout.columns.map((c) => c.name), 'row']
-            .map((name) => `${quote(name)} = EXCLUDED.${quote(name)}`)
-            .join(', ')}`
-        : '';
-    await client.query(`INSERT INTO ${layout.sql} (${all}, "row") SELECT * FROM ${unnestParams(layout.columns, 1, true)}${upsert}`, values);
   }
 }
