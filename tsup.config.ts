@@ -31,18 +31,26 @@ const lmdbAsCommonJs = {
 
 export default defineConfig([
   {
-    // server (temporal-db/server) is Node only: it imports node:http, kept out of the shared chunks
-    // because no other entry imports the server's files; its core code is shared with the other entries.
-    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', server: 'src/server.ts' },
+    // server (temporal-db/server) and postgres are Node only: no browser entry imports their files,
+    // so node:http and pg stay out of the shared chunks; their core code is shared with the other entries.
+    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', postgres: 'src/postgres.ts', migrate: 'src/migrate.ts', server: 'src/server.ts' },
     format: ['esm'],
     // universal.d.ts: declarations only, for TypeScript resolving with neither a node nor a browser condition.
     dts: {
-      entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', migrate: 'src/migrate.ts', server: 'src/server.ts', universal: 'src/universal.ts' },
+      entry: {
+        lmdb: 'src/lmdb.ts',
+        indexeddb: 'src/indexeddb.ts',
+        memory: 'src/memory.ts',
+        postgres: 'src/postgres.ts',
+        migrate: 'src/migrate.ts',
+        server: 'src/server.ts',
+        universal: 'src/universal.ts',
+      },
     },
     clean: true,
     sourcemap: true,
     target: 'es2022',
-    // Shared code is split into a chunk that imports neither lmdb nor node: modules.
+    // Shared code is split into a chunk that imports neither lmdb, pg nor node: modules.
     splitting: true,
     treeshake: true,
     removeNodeProtocol: false,

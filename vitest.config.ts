@@ -42,6 +42,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Needs a PostgreSQL server: TEMPORAL_DB_TEST_PG (see test/postgres/server.ts), started by .ci/run.
+          name: 'postgres',
+          environment: 'node',
+          include: ['test/contract/postgres.test.ts', 'test/postgres/**/*.test.ts'],
+          globalSetup: ['scripts/build-if-stale.ts', 'test/postgres/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           // Packs the package, installs the tarball into temporary projects and uses it from there.
           name: 'pack',
           environment: 'node',

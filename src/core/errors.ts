@@ -19,6 +19,14 @@ export type TemporalDbErrorCode =
   | 'UNSUPPORTED_SCHEMA'
   /** The storage engine failed; the engine's error is in `cause`. */
   | 'STORAGE_ERROR'
+  /**
+   * The database server (PostgreSQL) could not be reached, dropped the
+   * connection or cancelled the statement (a statement timeout); the call
+   * wrote nothing (unless the message says its COMMIT's outcome is unknown)
+   * and the next one reconnects, so it is worth retrying. The driver's error
+   * is in `cause`.
+   */
+  | 'STORAGE_UNAVAILABLE'
   /** An optional package the call needs (lmdb, better-sqlite3) is not installed; the message names the install command. */
   | 'MISSING_DEPENDENCY';
 

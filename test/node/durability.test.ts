@@ -1,31 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/lmdb.js';
+import { runChild } from './run-child.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/**
- * Runs a script in its own plain Node process on the built package (npm test
- * builds it first), and returns its exit code, signal and output.
- */
-function runChild(script: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, out }));
-  });
-}
 
 describe('LMDB durability and processes', () => {
   it('keeps every committed write when the process is killed right after the commit', async () => {

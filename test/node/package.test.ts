@@ -118,6 +118,19 @@ describe('temporal-db/memory', () => {
   });
 });
 
+describe('temporal-db/postgres', () => {
+  it('resolves to its own build, which loads pg only when a store is opened', () => {
+    const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('temporal-db/postgres'))"], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+    expect(resolved.endsWith('/dist/postgres.js')).toBe(true);
+    const entry = readFileSync(`${root}/dist/postgres.js`, 'utf8');
+    expect(entry).not.toMatch(/from\s*["']pg["']/);
+    expect(entry).toMatch(/import\(["']pg["']\)/);
+  });
+});
+
 describe('dist/universal.d.ts', () => {
   it('declares exactly the values that both builds export (what `bundler` resolution without conditions sees)', async () => {
     const file = `${root}/dist/universal.d.ts`;

@@ -64,6 +64,18 @@ describe('Node without lmdb installed', () => {
     expect(existsSync(join(bare, 'store'))).toBe(false);
   });
 
+  it('imports temporal-db/postgres without pg; opening a store fails with MISSING_DEPENDENCY naming npm install pg', () => {
+    const out = nodeScript(
+      bare,
+      `import { openTemporalDb, TemporalDbError } from 'temporal-db/postgres';
+       try { await openTemporalDb({ connectionString: 'postgres://nobody@127.0.0.1:1/none' }); console.log('opened'); }
+       catch (error) { console.log(JSON.stringify({ ours: error instanceof TemporalDbError, code: error.code, message: error.message })); }`,
+    );
+    const result = JSON.parse(out) as { ours: boolean; code: string; message: string };
+    expect(result).toMatchObject({ ours: true, code: 'MISSING_DEPENDENCY' });
+    expect(result.message).toContain('npm install pg');
+  });
+
   it('runs the CLI: --version works, a command that opens a store says what to install', () => {
     expect(cli(bare, ['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
     const init = cli(bare, ['init', '--db', 'store']);

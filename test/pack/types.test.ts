@@ -13,6 +13,7 @@ const run = promisify(execFile);
 
 const NODE_USER = `
 import { importAdrDirectory, openTemporalDb, TemporalDbError, type OpenLmdbOptions, type Specification } from 'temporal-db';
+import { openTemporalDb as openPostgres, type OpenPostgresOptions } from 'temporal-db/postgres';
 
 const options: OpenLmdbOptions = { path: './architecture-db', noSync: true };
 const db = await openTemporalDb(options);
@@ -26,6 +27,11 @@ try {
 }
 // @ts-expect-error In Node the store is LMDB, opened at a path: an IndexedDB name is refused.
 await openTemporalDb({ name: 'architecture' });
+// PostgreSQL: typed without pg or @types/pg installed.
+const shared: OpenPostgresOptions = { connectionString: 'postgres://app@db/architecture', schema: 'team_a', pool: { max: 4, statement_timeout: 5000 } };
+console.log(typeof openPostgres, shared.schema);
+// @ts-expect-error The PostgreSQL store takes a connection string, not a path.
+await openPostgres({ path: './architecture-db' });
 `;
 
 const ANY_RUNTIME_USER = `
@@ -98,6 +104,6 @@ describe('a consumer type-checks against the packed declarations', () => {
     expect('code' in result ? result.code : 0, result.stdout).toBe(0);
     const files = result.stdout.split('\n');
     expect(files.some((file) => file.endsWith(`node_modules/temporal-db/dist/${declarations}`))).toBe(true);
-    expect(files.filter((file) => /node_modules\/(lmdb|better-sqlite3)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => /node_modules\/(lmdb|better-sqlite3|pg|@types\/pg)\//.test(file))).toEqual([]);
   }, 240_000);
 });
