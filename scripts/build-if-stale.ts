@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const OUTPUTS = ['lmdb.js', 'indexeddb.js', 'postgres.js', 'cli.js', 'lmdb.d.ts', 'indexeddb.d.ts', 'universal.d.ts'].map((file) => join(root, 'dist', file));
+const OUTPUTS = ['lmdb.js', 'indexeddb.js', 'postgres.js', 'server.js', 'cli.js', 'lmdb.d.ts', 'indexeddb.d.ts', 'universal.d.ts'].map((file) => join(root, 'dist', file));
 const INPUTS = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'].map((path) => join(root, path));
 
 function newestMtime(path: string): number {
