@@ -4,6 +4,7 @@ import type { ConnectionLostReason } from '../../core/connection-lost.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, withKeyColumns, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
+import type { StorageUse } from '../../core/types.js';
 
 export interface IndexedDbBackendOptions {
   /**
@@ -20,6 +21,8 @@ export interface IndexedDbBackendOptions {
    */
   onConnectionLost?: (reason: ConnectionLostReason) => void;
 }
+
+const isQuota = (error: unknown): boolean => (error as Error | null)?.name === 'QuotaExceededError';
 
 /** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
 function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
@@ -277,7 +280,8 @@ export class IndexedDbBackend implements Backend {
     let writing = false;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
-      transaction.onabort = () => reject(failure ?? transaction.error);
+      // A full quota aborts the transaction as it commits (Chromium) or fails a put (Firefox): the quota error wins over the AbortErrors it causes.
+      transaction.onabort = () => reject(isQuota(transaction.error) ? transaction.error : failure ?? transaction.error);
       transaction.onerror = () => undefined;
     });
     const fail = (error: unknown) => {
@@ -315,6 +319,9 @@ export class IndexedDbBackend implements Backend {
       await this.settled(connection, done);
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
+      if (isQuota(error)) {
+        throw new TemporalDbError('QUOTA_EXCEEDED', 'The browser\'s storage quota for this site is used up; nothing of this write was stored', { cause: error });
+      }
       const closed = await this.failure(connection, error);
       // Cut off while it was still reading: nothing of it was under way, so it goes to the next connection.
       if (closed !== error && !writing && attempt === 1) return this.commit(plan, 2);
@@ -376,6 +383,17 @@ export class IndexedDbBackend implements Backend {
       },
       fail,
     );
+  }
+
+  /** What `navigator.storage` says of this origin; `undefined` where it says nothing (no StorageManager, or it fails). */
+  async storage(): Promise<StorageUse | undefined> {
+    const manager = globalThis.navigator?.storage;
+    try {
+      const [{ usage, quota }, persisted] = await Promise.all([manager.estimate(), manager.persisted()]);
+      return usage === undefined || quota === undefined ? undefined : { usage, quota, persisted };
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
