@@ -22,8 +22,6 @@ export interface IndexedDbBackendOptions {
   onConnectionLost?: (reason: ConnectionLostReason) => void;
 }
 
-const isQuota = (error: unknown): boolean => (error as Error | null)?.name === 'QuotaExceededError';
-
 /** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
 function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
   req.onsuccess = () => then(req.result);
@@ -280,8 +278,7 @@ export class IndexedDbBackend implements Backend {
     let writing = false;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
-      // A full quota aborts the transaction as it commits (Chromium) or fails a put (Firefox): the quota error wins over the AbortErrors it causes.
-      transaction.onabort = () => reject(isQuota(transaction.error) ? transaction.error : failure ?? transaction.error);
+      transaction.onabort = () => reject(failure ?? transaction.error);
       transaction.onerror = () => undefined;
     });
     const fail = (error: unknown) => {
@@ -319,9 +316,8 @@ export class IndexedDbBackend implements Backend {
       await this.settled(connection, done);
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
-      if (isQuota(error)) {
-        throw new TemporalDbError('QUOTA_EXCEEDED', 'The browser\'s storage quota for this site is used up; nothing of this write was stored', { cause: error });
-      }
+      // Chromium aborts the transaction as it commits, with a QuotaExceededError (a put's error elsewhere): all of it rolled back.
+      if ((error as Error | null)?.name === 'QuotaExceededError') throw new TemporalDbError('QUOTA_EXCEEDED', 'Storage quota exceeded; nothing was written', { cause: error });
       const closed = await this.failure(connection, error);
       // Cut off while it was still reading: nothing of it was under way, so it goes to the next connection.
       if (closed !== error && !writing && attempt === 1) return this.commit(plan, 2);
@@ -385,12 +381,13 @@ export class IndexedDbBackend implements Backend {
     );
   }
 
-  /** What `navigator.storage` says of this origin; `undefined` where it says nothing (no StorageManager, or it fails). */
+  /** What `navigator.storage` says of this origin; `undefined` where there is none (an insecure context, Node) or it fails. */
   async storage(): Promise<StorageUse | undefined> {
-    const manager = globalThis.navigator?.storage;
     try {
+      const manager = navigator.storage;
       const [{ usage, quota }, persisted] = await Promise.all([manager.estimate(), manager.persisted()]);
-      return usage === undefined || quota === undefined ? undefined : { usage, quota, persisted };
+      // Every browser with estimate() fills both.
+      return { usage: usage!, quota: quota!, persisted };
     } catch {
       return undefined;
     }

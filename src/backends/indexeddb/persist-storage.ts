@@ -11,8 +11,8 @@
  * if (!(await persistStorage())) console.warn('The browser may evict the store when space runs low');
  */
 export async function persistStorage(): Promise<boolean> {
-  const manager = globalThis.navigator?.storage;
   try {
+    const manager = navigator.storage;
     return (await manager.persisted()) || (await manager.persist());
   } catch {
     return false;
