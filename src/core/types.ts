@@ -349,7 +349,7 @@ export interface StoreStatistics {
 export interface StorageUse {
   /** Bytes the origin uses (every database and cache of it, not only this store), from `estimate()`. */
   usage: number;
-  /** Bytes it may use; a write past it fails with `QUOTA_EXCEEDED`. */
+  /** Bytes the browser says it may use. Chromium reports `usage` plus a fixed allowance, not the limit it enforces, so `QUOTA_EXCEEDED` can come sooner. */
   quota: number;
   /** Whether the browser keeps the data under storage pressure (see `persistStorage()`). */
   persisted: boolean;
