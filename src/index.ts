@@ -48,6 +48,7 @@ export {
   type PatternInput,
   type SimilarPattern,
   type StoreStatistics,
+  type StorageUse,
   type ImportedRecord,
   type DecisionOption,
   type DecisionPointInput,

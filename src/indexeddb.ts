@@ -6,3 +6,4 @@ export {
   DEFAULT_DATABASE_NAME,
   type OpenIndexedDbOptions,
 } from './backends/indexeddb/open.js';
+export { persistStorage } from './backends/indexeddb/persist-storage.js';

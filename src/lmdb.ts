@@ -7,6 +7,7 @@ export {
   DEFAULT_STORE_DIRECTORY,
   type OpenLmdbOptions,
 } from './backends/lmdb/open.js';
+export { persistStorage } from './backends/lmdb/persist-storage.js';
 export {
   importAdrDirectory,
   type AdrImportOptions,

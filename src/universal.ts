@@ -29,3 +29,12 @@ export declare function openTemporalDb(options?: OpenTemporalDbOptions): Promise
  * const db = await initializeTemporalDatabase('architecture');
  */
 export declare function initializeTemporalDatabase(pathOrName?: string): Promise<TemporalDb>;
+
+/**
+ * Asks the browser to keep the IndexedDB store under storage pressure; resolves to whether the
+ * storage is persistent now (always `true` in Node: an LMDB store is a file).
+ *
+ * @example
+ * const kept = await persistStorage();
+ */
+export declare function persistStorage(): Promise<boolean>;

@@ -1,5 +1,6 @@
 import type { Key } from './key-codec.js';
 import type { Row, TableName } from './tables.js';
+import type { StorageUse } from './types.js';
 
 /**
  * Reads the rows of a table (or of one of its indexes) whose key lies in
@@ -86,6 +87,8 @@ export interface Backend {
    * store as of one commit (what an export's header and its first pages need).
    */
   read(requests: readonly ReadRequest[]): Promise<unknown[]>;
+  /** The space the store may use and uses, where the engine knows its quota (IndexedDB). */
+  storage?(): Promise<StorageUse | undefined>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
   backup?(target: string): Promise<void>;
   /**

@@ -17,6 +17,8 @@ export type TemporalDbErrorCode =
   | 'DATABASE_CLOSED'
   /** The store was written by a newer schema version than this library knows. */
   | 'UNSUPPORTED_SCHEMA'
+  /** The browser's storage quota is used up; the write was not applied (free space or ask for more, then retry). */
+  | 'QUOTA_EXCEEDED'
   /** The storage engine failed; the engine's error is in `cause`. */
   | 'STORAGE_ERROR'
   /**

@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 
-const METHODS = ['get', 'getMany', 'range', 'count', 'read', 'commit', 'backup', 'close'] as const;
+const METHODS = ['get', 'getMany', 'range', 'count', 'read', 'commit', 'backup', 'storage', 'close'] as const;
 const guarded = new WeakSet<Backend>();
 
 /**

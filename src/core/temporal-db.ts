@@ -691,7 +691,7 @@ export class TemporalDb extends EventTarget {
   }
 
   /**
-   * Counts of what the store holds.
+   * Counts of what the store holds and, on IndexedDB, the origin's storage use.
    *
    * @example
    * const { versions, changes } = await db.statistics();
@@ -703,12 +703,13 @@ export class TemporalDb extends EventTarget {
       lower: lowestKey(TABLES.heads.key, []),
       upper: highestKey(TABLES.heads.key, []),
     })) as Array<{ deleted?: boolean }>;
-    const [versions, patterns, patternVersions, changes, decisions] = await Promise.all([
+    const [versions, patterns, patternVersions, changes, decisions, storage] = await Promise.all([
       this.backend.count('specifications'),
       this.backend.count('patternHeads'),
       this.backend.count('patterns'),
       this.backend.count('changes'),
       this.backend.count('decisions'),
+      this.backend.storage?.(),
     ]);
     return {
       specifications: heads.length,
@@ -718,6 +719,7 @@ export class TemporalDb extends EventTarget {
       patternVersions,
       changes,
       decisions,
+      ...(storage && { storage }),
     };
   }
 

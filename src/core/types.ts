@@ -341,4 +341,16 @@ export interface StoreStatistics {
   /** Change records, decisions included. */
   changes: number;
   decisions: number;
+  /** IndexedDB only, where the browser tells (`navigator.storage`): the origin's use of its quota. */
+  storage?: StorageUse;
+}
+
+/** What `navigator.storage` says of the origin that holds an IndexedDB store. */
+export interface StorageUse {
+  /** Bytes the origin uses (every database and cache of it, not only this store), from `estimate()`. */
+  usage: number;
+  /** Bytes the browser says it may use. Chromium reports `usage` plus a fixed allowance, not the limit it enforces, so `QUOTA_EXCEEDED` can come sooner. */
+  quota: number;
+  /** Whether the browser keeps the data under storage pressure (see `persistStorage()`). */
+  persisted: boolean;
 }

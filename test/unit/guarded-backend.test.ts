@@ -98,6 +98,28 @@ describe('engine errors', () => {
     await db2.close();
   });
 
+  it("passes a backend's storage use into statistics() and its QUOTA_EXCEEDED through unchanged", async () => {
+    const full = new TemporalDbError('QUOTA_EXCEEDED', 'full');
+    const { backend, armed } = failing('commit', full);
+    const use = { usage: 1_000, quota: 50_000, persisted: false };
+    const withStorage = new Proxy(backend, {
+      get: (target, property, receiver) => (property === 'storage' ? async () => use : Reflect.get(target, property, receiver)),
+    });
+    const db = await TemporalDb.create(withStorage);
+    await db.storeSpecification(adr);
+    expect(await db.statistics()).toMatchObject({ versions: 1, storage: use });
+    armed.on = true;
+    expect(await caught(db.storeSpecification({ ...adr, identifier: 'ADR-002' }))).toBe(full);
+    armed.on = false;
+    expect((await db.statistics()).versions).toBe(1);
+    await db.close();
+
+    // LMDB does not know a quota: no storage field.
+    const plain = await TemporalDb.create(failing('get', new Error('unused')).backend);
+    expect(await plain.statistics()).not.toHaveProperty('storage');
+    await plain.close();
+  });
+
   it('wraps a backend once and keeps what it offers', async () => {
     const { backend } = failing('get', new Error('unused'));
     const guarded = guardBackend(backend);

@@ -4,6 +4,7 @@ import type { ConnectionLostReason } from '../../core/connection-lost.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { SCHEMA_VERSION, TABLES, TABLE_NAMES, columnsOf, withKeyColumns, type IndexDefinition, type Row, type TableName } from '../../core/tables.js';
+import type { StorageUse } from '../../core/types.js';
 
 export interface IndexedDbBackendOptions {
   /**
@@ -315,6 +316,8 @@ export class IndexedDbBackend implements Backend {
       await this.settled(connection, done);
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
+      // Chromium aborts the transaction as it commits, with a QuotaExceededError (a put's error elsewhere): all of it rolled back.
+      if ((error as Error | null)?.name === 'QuotaExceededError') throw new TemporalDbError('QUOTA_EXCEEDED', 'Storage quota exceeded; nothing was written', { cause: error });
       const closed = await this.failure(connection, error);
       // Cut off while it was still reading: nothing of it was under way, so it goes to the next connection.
       if (closed !== error && !writing && attempt === 1) return this.commit(plan, 2);
@@ -376,6 +379,18 @@ export class IndexedDbBackend implements Backend {
       },
       fail,
     );
+  }
+
+  /** What `navigator.storage` says of this origin; `undefined` where there is none (an insecure context, Node) or it fails. */
+  async storage(): Promise<StorageUse | undefined> {
+    try {
+      const manager = navigator.storage;
+      const [{ usage, quota }, persisted] = await Promise.all([manager.estimate(), manager.persisted()]);
+      // Every browser with estimate() fills both.
+      return { usage: usage!, quota: quota!, persisted };
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
