@@ -4,7 +4,7 @@ import { rowId } from './commit-plan.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count } from './fields.js';
+import { count, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -176,7 +176,7 @@ const lineSchema = z.pipe(
 
 // Not z.literal: one zod schema class less in every browser bundle.
 const exactly = (expected: unknown, message: string) => z.unknown().check(z.refine((value) => value === expected, message));
-const countSince = z._default(count, 0);
+const countSince = withDefault(count, () => 0);
 const headerSchema = z.object({
   format: exactly(EXPORT_FORMAT, `Invalid input: expected "${EXPORT_FORMAT}"`),
   formatVersion: exactly(EXPORT_FORMAT_VERSION, `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}`),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { JsonValue } from './json.js';
-import { count, int, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
+import { arrayOf, count, int, nanos, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
 
 // Every stored record, described once: the schema an import checks it against, and (z.output) the
 // type the API returns. The API's input schemas (schemas.ts) reuse these fields.
@@ -78,7 +78,7 @@ export const patternRecord = z.strictObject({
   patternName: nonEmpty,
   patternType,
   patternDefinition: json,
-  examples: z.array(jsonAt(1)),
+  examples: arrayOf(jsonAt(1)),
   /** Share of uses that worked out, 0..1; absent when unknown (the original's NULL). */
   successRate: optionalUnit,
   /** Similarity last computed for this pattern by the original system, 0..1; absent when never computed. */
@@ -137,7 +137,7 @@ export const importedRecord = z.strictObject({
   /** ms since epoch */
   timestamp: stamp,
   /** The original nanosecond timestamp, exactly, when the source had one. */
-  timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/))),
+  timestampNanos: nanos(),
   /** Where it came from (a file name, a legacy key). */
   source: z.string(),
   data: json,
@@ -163,7 +163,7 @@ export const decisionPointRecord = z.strictObject({
   specType,
   decisionPoint: keyName,
   context: z.string(),
-  options: z.array(decisionOption),
+  options: arrayOf(decisionOption),
   metadata: storedObject,
   author: optionalString,
   timestamp: stamp,
@@ -190,7 +190,7 @@ export const recommendationRecord = z.strictObject({
   metadata: storedObject,
   createdAt: stamp,
   expiresAt: stamp,
-  feedback: z.array(feedbackRecord),
+  feedback: arrayOf(feedbackRecord),
 });
 /** A pattern recommended for a decision point, from the decision history. */
 export type PatternRecommendation = Omit<z.output<typeof recommendationRecord>, 'metadata'> & {

@@ -15,7 +15,11 @@ import {
   text,
   unitInterval,
   uuid,
+  arrayOf,
   count,
+  nanos,
+  notEmpty,
+  withDefault,
 } from './fields.js';
 import { changeType, feedbackAction, patternType, specStatus, specType } from './records.js';
 
@@ -24,8 +28,8 @@ import { changeType, feedbackAction, patternType, specStatus, specType } from '.
 
 const optionalInstant = z.optional(instant);
 const optionalUnit = z.optional(unitInterval);
-const defaultStrings = z._default(strings, []);
-const defaultObject = z._default(jsonObject, {});
+const defaultStrings = withDefault(strings, () => []);
+const defaultObject = withDefault(jsonObject, () => ({}));
 
 export const specificationInputSchema = z.object({
   specType,
@@ -33,7 +37,7 @@ export const specificationInputSchema = z.object({
   title: text,
   content: z.string(),
   author: optionalString,
-  status: z._default(specStatus, 'proposed'),
+  status: withDefault(specStatus, () => 'proposed' as const),
   tags: defaultStrings,
   matrixIds: defaultStrings,
   templateVariables: defaultObject,
@@ -56,8 +60,8 @@ export const patternInputSchema = z.object({
   id: z.optional(uuid),
   patternName: text,
   patternType,
-  patternDefinition: z._default(json, {}),
-  examples: z._default(z.array(jsonAt(1)), []),
+  patternDefinition: withDefault(json, () => ({})),
+  examples: withDefault(arrayOf(jsonAt(1)), () => []),
   successRate: optionalUnit,
   contextSimilarity: optionalUnit,
   usageFrequency: z.optional(count),
@@ -86,23 +90,23 @@ export const importedRecordSchema = z.object({
   kind: keyName,
   id: keyName,
   timestamp: instant,
-  timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/, 'must be a whole number of nanoseconds, as a string'))),
+  timestampNanos: nanos('must be a whole number of nanoseconds, as a string'),
   source: z.string(),
   data: json,
 });
 
 export const importedQuerySchema = z.object({ kind: keyName, since: optionalInstant, until: optionalInstant });
 
-const falseByDefault = z._default(z.boolean(), false);
+const falseByDefault = withDefault(z.boolean(), () => false);
 
-export const decisionPointInputSchema = z
-  .object({
+// The checks across fields run once the fields are valid (a pipe, not z.superRefine: one zod class less).
+export const decisionPointInputSchema = z.pipe(
+  z.object({
     specificationId: z.optional(reference),
     identifier: z.optional(identifier),
     decisionPoint: keyName,
     context: z.string(),
-    options: z
-      .array(
+    options: arrayOf(
         z.object({
           optionName: text,
           description: optionalString,
@@ -112,29 +116,28 @@ export const decisionPointInputSchema = z
           selectionRationale: optionalString,
         }),
       )
-      .check(z.minLength(1, 'a decision point needs at least one option')),
+      .check(notEmpty('a decision point needs at least one option')),
     allowMultipleSelected: falseByDefault,
     confidence: optionalUnit,
     author: optionalString,
     metadata: defaultObject,
     timestamp: optionalInstant,
-  })
-  .check(
-    z.superRefine((value, ctx) => {
-      if (value.specificationId === undefined && value.identifier === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'give specificationId or identifier', path: ['specificationId'] });
-      }
-      const selected = value.options.filter((o) => o.selected).length;
-      if (selected > 1 && !value.allowMultipleSelected) {
-        ctx.addIssue({ code: 'custom', message: `${selected} options are selected; at most one may be, unless allowMultipleSelected is true`, path: ['options'] });
-      }
-      const seen = new Set<string>();
-      value.options.forEach((o, i) => {
-        if (seen.has(o.optionName)) ctx.addIssue({ code: 'custom', message: `option "${o.optionName}" appears twice`, path: ['options', i, 'optionName'] });
-        seen.add(o.optionName);
-      });
-    }),
-  );
+  }),
+  z.transform((value, ctx) => {
+    const problem = (message: string, path: PropertyKey[]) => ctx.issues.push({ code: 'custom', message, path, input: value });
+    if (value.specificationId === undefined && value.identifier === undefined) problem('give specificationId or identifier', ['specificationId']);
+    const selected = value.options.filter((o) => o.selected).length;
+    if (selected > 1 && !value.allowMultipleSelected) {
+      problem(`${selected} options are selected; at most one may be, unless allowMultipleSelected is true`, ['options']);
+    }
+    const seen = new Set<string>();
+    value.options.forEach((o, i) => {
+      if (seen.has(o.optionName)) problem(`option "${o.optionName}" appears twice`, ['options', i, 'optionName']);
+      seen.add(o.optionName);
+    });
+    return value;
+  }),
+);
 
 const specRefs = { specId: z.optional(reference), identifier: z.optional(identifier) };
 
@@ -146,14 +149,14 @@ export const decisionPointQuerySchema = z.object({ ...specRefs, decisionPoint: z
 );
 
 export const recommendationOptionsSchema = z.object({
-  lookbackDays: z._default(positive, 45),
+  lookbackDays: withDefault(positive, () => 45),
   dryRun: falseByDefault,
-  minimumConfidence: z._default(unitInterval, 0.55),
-  maxRecommendations: z._default(positiveInt, 5),
-  retentionDays: z._default(positive, 90),
+  minimumConfidence: withDefault(unitInterval, () => 0.55),
+  maxRecommendations: withDefault(positiveInt, () => 5),
+  retentionDays: withDefault(positive, () => 90),
 });
 
-export const limitSchema = z.object({ limit: z._default(positiveInt, 10) });
+export const limitSchema = z.object({ limit: withDefault(positiveInt, () => 10) });
 
 export const feedbackSchema = z.object({ id: keyName, action: feedbackAction, reason: optionalString });
 
@@ -168,4 +171,4 @@ export const changesQuerySchema = z.object({
   newestFirst: z.optional(z.boolean()),
 });
 
-export const bulkSchema = z.array(z.unknown());
+export const bulkSchema = arrayOf(z.unknown());
