@@ -99,9 +99,10 @@ export const importedQuerySchema = z.object({ kind: keyName, since: optionalInst
 
 const falseByDefault = withDefault(z.boolean(), () => false);
 
-// The checks across fields run once the fields are valid (a pipe, not z.superRefine: one zod class less).
-export const decisionPointInputSchema = z.pipe(
-  z.object({
+// The checks across fields (z.check, not z.superRefine: less zod code in every browser bundle), run
+// whatever the fields' own issues, so that a call learns of every problem at once.
+export const decisionPointInputSchema = z
+  .object({
     specificationId: z.optional(reference),
     identifier: z.optional(identifier),
     decisionPoint: keyName,
@@ -122,9 +123,11 @@ export const decisionPointInputSchema = z.pipe(
     author: optionalString,
     metadata: defaultObject,
     timestamp: optionalInstant,
-  }),
-  z.transform((value, ctx) => {
-    const problem = (message: string, path: PropertyKey[]) => ctx.issues.push({ code: 'custom', message, path, input: value });
+  })
+  .check(
+  z.check((ctx) => {
+    const value = ctx.value;
+    const problem = (message: string, path: PropertyKey[]) => ctx.issues.push({ code: 'custom', message, path, input: value, continue: true });
     if (value.specificationId === undefined && value.identifier === undefined) problem('give specificationId or identifier', ['specificationId']);
     const selected = value.options.filter((o) => o.selected).length;
     if (selected > 1 && !value.allowMultipleSelected) {
@@ -135,9 +138,8 @@ export const decisionPointInputSchema = z.pipe(
       if (seen.has(o.optionName)) problem(`option "${o.optionName}" appears twice`, ['options', i, 'optionName']);
       seen.add(o.optionName);
     });
-    return value;
   }),
-);
+  );
 
 const specRefs = { specId: z.optional(reference), identifier: z.optional(identifier) };
 
