@@ -7,6 +7,7 @@ import { encodeKeyString } from './key-codec.js';
 import type { decisionPointInputSchema } from './schemas.js';
 import { withOptional } from './json.js';
 import { rowsIn, span, type RowOf } from './tables.js';
+import { latestEach } from './versioned.js';
 import type { DecisionPointRecord } from './types.js';
 import type { PlanContext } from './write-queue.js';
 import type { Plan } from './backend.js';
@@ -57,7 +58,10 @@ export function* planStoreDecisionPoint(
   return record;
 }
 
-/** The latest record (as of an instant) of each decision point that matches, in time order. */
+/**
+ * The latest record (as of an instant) of each decision point that matches, in time order. A
+ * decision point's versions are its records: each store adds one, keyed by time, with no pointer.
+ */
 export async function readDecisionPoints(
   backend: Backend,
   query: { specId?: string; decisionPoint?: string; asOf?: number },
@@ -70,12 +74,7 @@ export async function readDecisionPoints(
   } else {
     rows = await rowsIn(backend, span('decisionPoints', [pointKey!], [pointKey!, asOf], 'byPoint'));
   }
-  const latest = new Map<string, DecisionPointRow>();
-  for (const row of rows) {
-    if (row.timestamp > asOf) continue;
-    const key = `${row.specId}\u0000${row.pointKey}`;
-    const seen = latest.get(key);
-    if (!seen || row.timestamp > seen.timestamp || (row.timestamp === seen.timestamp && row.id > seen.id)) latest.set(key, row);
-  }
-  return [...latest.values()].sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : 1)).map(toRecord);
+  return latestEach(rows, (row) => `${row.specId}\u0000${row.pointKey}`, asOf)
+    .sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : 1))
+    .map(toRecord);
 }

@@ -2,7 +2,6 @@ import * as z from 'zod/mini';
 import {
   identifier,
   instant,
-  int,
   jsonAt,
   json,
   jsonObject,

@@ -10,6 +10,7 @@ import { sha256Hex } from './hash.js';
 import { planPutImported, readImported } from './imported-records.js';
 import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
+import { withOptional } from './json.js';
 import { migrationOps } from './migrations.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import { generateRecommendations, latestRecommendations, planFeedback } from './recommendations.js';
@@ -541,12 +542,11 @@ export class TemporalDb extends EventTarget {
    * @example
    * await db.recordRecommendationFeedback(recommendation.id, 'dismiss', 'we chose a queue instead');
    */
-  async recordRecommendationFeedback(id: string, action: 'accept' | 'dismiss', reason?: string): Promise<PatternRecommendation> {
-    this.open();
-    const parsed = parseInput(feedbackSchema, { id, action, reason });
-    const now = this.clock();
-    const feedback = { action: parsed.action, at: now, ...(parsed.reason !== undefined ? { reason: parsed.reason } : {}) };
-    return this.writes.run((ctx) => planFeedback(ctx, parsed.id, feedback, now));
+  recordRecommendationFeedback(id: string, action: 'accept' | 'dismiss', reason?: string): Promise<PatternRecommendation> {
+    return this.write(
+      () => parseInput(feedbackSchema, { id, action, reason }),
+      (parsed, ctx, now) => planFeedback(ctx, parsed.id, withOptional({ action: parsed.action, at: now }, { reason: parsed.reason }), now),
+    );
   }
 
   /**

@@ -7,6 +7,8 @@ import { rowsIn, span, type RowOf } from './tables.js';
 // entity, then its version number, and has a `byTime` index (entity, timestamp, version), so the
 // latest version, the one current as of an instant and the whole history are each one range read;
 // the pointer row (`heads`, `patternHeads`) says which version is the latest without a read of it.
+// Decision points keep versions without numbers or a pointer: each store adds a record keyed by
+// time, and `latestEach` picks the current one of each.
 
 /** The tables that hold versions: keyed by entity then version, with a `byTime` index. */
 export type VersionTable = 'specifications' | 'patterns';
@@ -39,4 +41,19 @@ export function versionTimestamp(given: number | undefined, now: number, latest:
     );
   }
   return given;
+}
+
+/**
+ * Of versions kept without a pointer (each a record with a timestamp and a uuid v7 id), the latest
+ * of each entity as of `asOf`: the highest timestamp, ties going to the later id.
+ */
+export function latestEach<R extends { timestamp: number; id: string }>(rows: readonly R[], entityOf: (row: R) => string, asOf: number): R[] {
+  const latest = new Map<string, R>();
+  for (const row of rows) {
+    if (row.timestamp > asOf) continue;
+    const key = entityOf(row);
+    const seen = latest.get(key);
+    if (!seen || row.timestamp > seen.timestamp || (row.timestamp === seen.timestamp && row.id > seen.id)) latest.set(key, row);
+  }
+  return [...latest.values()];
 }
