@@ -17,7 +17,8 @@ import {
   type Specification,
   type Tombstone,
 } from './records.js';
-import { identifierKey } from './specifications.js';
+import { patternHead } from './patterns.js';
+import { headOf, identifierKey } from './specifications.js';
 import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
@@ -262,22 +263,12 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<bo
       throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
     }
     if (!head || record.version > head.latestVersion) {
-      const deleted = 'deleted' in record;
-      ctx.put('heads', {
-        ik,
-        identifier: record.identifier,
-        specId: record.specId,
-        specType: record.specType,
-        latestVersion: record.version,
-        latestTimestamp: record.timestamp,
-        firstTimestamp: Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp),
-        deleted,
-      });
+      ctx.put('heads', headOf(ik, record, Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp)));
     }
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
-    if (!head || pattern.version > head.version) ctx.put('patternHeads', { ...pattern, activityAt: Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp) });
+    if (!head || pattern.version > head.version) ctx.put('patternHeads', patternHead(pattern));
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record;
     if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);

@@ -18,10 +18,16 @@ export function toPattern(row: RowOf<'patternHeads'> | undefined): Architectural
   return pattern;
 }
 
+/** The head row of a pattern version: the version and when the pattern was last used or changed. */
+export const patternHead = (pattern: ArchitecturalPattern): RowOf<'patternHeads'> => ({
+  ...pattern,
+  activityAt: Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp),
+});
+
 /** Writes a new pattern version and makes it the pattern's head. */
 export function writeVersion(ctx: PlanContext, pattern: ArchitecturalPattern): ArchitecturalPattern {
   ctx.insert('patterns', pattern);
-  ctx.put('patternHeads', { ...pattern, activityAt: Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp) });
+  ctx.put('patternHeads', patternHead(pattern));
   return pattern;
 }
 

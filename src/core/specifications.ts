@@ -7,7 +7,7 @@ import { encodeKeyString } from './key-codec.js';
 import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
 import { rowAt, rowsIn, span, type HeadRow, type RowOf } from './tables.js';
-import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
+import type { ChangeRecord, FieldChange, SpecType, Specification, Tombstone } from './types.js';
 import { latestVersion, versionAsOf, versionTimestamp, versionsOf } from './versioned.js';
 import type { PlanContext } from './write-queue.js';
 
@@ -47,6 +47,18 @@ function fieldChanges(previous: Specification, next: Specification): Record<stri
   return changes;
 }
 
+/** The head that points at `version` (a specification's or a tombstone). */
+export const headOf = (ik: string, version: Specification | Tombstone, firstTimestamp: number): HeadRow => ({
+  ik,
+  identifier: version.identifier,
+  specId: version.specId,
+  specType: version.specType,
+  latestVersion: version.version,
+  latestTimestamp: version.timestamp,
+  firstTimestamp,
+  deleted: 'deleted' in version && version.deleted === true,
+});
+
 const latestOf = (head: HeadRow | undefined) => head && { version: head.latestVersion, timestamp: head.latestTimestamp };
 
 /** Adds a version (a specification or a tombstone) and its change record, and moves the head to it. */
@@ -65,16 +77,7 @@ function* addVersion(
   );
   ctx.insert('specifications', version);
   ctx.insert('changes', change);
-  ctx.put('heads', {
-    ik,
-    identifier,
-    specId,
-    specType,
-    latestVersion: version.version,
-    latestTimestamp: timestamp,
-    firstTimestamp: head?.firstTimestamp ?? timestamp,
-    deleted: version.deleted === true,
-  });
+  ctx.put('heads', headOf(ik, version, head?.firstTimestamp ?? timestamp));
   return change;
 }
 
