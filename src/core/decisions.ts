@@ -1,28 +1,13 @@
 import { newId } from './ids.js';
 import type { Backend, RangeQuery } from './backend.js';
+import { withOptional } from './json.js';
 import { TemporalDbError } from './errors.js';
 import { encodeKeyString } from './key-codec.js';
-import type { HeadRow } from './specifications.js';
-import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { rowsIn, span, type DecisionRow, type RollupRow } from './tables.js';
 import type { ChangeRecord, ChangeType, DecisionDetails, DecisionPatternAnalysis, SpecType } from './types.js';
 import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
 import type { Plan } from './backend.js';
-
-/** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
-export interface DecisionRow {
-  id: string;
-  timestamp: number;
-  pointKey: string;
-  decisionPoint: string;
-  selectedOption: string;
-  context: string;
-  confidence?: number;
-  specId: string;
-  identifier: string;
-  specType: SpecType;
-  author: string;
-}
 
 /** Confidence above which a decision counts as selected in an analysis. */
 export const SELECTED_CONFIDENCE = 0.7;
@@ -45,16 +30,14 @@ export function* planRecordDecision(
   input: ParsedDecision,
   now: number,
 ): Plan<ChangeRecord> {
-  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = yield* ctx.get('heads', [ik]);
   if (!head || head.deleted) throw new TemporalDbError('NOT_FOUND', 'The specification of this decision no longer exists', { path: ['specId'] });
   const timestamp = input.timestamp ?? now;
   const id = newId();
-  const decision: DecisionDetails = {
-    decisionPoint: input.decisionPoint,
-    selectedOption: input.selectedOption,
-    context: input.context,
-  };
-  if (input.confidence !== undefined) decision.confidence = input.confidence;
+  const decision = withOptional<DecisionDetails>(
+    { decisionPoint: input.decisionPoint, selectedOption: input.selectedOption, context: input.context },
+    { confidence: input.confidence },
+  );
   const change: ChangeRecord = {
     id,
     changeType: 'Decision',
@@ -68,7 +51,7 @@ export function* planRecordDecision(
     timestamp,
     recordedAt: now,
   };
-  ctx.insert('changes', change as unknown as Row);
+  ctx.insert('changes', change);
   yield* recordDecisionRow(ctx, decisionRowOf(change));
   return change;
 }
@@ -95,24 +78,9 @@ export function decisionRowOf(change: ChangeRecord): DecisionRow {
 /** Writes a decision to the time-ordered `decisions` table and adds it to its day's rollup. */
 export function* recordDecisionRow(ctx: PlanContext, row: DecisionRow): Plan<void> {
   const day = Math.floor(row.timestamp / DAY_MS);
-  const rollup = (yield* ctx.get('decisionRollups', [day, row.pointKey])) as RollupRow | undefined;
-  ctx.insert('decisions', row as unknown as Row);
-  ctx.put('decisionRollups', addToRollup(rollup, row, day) as unknown as Row);
-}
-
-/** A day's decisions at one decision point, summed up as they are written. */
-interface RollupRow {
-  day: number;
-  pointKey: string;
-  decisionPoint: string;
-  total: number;
-  selected: number;
-  first: number;
-  last: number;
-  options: Array<[option: string, count: number]>;
-  specTypes: Array<[specType: SpecType, count: number]>;
-  /** Each distinct context with its latest decision (timestamp, id). */
-  contexts: Array<[context: string, timestamp: number, id: string]>;
+  const rollup = yield* ctx.get('decisionRollups', [day, row.pointKey]);
+  ctx.insert('decisions', row);
+  ctx.put('decisionRollups', addToRollup(rollup, row, day));
 }
 
 const later = (ts: number, id: string, thanTs: number, thanId: string) => ts > thanTs || (ts === thanTs && id > thanId);
@@ -207,12 +175,7 @@ export async function analyzeDecisions(backend: Backend, since: number, until: n
   if (until < since) return [];
   const firstDay = Math.floor(since / DAY_MS);
   const lastDay = Math.floor(until / DAY_MS);
-  const decisionsIn = (from: number, to: number) =>
-    backend.range({
-      table: 'decisions',
-      lower: lowestKey(TABLES.decisions.key, [from]),
-      upper: highestKey(TABLES.decisions.key, [to]),
-    }) as unknown as Promise<DecisionRow[]>;
+  const decisionsIn = (from: number, to: number) => rowsIn(backend, span('decisions', [from], [to]));
   const groups = new Map<string, Group>();
   const addRows = (rows: DecisionRow[]) => {
     for (const row of rows) mergeInto(groups, addToRollup(undefined, row, 0));
@@ -221,12 +184,7 @@ export async function analyzeDecisions(backend: Backend, since: number, until: n
     addRows(await decisionsIn(since, until));
   } else {
     addRows(await decisionsIn(since, (firstDay + 1) * DAY_MS - 1));
-    const rollups = (await backend.range({
-      table: 'decisionRollups',
-      lower: lowestKey(TABLES.decisionRollups.key, [firstDay + 1]),
-      upper: highestKey(TABLES.decisionRollups.key, [lastDay - 1]),
-    })) as unknown as RollupRow[];
-    for (const rollup of rollups) mergeInto(groups, rollup);
+    for (const rollup of await rowsIn(backend, span('decisionRollups', [firstDay + 1], [lastDay - 1]))) mergeInto(groups, rollup);
     addRows(await decisionsIn(lastDay * DAY_MS, until));
   }
   const result: DecisionPatternAnalysis[] = [...groups.values()].map((group) => ({
@@ -259,25 +217,18 @@ export async function readChanges(
   const since = filter.since ?? -Infinity;
   const until = filter.until ?? Infinity;
   const bySpec = filter.specId !== undefined;
-  const columns = bySpec ? TABLES.changes.indexes.bySpec.columns : TABLES.changes.key;
   const prefix = bySpec ? [filter.specId!] : [];
   const reverse = filter.newestFirst === true;
-  const query: RangeQuery = {
-    table: 'changes',
-    ...(bySpec ? { index: 'bySpec' } : {}),
-    lower: lowestKey(columns, [...prefix, since]),
-    upper: highestKey(columns, [...prefix, until]),
-    reverse,
-  };
+  const query = { ...span('changes', [...prefix, since], [...prefix, until], bySpec ? 'bySpec' : undefined), reverse };
   const limit = filter.limit ?? Infinity;
   if (filter.changeType === undefined) {
-    return (await backend.range(filter.limit === undefined ? query : { ...query, limit })) as unknown as ChangeRecord[];
+    return rowsIn(backend, filter.limit === undefined ? query : { ...query, limit });
   }
   const found: ChangeRecord[] = [];
-  let { lower, upper } = query;
+  let { lower, upper }: RangeQuery = query;
   let after: string | undefined;
   for (;;) {
-    const chunk = (await backend.range({ ...query, lower, upper, limit: CHUNK })) as unknown as ChangeRecord[];
+    const chunk = await rowsIn(backend, { ...query, lower, upper, limit: CHUNK });
     for (const row of chunk) {
       // Each chunk starts at the last row of the one before; skip it.
       if (row.id === after) continue;

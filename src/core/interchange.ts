@@ -1,15 +1,25 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
-import { rowId, type CommitRow } from './commit-plan.js';
+import { rowId } from './commit-plan.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { identifier, int, jsonAt, keyName } from './schemas.js';
+import { count, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
-import { encodeKeyString } from './key-codec.js';
-import { identifierKey, type HeadRow } from './specifications.js';
-import { TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row, type TableName } from './tables.js';
-import { CHANGE_TYPES, PATTERN_TYPES, SPEC_STATUSES, SPEC_TYPES, type ArchitecturalPattern, type ChangeRecord } from './types.js';
+import {
+  changeRecord,
+  decisionPointRecord,
+  importedRecord,
+  patternRecord,
+  recommendationRecord,
+  specificationRecord,
+  tombstoneRecord,
+  type Specification,
+  type Tombstone,
+} from './records.js';
+import { patternHead } from './patterns.js';
+import { headOf, identifierKey } from './specifications.js';
+import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
 
@@ -54,12 +64,13 @@ async function* scanAsOf(backend: Backend, table: TableName, seq: number): Async
   const columns = TABLES[table].key;
   const later = new Set<string>();
   let seen = seq;
-  let lower = lowestKey(columns, []);
+  const whole = span(table);
+  let lower = whole.lower;
   let skipFirst = false;
   for (;;) {
     const limit = PAGE + (skipFirst ? 1 : 0);
     const [rows, commits] = (await backend.read([
-      { read: 'range', query: { table, lower, upper: highestKey(columns, []), limit } },
+      { read: 'range', query: { ...whole, lower, limit } },
       { read: 'range', query: { table: 'commits', lower: [seen + 1], upper: [Infinity] } },
     ])) as [Row[], CommitRow[]];
     for (const commit of commits) {
@@ -88,7 +99,7 @@ function exportLine(table: ExportTable, row: Row): string {
 export async function* exportLines(backend: Backend, now: number): AsyncGenerator<string> {
   const [last, replaceable, ...counted] = await backend.read([
     { read: 'last', table: 'commits' },
-    { read: 'range', query: { table: 'recommendations', lower: lowestKey(TABLES.recommendations.key, []), upper: highestKey(TABLES.recommendations.key, []) } },
+    { read: 'range', query: span('recommendations') },
     ...EXPORT_TABLES.map((table) => ({ read: 'count' as const, table })),
   ]);
   const seq = (last as CommitRow | undefined)?.seq ?? 0;
@@ -138,146 +149,6 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
   }
 }
 
-const json = jsonAt(0);
-
-// In place of z.record, which would bring one more zod schema class into every browser bundle:
-// a plain object, copied without `__proto__` keys as z.record does, each value passing `value`.
-function recordOf<T = JsonValue>(value?: z.ZodMiniType<T>) {
-  return z.pipe(
-    z.unknown(),
-    z.transform((input, ctx): Record<string, T> => {
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        ctx.issues.push({ code: 'invalid_type', expected: 'record', input });
-        return z.NEVER;
-      }
-      const out: Record<string, T> = {};
-      for (const [key, item] of Object.entries(input)) {
-        if (key === '__proto__') continue;
-        const result = value ? value.safeParse(item, { error: issueMessage }) : { success: true as const, data: item as T };
-        if (result.success) out[key] = result.data;
-        else for (const issue of result.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, path: [key, ...issue.path], input: item });
-      }
-      return out;
-    }),
-  );
-}
-const jsonObject = recordOf(jsonAt(1));
-const stamp = int;
-
-const specificationRecord = z.strictObject({
-  id: keyName,
-  specId: keyName,
-  specType: z.enum(SPEC_TYPES),
-  identifier,
-  version: int.check(z.minimum(1)),
-  title: z.string(),
-  content: z.string(),
-  author: z.optional(z.string()),
-  status: z.enum(SPEC_STATUSES),
-  tags: z.array(z.string()),
-  matrixIds: z.array(z.string()),
-  templateVariables: jsonObject,
-  metadata: jsonObject,
-  hash: z.string(),
-  timestamp: stamp,
-  recordedAt: stamp,
-});
-const tombstoneRecord = z.strictObject({
-  id: keyName,
-  specId: keyName,
-  specType: z.enum(SPEC_TYPES),
-  identifier,
-  version: int.check(z.minimum(1)),
-  deleted: z.literal(true),
-  author: z.optional(z.string()),
-  reason: z.optional(z.string()),
-  timestamp: stamp,
-  recordedAt: stamp,
-});
-const patternRecord = z.strictObject({
-  id: keyName,
-  version: int.check(z.minimum(1)),
-  patternName: z.string().check(z.minLength(1)),
-  patternType: z.enum(PATTERN_TYPES),
-  patternDefinition: json,
-  examples: z.array(jsonAt(1)),
-  successRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-  contextSimilarity: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-  usageFrequency: int.check(z.minimum(0)),
-  lastUsed: z.optional(stamp),
-  metadata: jsonObject,
-  timestamp: stamp,
-  createdAt: stamp,
-  recordedAt: stamp,
-});
-const changeRecord = z.strictObject({
-  id: keyName,
-  changeType: z.enum(CHANGE_TYPES),
-  specId: keyName,
-  identifier: z.string().check(z.minLength(1)),
-  specType: z.enum(SPEC_TYPES),
-  version: int.check(z.minimum(0)),
-  fieldChanges: recordOf(z.object({ oldValue: z.optional(json), newValue: z.optional(json) })),
-  author: z.optional(z.string()),
-  reason: z.optional(z.string()),
-  decision: z.optional(
-    z.object({
-      decisionPoint: keyName,
-      selectedOption: z.string().check(z.minLength(1)),
-      context: z.string(),
-      confidence: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
-    }),
-  ),
-  timestamp: stamp,
-  recordedAt: stamp,
-});
-
-const importedRecord = z.strictObject({
-  kind: keyName,
-  id: keyName,
-  timestamp: stamp,
-  timestampNanos: z.optional(z.string().check(z.regex(/^-?\d+$/))),
-  source: z.string(),
-  data: json,
-});
-
-const decisionPointRecord = z.strictObject({
-  id: keyName,
-  specId: keyName,
-  identifier: z.string().check(z.minLength(1)),
-  specType: z.enum(SPEC_TYPES),
-  decisionPoint: keyName,
-  context: z.string(),
-  options: z.array(
-    z.strictObject({
-      optionName: z.string().check(z.minLength(1)),
-      description: z.optional(z.string()),
-      pros: z.array(z.string()),
-      cons: z.array(z.string()),
-      selected: z.boolean(),
-      selectionRationale: z.optional(z.string()),
-    }),
-  ),
-  metadata: jsonObject,
-  author: z.optional(z.string()),
-  timestamp: stamp,
-  recordedAt: stamp,
-});
-
-const recommendationRecord = z.strictObject({
-  id: keyName,
-  patternName: z.string().check(z.minLength(1)),
-  patternId: z.optional(z.string()),
-  decisionPoint: z.string().check(z.minLength(1)),
-  confidence: z.number().check(z.minimum(0), z.maximum(1)),
-  provenance: z.enum(SPEC_TYPES),
-  rationale: z.string(),
-  metadata: jsonObject,
-  createdAt: stamp,
-  expiresAt: stamp,
-  feedback: z.array(z.strictObject({ action: z.enum(['accept', 'dismiss']), reason: z.optional(z.string()), at: stamp })),
-});
-
 const RECORD_SCHEMAS = {
   specifications: specificationRecord,
   patterns: patternRecord,
@@ -288,7 +159,7 @@ const RECORD_SCHEMAS = {
 };
 type OtherTable = Exclude<ExportTable, 'specifications'>;
 type ImportLine =
-  | { table: 'specifications'; record: z.output<typeof specificationRecord> | z.output<typeof tombstoneRecord> }
+  | { table: 'specifications'; record: Specification | Tombstone }
   | { [T in OtherTable]: { table: T; record: z.output<(typeof RECORD_SCHEMAS)[T]> } }[OtherTable];
 
 // The table picks the record's schema (and `deleted` tells a tombstone from a version),
@@ -299,25 +170,25 @@ const lineSchema = z.pipe(
     const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
     const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
     if (result.success) return { table, record: result.data } as ImportLine;
-    for (const issue of result.error.issues) {
-      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-      ctx.issues.push({ code: 'custom', message: issue.message, path: ['record', ...path], input: record });
-    }
+    for (const issue of result.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, path: ['record', ...issue.path], input: record });
     return z.NEVER;
   }),
 );
 
+// Not z.literal: one zod schema class less in every browser bundle.
+const exactly = (expected: unknown, message: string) => z.unknown().check(z.refine((value) => value === expected, message));
+const countSince = withDefault(count, () => 0);
 const headerSchema = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  formatVersion: z.literal(EXPORT_FORMAT_VERSION, { error: `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}` }),
+  format: exactly(EXPORT_FORMAT, `Invalid input: expected "${EXPORT_FORMAT}"`),
+  formatVersion: exactly(EXPORT_FORMAT_VERSION, `unknown format version; this temporal-db reads version ${EXPORT_FORMAT_VERSION}`),
   exportedAt: z.string(),
   counts: z.object({
-    specifications: int.check(z.minimum(0)),
-    patterns: int.check(z.minimum(0)),
-    changes: int.check(z.minimum(0)),
-    decisionPoints: z._default(int.check(z.minimum(0)), 0),
-    recommendations: z._default(int.check(z.minimum(0)), 0),
-    importedRecords: z._default(int.check(z.minimum(0)), 0),
+    specifications: count,
+    patterns: count,
+    changes: count,
+    decisionPoints: countSince,
+    recommendations: countSince,
+    importedRecords: countSince,
   }),
 });
 
@@ -342,9 +213,9 @@ function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: numbe
   throw lineError(line, issue.message, path);
 }
 
-/** The primary key a record of the export has in its table. */
-function rowOf(item: ImportLine): { table: TableName; row: Row } {
-  return { table: item.table, row: withKeyColumns(TABLES[item.table], item.record as unknown as Row) };
+/** The record of an export line as its table stores it (its key columns filled in). */
+function rowOf(item: ImportLine): { table: ExportTable; row: Row } {
+  return { table: item.table, row: withKeyColumns(TABLES[item.table], item.record) };
 }
 
 async function* numberedLines(source: ImportSource): AsyncGenerator<[number, string]> {
@@ -383,37 +254,23 @@ async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>):
 function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<boolean> {
   const { table, row } = rowOf(item);
   if (yield* ctx.get(table, keyOf(TABLES[table].key, row))) return false;
-  ctx.insert(table, row);
+  ctx.insert(table, row as RowOf<typeof table>);
   if (item.table === 'specifications') {
     const record = item.record;
-    const ik = row.ik as string;
-    const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
+    const ik = identifierKey(record.identifier);
+    const head = yield* ctx.get('heads', [ik]);
     if (head && head.specId !== record.specId) {
       throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
     }
     if (!head || record.version > head.latestVersion) {
-      const deleted = 'deleted' in record;
-      const next: HeadRow = {
-        ik,
-        identifier: record.identifier,
-        specId: record.specId,
-        specType: record.specType,
-        latestVersion: record.version,
-        latestTimestamp: record.timestamp,
-        firstTimestamp: Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp),
-        deleted,
-      };
-      ctx.put('heads', next as unknown as Row);
+      ctx.put('heads', headOf(ik, record, Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp)));
     }
   } else if (item.table === 'patterns') {
-    const pattern = item.record as ArchitecturalPattern;
-    const head = (yield* ctx.get('patternHeads', [pattern.id])) as ArchitecturalPattern | undefined;
-    if (!head || pattern.version > head.version) {
-      const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
-      ctx.put('patternHeads', { ...pattern, activityAt } as unknown as Row);
-    }
+    const pattern = item.record;
+    const head = yield* ctx.get('patternHeads', [pattern.id]);
+    if (!head || pattern.version > head.version) ctx.put('patternHeads', patternHead(pattern));
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
-    const change = item.record as ChangeRecord;
+    const change = item.record;
     if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
     yield* recordDecisionRow(ctx, decisionRowOf(change));
   }
@@ -436,7 +293,7 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
     const { identifier, specId } = item.record;
     let known = specIds.get(identifier);
     if (known === undefined) {
-      known = ((await backend.get('heads', [identifierKey(identifier)])) as HeadRow | undefined)?.specId ?? specId;
+      known = (await rowAt(backend, 'heads', [identifierKey(identifier)]))?.specId ?? specId;
       specIds.set(identifier, known);
     }
     if (known !== specId) throw lineError(line, `"${identifier}" has specId ${known}, not ${specId}`, ['record', 'specId']);
@@ -485,4 +342,26 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
   }
   if (chunk.length > 0) await apply(chunk);
   return { header, added, skipped };
+}
+
+/** Export lines as a byte stream. */
+export function exportStream(source: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const lines = source[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await lines.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await lines.return?.();
+    },
+  });
+}
+
+/** Writes export lines to a WritableStream or hands each to a callback. */
+export async function exportTo(source: AsyncIterable<string>, target: WritableStream<Uint8Array> | ((line: string) => unknown)): Promise<void> {
+  if (typeof target !== 'function') return exportStream(source).pipeTo(target);
+  for await (const line of source) await target(line);
 }

@@ -2,9 +2,8 @@ import type * as z from 'zod/mini';
 
 // zod/mini loads no locale, and configuring one is global (it would also change the
 // messages of an application's own zod schemas). Each parse passes this map instead:
-// the English wording zod's `en` locale gives, for the issues our schemas can raise.
-
-const UNITS: Partial<Record<string, string>> = { string: 'characters', array: 'items' };
+// the English wording zod's `en` locale gives, for the issues our schemas can raise. Length and
+// pattern checks are refines with their own messages (fields.ts), so only numbers are too small or big.
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -34,12 +33,8 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
     case 'too_big': {
       const small = issue.code === 'too_small';
       const bound = small ? issue.minimum : issue.maximum;
-      const relation = issue.exact ? 'exactly ' : (small ? '>' : '<') + (issue.inclusive ? '=' : '');
-      const unit = UNITS[issue.origin ?? ''];
-      return `Too ${small ? 'small' : 'big'}: expected ${issue.origin ?? 'value'} to ${unit ? 'have' : 'be'} ${relation}${bound}${unit ? ` ${unit}` : ''}`;
+      return `Too ${small ? 'small' : 'big'}: expected ${issue.origin} to be ${small ? '>' : '<'}${issue.inclusive ? '=' : ''}${bound}`;
     }
-    case 'invalid_format':
-      return issue.format === 'regex' ? `Invalid string: must match pattern ${issue.pattern}` : `Invalid ${issue.format === 'uuid' ? 'UUID' : issue.format}`;
     case 'unrecognized_keys':
       return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map(show).join(', ')}`;
     default:

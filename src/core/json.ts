@@ -102,3 +102,9 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   const keys = Object.keys(ao);
   return keys.length === Object.keys(bo).length && keys.every((k) => k in bo && jsonEqual(ao[k], bo[k]));
 }
+
+/** `record` with the fields of `extra` that are defined (an optional field is absent, never `undefined`). */
+export function withOptional<T extends object>(record: T, extra: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (record as Record<string, unknown>)[key] = value;
+  return record;
+}

@@ -4,41 +4,35 @@ import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import type { patternInputSchema } from './schemas.js';
 import { countTerms, jsonText, tfidfCosineCounts, type TermCounts } from './similarity.js';
-import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { rowAt, rowsIn, span, type RowOf } from './tables.js';
+import { withOptional } from './json.js';
+import { versionAsOf, versionTimestamp, versionsOf } from './versioned.js';
 import type { ArchitecturalPattern, SimilarPattern } from './types.js';
 import type { PlanContext } from './write-queue.js';
 
 export type ParsedPattern = z.output<typeof patternInputSchema>;
 
-/** The latest version of a pattern plus the instant it was last used or changed. */
-type PatternHeadRow = ArchitecturalPattern & { activityAt: number };
-
-export function toPattern(row: Row | undefined): ArchitecturalPattern | undefined {
+export function toPattern(row: RowOf<'patternHeads'> | undefined): ArchitecturalPattern | undefined {
   if (!row) return undefined;
-  const { activityAt: _activityAt, ...pattern } = row as unknown as PatternHeadRow;
+  const { activityAt: _activityAt, ...pattern } = row;
   return pattern;
 }
+
+/** The head row of a pattern version: the version and when the pattern was last used or changed. */
+export const patternHead = (pattern: ArchitecturalPattern): RowOf<'patternHeads'> => ({
+  ...pattern,
+  activityAt: Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp),
+});
 
 /** Writes a new pattern version and makes it the pattern's head. */
 export function writeVersion(ctx: PlanContext, pattern: ArchitecturalPattern): ArchitecturalPattern {
-  ctx.insert('patterns', pattern as unknown as Row);
-  const activityAt = Math.max(pattern.timestamp, pattern.lastUsed ?? pattern.timestamp);
-  ctx.put('patternHeads', { ...pattern, activityAt } satisfies PatternHeadRow);
+  ctx.insert('patterns', pattern);
+  ctx.put('patternHeads', patternHead(pattern));
   return pattern;
 }
 
-function nextTimestamp(given: number | undefined, now: number, previous: ArchitecturalPattern | undefined): number {
-  if (given === undefined) return Math.max(now, previous?.timestamp ?? now);
-  if (previous && given < previous.timestamp) {
-    throw new TemporalDbError(
-      'OUT_OF_ORDER',
-      `Cannot store a version of pattern ${previous.id} at ${new Date(given).toISOString()}: ` +
-        `version ${previous.version} is already at ${new Date(previous.timestamp).toISOString()}`,
-      { path: ['timestamp'] },
-    );
-  }
-  return given;
-}
+const nextTimestamp = (given: number | undefined, now: number, previous: ArchitecturalPattern | undefined) =>
+  versionTimestamp(given, now, previous, `pattern ${previous?.id}`);
 
 export function* planStorePattern(ctx: PlanContext, input: ParsedPattern, now: number) {
   const previous = input.id ? toPattern(yield* ctx.get('patternHeads', [input.id])) : undefined;
@@ -56,12 +50,15 @@ export function* planStorePattern(ctx: PlanContext, input: ParsedPattern, now: n
     createdAt: previous?.createdAt ?? timestamp,
     recordedAt: now,
   };
-  if (input.successRate !== undefined) pattern.successRate = input.successRate;
-  const contextSimilarity = input.contextSimilarity ?? previous?.contextSimilarity;
-  if (contextSimilarity !== undefined) pattern.contextSimilarity = contextSimilarity;
-  const lastUsed = input.lastUsed ?? previous?.lastUsed;
-  if (lastUsed !== undefined) pattern.lastUsed = lastUsed;
-  return writeVersion(ctx, pattern);
+  // Kept from the previous version when omitted, all but the success rate.
+  return writeVersion(
+    ctx,
+    withOptional(pattern, {
+      successRate: input.successRate,
+      contextSimilarity: input.contextSimilarity ?? previous?.contextSimilarity,
+      lastUsed: input.lastUsed ?? previous?.lastUsed,
+    }),
+  );
 }
 
 export function* planPatternUse(ctx: PlanContext, id: string, given: number | undefined, now: number) {
@@ -78,28 +75,15 @@ export function* planPatternUse(ctx: PlanContext, id: string, given: number | un
   });
 }
 
-export async function readPattern(backend: Backend, id: string, asOf?: number) {
-  if (asOf === undefined) return toPattern(await backend.get('patternHeads', [id]));
-  const { columns } = TABLES.patterns.indexes.byTime;
-  const [row] = await backend.range({
-    table: 'patterns',
-    index: 'byTime',
-    lower: lowestKey(columns, [id]),
-    upper: highestKey(columns, [id, asOf]),
-    reverse: true,
-    limit: 1,
-  });
-  return toPattern(row);
+export async function readPattern(backend: Backend, id: string, asOf?: number): Promise<ArchitecturalPattern | undefined> {
+  if (asOf === undefined) return toPattern(await rowAt(backend, 'patternHeads', [id]));
+  return versionAsOf(backend, 'patterns', [id], asOf);
 }
 
-export async function readPatternHistory(backend: Backend, id: string): Promise<ArchitecturalPattern[]> {
-  const rows = await backend.range({
-    table: 'patterns',
-    lower: lowestKey(TABLES.patterns.key, [id]),
-    upper: highestKey(TABLES.patterns.key, [id]),
-  });
-  return rows as unknown as ArchitecturalPattern[];
-}
+export const readPatternHistory = (backend: Backend, id: string) => versionsOf(backend, 'patterns', [id]);
+
+/** Every pattern head (the latest version of each pattern), in id order. */
+export const allPatterns = async (backend: Backend) => (await rowsIn(backend, span('patternHeads'))).map((row) => toPattern(row)!);
 
 // A pattern version never changes, so its terms are counted once per store and kept (up to a bound).
 const termCache = new WeakMap<Backend, Map<string, TermCounts>>();
@@ -126,14 +110,7 @@ export async function findSimilarPatterns(
   since: number,
   until: number,
 ): Promise<SimilarPattern[]> {
-  const { columns } = TABLES.patternHeads.indexes.byActivity;
-  const rows = await backend.range({
-    table: 'patternHeads',
-    index: 'byActivity',
-    lower: lowestKey(columns, [since]),
-    upper: highestKey(columns, [until]),
-  });
-  const patterns = rows.map((row) => toPattern(row)!);
+  const patterns = (await rowsIn(backend, span('patternHeads', [since], [until], 'byActivity'))).map((row) => toPattern(row)!);
   const scores = tfidfCosineCounts(countTerms(context), patterns.map((p) => termsOf(backend, p)));
   return patterns
     .map((pattern, i) => ({ pattern, score: scores[i]! }))

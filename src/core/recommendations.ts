@@ -2,11 +2,11 @@ import type { Backend } from './backend.js';
 import { analyzeDecisions } from './decisions.js';
 import { TemporalDbError } from './errors.js';
 import { newId } from './ids.js';
-import { findSimilarPatterns, toPattern, writeVersion } from './patterns.js';
+import { allPatterns, findSimilarPatterns, toPattern, writeVersion } from './patterns.js';
 import { pythonTitle } from './python-title.js';
-import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
+import { rowsIn, span } from './tables.js';
 import { DAY_MS } from './time.js';
-import type { ArchitecturalPattern, DecisionPatternAnalysis, PatternRecommendation, RecommendationFeedback } from './types.js';
+import type { ArchitecturalPattern, DecisionPatternAnalysis, GenerateRecommendationsResult, PatternRecommendation, RecommendationFeedback } from './types.js';
 import type { PlanContext } from './write-queue.js';
 import type { Plan } from './backend.js';
 
@@ -34,13 +34,6 @@ export function inferredPatternName(decisionPoint: string): string {
 
 /** An unknown success rate ranks below every known one, 0 included. */
 const rankedRate = (pattern: ArchitecturalPattern) => pattern.successRate ?? -1;
-
-/** Every pattern head (the latest version of each pattern). */
-async function allPatterns(backend: Backend): Promise<ArchitecturalPattern[]> {
-  const { key } = TABLES.patternHeads;
-  const rows = await backend.range({ table: 'patternHeads', lower: lowestKey(key, []), upper: highestKey(key, []) });
-  return rows.map((row) => toPattern(row)!);
-}
 
 const namesPoint = (pattern: ArchitecturalPattern, point: string) => {
   const { canonicalDecisionPoint, decisionPoints } = pattern.metadata as { canonicalDecisionPoint?: unknown; decisionPoints?: unknown };
@@ -129,14 +122,7 @@ export const dismissalKey = (patternName: string, decisionPoint: string) => `${p
 
 /** Recommendations created in [since, until], oldest first. */
 export async function recommendationsCreated(backend: Backend, since: number, until: number): Promise<PatternRecommendation[]> {
-  const { columns } = TABLES.recommendations.indexes.byCreated;
-  const rows = await backend.range({
-    table: 'recommendations',
-    index: 'byCreated',
-    lower: lowestKey(columns, [since]),
-    upper: highestKey(columns, [until]),
-  });
-  return rows as unknown as PatternRecommendation[];
+  return rowsIn(backend, span('recommendations', [since], [until], 'byCreated'));
 }
 
 /** Adds feedback to a recommendation (its feedback history is kept); accepting raises the pattern's success rate. */
@@ -146,10 +132,10 @@ export function* planFeedback(
   feedback: RecommendationFeedback,
   now: number,
 ): Plan<PatternRecommendation> {
-  const current = (yield* ctx.get('recommendations', [id])) as unknown as PatternRecommendation | undefined;
+  const current = yield* ctx.get('recommendations', [id]);
   if (!current) throw new TemporalDbError('NOT_FOUND', `No pattern recommendation ${id}`, { path: ['id'] });
   const next: PatternRecommendation = { ...current, feedback: [...current.feedback, feedback] };
-  ctx.put('recommendations', next as unknown as Row);
+  ctx.put('recommendations', next);
   if (feedback.action === 'accept' && current.patternId) {
     const pattern = toPattern(yield* ctx.get('patternHeads', [current.patternId]));
     if (pattern) {
@@ -161,4 +147,40 @@ export function* planFeedback(
     }
   }
   return next;
+}
+
+/**
+ * Builds the recommendations of the window and, unless a dry run, stores
+ * them with `run` (the write queue) and purges those older than the
+ * retention window. Dismissed recommendations of the window are not made again.
+ */
+export async function generateRecommendations(
+  backend: Backend,
+  run: <T>(plan: (ctx: PlanContext) => Plan<T>) => Promise<T>,
+  options: RecommendationOptions,
+  now: number,
+): Promise<GenerateRecommendationsResult> {
+  const retentionStart = now - options.retentionDays * DAY_MS;
+  const recent = await recommendationsCreated(backend, retentionStart, Infinity);
+  const dismissed = new Set(
+    recent.filter((r) => r.feedback.some((f) => f.action === 'dismiss')).map((r) => dismissalKey(r.patternName, r.decisionPoint)),
+  );
+  const recommendations = await buildRecommendations(backend, options, now, dismissed);
+  if (options.dryRun) return { recommendations, regenerated: false, retentionDeleted: 0 };
+  const stale = await recommendationsCreated(backend, -Infinity, retentionStart - 1);
+  // eslint-disable-next-line require-yield
+  await run(function* (ctx) {
+    for (const recommendation of recommendations) ctx.insert('recommendations', recommendation);
+    for (const old of stale) ctx.delete('recommendations', [old.id]);
+  });
+  return { recommendations, regenerated: true, retentionDeleted: stale.length };
+}
+
+/** The stored recommendations that have not expired, newest first. */
+export async function latestRecommendations(backend: Backend, limit: number, now: number): Promise<PatternRecommendation[]> {
+  const all = await recommendationsCreated(backend, -Infinity, Infinity);
+  return all
+    .filter((r) => r.expiresAt > now)
+    .reverse()
+    .slice(0, limit);
 }

@@ -1,45 +1,18 @@
+import type * as z from 'zod/mini';
+import type { Backend, Plan } from './backend.js';
+import { TemporalDbError, type FieldPath } from './errors.js';
 import { newId } from './ids.js';
-import type { Backend } from './backend.js';
-import { TemporalDbError } from './errors.js';
-import { jsonEqual, type JsonValue } from './json.js';
+import { jsonEqual, withOptional, type JsonValue } from './json.js';
 import { encodeKeyString } from './key-codec.js';
 import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
-import { TABLES, highestKey, lowestKey, type Row } from './tables.js';
-import type { ChangeRecord, FieldChange, SpecType, Specification } from './types.js';
+import { rowAt, rowsIn, span, type HeadRow, type RowOf } from './tables.js';
+import type { ChangeRecord, FieldChange, SpecType, Specification, Tombstone } from './types.js';
+import { latestVersion, versionAsOf, versionTimestamp, versionsOf } from './versioned.js';
 import type { PlanContext } from './write-queue.js';
-import type { Plan } from './backend.js';
-import type * as z from 'zod/mini';
 
 export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
-
-/** The pointer row kept per identifier in `heads`. */
-export interface HeadRow {
-  ik: string;
-  identifier: string;
-  specId: string;
-  specType: SpecType;
-  latestVersion: number;
-  latestTimestamp: number;
-  firstTimestamp: number;
-  deleted: boolean;
-}
-
-type SpecificationRow = Specification & { ik: string; deleted?: false };
-interface TombstoneRow {
-  ik: string;
-  version: number;
-  id: string;
-  specId: string;
-  specType: SpecType;
-  identifier: string;
-  timestamp: number;
-  recordedAt: number;
-  deleted: true;
-  author?: string;
-  reason?: string;
-}
-type VersionRow = SpecificationRow | TombstoneRow;
+type VersionRow = RowOf<'specifications'>;
 
 /** Fields compared between versions; an `Update` lists those that differ. */
 const TRACKED_FIELDS = [
@@ -55,16 +28,14 @@ const TRACKED_FIELDS = [
 
 export const identifierKey = (identifier: string) => encodeKeyString(identifier);
 
-export function toSpecification(row: object | undefined): Specification | undefined {
-  if (!row || (row as { deleted?: boolean }).deleted) return undefined;
-  const { ik: _ik, ...record } = row as unknown as SpecificationRow;
+/** The specification a version row holds; none for a tombstone. */
+export function toSpecification(row: VersionRow | undefined): Specification | undefined {
+  if (!row || row.deleted) return undefined;
+  const { ik: _ik, ...record } = row;
   return record;
 }
 
-function withOptional<T extends object>(record: T, extra: Record<string, unknown>): T {
-  for (const [key, value] of Object.entries(extra)) if (value !== undefined) (record as Row)[key] = value;
-  return record;
-}
+const present = (records: Array<Specification | undefined>) => records.filter((record) => record !== undefined);
 
 function fieldChanges(previous: Specification, next: Specification): Record<string, FieldChange> {
   const changes: Record<string, FieldChange> = {};
@@ -76,31 +47,43 @@ function fieldChanges(previous: Specification, next: Specification): Record<stri
   return changes;
 }
 
-/** The timestamp of a new version: as given (never before the previous one), else now. */
-function versionTimestamp(given: number | undefined, now: number, head: HeadRow | undefined, identifier: string) {
-  if (given === undefined) return Math.max(now, head?.latestTimestamp ?? now);
-  if (head && given < head.latestTimestamp) {
-    throw new TemporalDbError(
-      'OUT_OF_ORDER',
-      `Cannot store a version of "${identifier}" at ${new Date(given).toISOString()}: ` +
-        `version ${head.latestVersion} is already at ${new Date(head.latestTimestamp).toISOString()}`,
-      { path: ['timestamp'] },
-    );
-  }
-  return given;
-}
+/** The head that points at `version` (a specification's or a tombstone). */
+export const headOf = (ik: string, version: Specification | Tombstone, firstTimestamp: number): HeadRow => ({
+  ik,
+  identifier: version.identifier,
+  specId: version.specId,
+  specType: version.specType,
+  latestVersion: version.version,
+  latestTimestamp: version.timestamp,
+  firstTimestamp,
+  deleted: 'deleted' in version && version.deleted === true,
+});
 
-function changeRow(change: ChangeRecord): Row {
-  return change as unknown as Row;
-}
+const latestOf = (head: HeadRow | undefined) => head && { version: head.latestVersion, timestamp: head.latestTimestamp };
 
-export function* planStoreSpecification(
+/** Adds a version (a specification or a tombstone) and its change record, and moves the head to it. */
+function* addVersion(
   ctx: PlanContext,
-  input: ParsedSpecification,
-  now: number,
-): Plan<Specification> {
+  head: HeadRow | undefined,
+  version: VersionRow,
+  changeType: ChangeRecord['changeType'],
+  fields: Record<string, FieldChange>,
+  extra: { author?: string | undefined; reason?: string | undefined },
+): Plan<ChangeRecord> {
+  const { ik, specId, identifier, specType, timestamp, recordedAt } = version;
+  const change = withOptional<ChangeRecord>(
+    { id: newId(), changeType, specId, identifier, specType, version: version.version, fieldChanges: fields, timestamp, recordedAt },
+    extra,
+  );
+  ctx.insert('specifications', version);
+  ctx.insert('changes', change);
+  ctx.put('heads', headOf(ik, version, head?.firstTimestamp ?? timestamp));
+  return change;
+}
+
+export function* planStoreSpecification(ctx: PlanContext, input: ParsedSpecification, now: number): Plan<Specification> {
   const ik = identifierKey(input.identifier);
-  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = yield* ctx.get('heads', [ik]);
   if (head && head.specType !== input.specType) {
     throw new TemporalDbError(
       'SPEC_TYPE_MISMATCH',
@@ -108,16 +91,14 @@ export function* planStoreSpecification(
       { path: ['specType'] },
     );
   }
-  const timestamp = versionTimestamp(input.timestamp, now, head, input.identifier);
-  const version = (head?.latestVersion ?? 0) + 1;
   const specId = head?.specId ?? newId();
-  const record: Specification = withOptional(
+  const record = withOptional<Specification>(
     {
       id: newId(),
       specId,
       specType: input.specType,
       identifier: input.identifier,
-      version,
+      version: (head?.latestVersion ?? 0) + 1,
       title: input.title,
       content: input.content,
       status: input.status,
@@ -126,154 +107,80 @@ export function* planStoreSpecification(
       templateVariables: input.templateVariables,
       metadata: input.metadata,
       hash: input.hash,
-      timestamp,
+      timestamp: versionTimestamp(input.timestamp, now, latestOf(head), `"${input.identifier}"`),
       recordedAt: now,
-    } as Specification,
+    },
     { author: input.author },
   );
   // The version row itself, not a copy kept in the head: the head stays a small pointer.
   const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion])) : undefined;
-  const change: ChangeRecord = withOptional(
-    {
-      id: newId(),
-      changeType: previous ? 'Update' : 'Create',
-      specId,
-      identifier: input.identifier,
-      specType: input.specType,
-      version,
-      fieldChanges: previous ? fieldChanges(previous, record) : {},
-      timestamp,
-      recordedAt: now,
-    } as ChangeRecord,
-    { author: input.author },
-  );
-  ctx.insert('specifications', { ...record, ik });
-  ctx.insert('changes', changeRow(change));
-  ctx.put('heads', {
-    ik,
-    identifier: input.identifier,
-    specId,
-    specType: input.specType,
-    latestVersion: version,
-    latestTimestamp: timestamp,
-    firstTimestamp: head?.firstTimestamp ?? timestamp,
-    deleted: false,
-  } satisfies HeadRow);
+  yield* addVersion(ctx, head, { ...record, ik }, previous ? 'Update' : 'Create', previous ? fieldChanges(previous, record) : {}, { author: input.author });
   return record;
 }
 
 export function* planDeleteSpecification(
   ctx: PlanContext,
   identifier: string,
-  options: { author?: string; reason?: string; timestamp?: number },
+  options: { author?: string | undefined; reason?: string | undefined; timestamp?: number | undefined },
   now: number,
 ): Plan<ChangeRecord> {
   const ik = identifierKey(identifier);
-  const head = (yield* ctx.get('heads', [ik])) as HeadRow | undefined;
+  const head = yield* ctx.get('heads', [ik]);
   if (!head || head.deleted) {
     throw new TemporalDbError('NOT_FOUND', `No specification "${identifier}" to delete`, { path: ['identifier'] });
   }
-  const timestamp = versionTimestamp(options.timestamp, now, head, identifier);
-  const version = head.latestVersion + 1;
   const extra = { author: options.author, reason: options.reason };
-  const tombstone: TombstoneRow = withOptional(
+  const tombstone = withOptional<VersionRow>(
     {
       ik,
-      version,
+      version: head.latestVersion + 1,
       id: newId(),
       specId: head.specId,
       specType: head.specType,
       identifier,
-      timestamp,
+      timestamp: versionTimestamp(options.timestamp, now, latestOf(head), `"${identifier}"`),
       recordedAt: now,
       deleted: true,
-    } as TombstoneRow,
+    },
     extra,
   );
-  const change: ChangeRecord = withOptional(
-    {
-      id: newId(),
-      changeType: 'Delete',
-      specId: head.specId,
-      identifier,
-      specType: head.specType,
-      version,
-      fieldChanges: {},
-      timestamp,
-      recordedAt: now,
-    } as ChangeRecord,
-    extra,
-  );
-  ctx.insert('specifications', tombstone as unknown as Row);
-  ctx.insert('changes', changeRow(change));
-  // Heads written before schema 2 held a copy of the latest version: it is dropped here.
-  const { latest: _latest, ...pointer } = head as HeadRow & { latest?: unknown };
-  ctx.put('heads', { ...pointer, latestVersion: version, latestTimestamp: timestamp, deleted: true } satisfies HeadRow);
-  return change;
-}
-
-const { byTime } = TABLES.specifications.indexes;
-
-/** The version row current at `asOf` (a tombstone included), by one reverse index read. */
-async function versionRowAsOf(backend: Backend, ik: string, asOf: number): Promise<VersionRow | undefined> {
-  const [row] = await backend.range({
-    table: 'specifications',
-    index: 'byTime',
-    lower: lowestKey(byTime.columns, [ik]),
-    upper: highestKey(byTime.columns, [ik, asOf]),
-    reverse: true,
-    limit: 1,
-  });
-  return row as VersionRow | undefined;
+  return yield* addVersion(ctx, head, tombstone, 'Delete', {}, extra);
 }
 
 /** The highest version row of an identifier (one reverse range read of length 1); none once deleted. */
 export async function readLatest(backend: Backend, identifier: string): Promise<Specification | undefined> {
-  const ik = identifierKey(identifier);
-  const { key } = TABLES.specifications;
-  const [row] = await backend.range({ table: 'specifications', lower: lowestKey(key, [ik]), upper: highestKey(key, [ik]), reverse: true, limit: 1 });
-  return toSpecification(row);
+  return toSpecification(await latestVersion(backend, 'specifications', [identifierKey(identifier)]));
 }
 
 export async function readVersion(backend: Backend, identifier: string, version: number) {
-  return toSpecification(await backend.get('specifications', [identifierKey(identifier), version]));
+  return toSpecification(await rowAt(backend, 'specifications', [identifierKey(identifier), version]));
 }
 
 export async function readAsOf(backend: Backend, identifier: string, asOf: number) {
-  return toSpecification(await versionRowAsOf(backend, identifierKey(identifier), asOf));
+  return toSpecification(await versionAsOf(backend, 'specifications', [identifierKey(identifier)], asOf));
 }
 
 export async function readHistory(backend: Backend, identifier: string): Promise<Specification[]> {
-  const ik = identifierKey(identifier);
-  const rows = await backend.range({
-    table: 'specifications',
-    lower: lowestKey(TABLES.specifications.key, [ik]),
-    upper: highestKey(TABLES.specifications.key, [ik]),
-  });
-  return rows.map(toSpecification).filter((record): record is Specification => record !== undefined);
+  return present((await versionsOf(backend, 'specifications', [identifierKey(identifier)])).map(toSpecification));
 }
 
-export async function readList(
-  backend: Backend,
-  options: { specType?: SpecType; asOf?: number },
-): Promise<Specification[]> {
+/** Every head: one small row per identifier. */
+export const allHeads = (backend: Backend) => rowsIn(backend, span('heads'));
+
+export async function readList(backend: Backend, options: { specType?: SpecType | undefined; asOf?: number | undefined }): Promise<Specification[]> {
   // One small row per identifier: a type filter reads them all, then one batch of key reads gets the versions.
-  const heads = (
-    await backend.range({ table: 'heads', lower: lowestKey(TABLES.heads.key, []), upper: highestKey(TABLES.heads.key, []) })
-  ).filter((head) => options.specType === undefined || head.specType === options.specType) as unknown as HeadRow[];
+  const heads = (await allHeads(backend)).filter((head) => options.specType === undefined || head.specType === options.specType);
   const { asOf } = options;
   if (asOf === undefined) {
     const live = heads.filter((head) => !head.deleted);
-    const rows = await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion]));
-    return rows.map(toSpecification).filter((record): record is Specification => record !== undefined);
+    const rows = (await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion]))) as Array<VersionRow | undefined>;
+    return present(rows.map(toSpecification));
   }
-  const found = await Promise.all(
-    heads.map(async (head) => {
-      if (head.firstTimestamp > asOf) return undefined;
-      return toSpecification(await versionRowAsOf(backend, head.ik, asOf));
-    }),
+  return present(
+    await Promise.all(
+      heads.map(async (head) => (head.firstTimestamp > asOf ? undefined : toSpecification(await versionAsOf(backend, 'specifications', [head.ik], asOf)))),
+    ),
   );
-  return found.filter((record): record is Specification => record !== undefined);
 }
 
 /**
@@ -294,17 +201,41 @@ export const isKeyIdentifier = (value: string) =>
  * call that takes a specification reference goes through.
  */
 export async function findSpecification(backend: Backend, by: SpecRef): Promise<HeadRow | undefined> {
-  const byIdentifier = (identifier: string) =>
-    isKeyIdentifier(identifier) ? (backend.get('heads', [identifierKey(identifier)]) as Promise<HeadRow | undefined>) : undefined;
+  const byIdentifier = (identifier: string) => (isKeyIdentifier(identifier) ? rowAt(backend, 'heads', [identifierKey(identifier)]) : undefined);
   if ('identifier' in by) return byIdentifier(by.identifier);
   const ref = by.ref;
   // The three lookups are independent reads; the order only decides which answer wins.
   const [[head], [version], named] = await Promise.all([
-    backend.range({ table: 'heads', index: 'bySpecId', lower: [ref], upper: [ref] }),
-    backend.range({ table: 'specifications', index: 'byId', lower: [ref], upper: [ref] }),
+    rowsIn(backend, { table: 'heads', index: 'bySpecId', lower: [ref], upper: [ref] }),
+    rowsIn(backend, { table: 'specifications', index: 'byId', lower: [ref], upper: [ref] }),
     byIdentifier(ref),
   ]);
-  if (head) return head as unknown as HeadRow;
-  if (version) return (await backend.get('heads', [version.ik as string])) as HeadRow | undefined;
+  if (head) return head;
+  if (version) return rowAt(backend, 'heads', [version.ik]);
   return named;
+}
+
+/**
+ * For reads: the specId the given references (a `specId`-style reference
+ * and/or an identifier) name; `undefined` when none is given, `null` when
+ * one names nothing or they name different specifications.
+ */
+export async function specIdOf(backend: Backend, refs: { specId?: string | undefined; identifier?: string | undefined }): Promise<string | null | undefined> {
+  const given: SpecRef[] = [];
+  if (refs.specId !== undefined) given.push({ ref: refs.specId });
+  if (refs.identifier !== undefined) given.push({ identifier: refs.identifier });
+  if (given.length === 0) return undefined;
+  const heads = await Promise.all(given.map((by) => findSpecification(backend, by)));
+  const specId = heads[0]?.specId;
+  return specId !== undefined && heads.every((head) => head?.specId === specId) ? specId : null;
+}
+
+/** The key of a specification that exists and is not deleted; `NOT_FOUND` at `path` otherwise. */
+export async function liveSpecification(backend: Backend, by: SpecRef, path: FieldPath): Promise<string> {
+  const head = await findSpecification(backend, by);
+  if (!head || head.deleted) {
+    const name = 'ref' in by ? `"${by.ref}" (specId, version id or identifier)` : `"${by.identifier}"`;
+    throw new TemporalDbError('NOT_FOUND', head ? `The specification ${name} is deleted` : `No specification ${name}`, { path });
+  }
+  return head.ik;
 }

@@ -1,4 +1,15 @@
+import type { Backend, RangeQuery } from './backend.js';
 import { MAX_KEY_STRING, MIN_KEY_STRING, encodeKeyString, type Key, type KeyPart } from './key-codec.js';
+import type {
+  ArchitecturalPattern,
+  ChangeRecord,
+  DecisionPointRecord,
+  ImportedRecord,
+  PatternRecommendation,
+  SpecType,
+  Specification,
+  Tombstone,
+} from './records.js';
 
 /**
  * The one definition of every table. Both backends build their stores from
@@ -138,6 +149,86 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
 /** A stored row: a plain object that holds its own key columns. */
 export type Row = Record<string, unknown>;
+
+/** The pointer kept per identifier in `heads`: where its latest version is, not a copy of it. */
+export type HeadRow = {
+  ik: string;
+  identifier: string;
+  specId: string;
+  specType: SpecType;
+  latestVersion: number;
+  latestTimestamp: number;
+  firstTimestamp: number;
+  deleted: boolean;
+};
+
+/** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
+export type DecisionRow = {
+  id: string;
+  timestamp: number;
+  pointKey: string;
+  decisionPoint: string;
+  selectedOption: string;
+  context: string;
+  confidence?: number;
+  specId: string;
+  identifier: string;
+  specType: SpecType;
+  author: string;
+};
+
+/** A day's decisions at one decision point, summed up as they are written. */
+export type RollupRow = {
+  day: number;
+  pointKey: string;
+  decisionPoint: string;
+  total: number;
+  selected: number;
+  first: number;
+  last: number;
+  options: Array<[option: string, count: number]>;
+  specTypes: Array<[specType: SpecType, count: number]>;
+  /** Each distinct context with its latest decision (timestamp, id). */
+  contexts: Array<[context: string, timestamp: number, id: string]>;
+};
+
+/** A row of the `commits` table: a batch's sequence number and the `[table, ...key]` of each row it wrote. */
+export type CommitRow = { seq: number; writes: KeyPart[][] };
+
+/** What each table holds (the records of records.ts plus their key columns). */
+export type TableRows = {
+  specifications: (Specification & { ik: string; deleted?: undefined }) | (Tombstone & { ik: string });
+  heads: HeadRow;
+  changes: ChangeRecord;
+  decisions: DecisionRow;
+  decisionRollups: RollupRow;
+  decisionPoints: DecisionPointRecord & { pointKey: string };
+  recommendations: PatternRecommendation;
+  patterns: ArchitecturalPattern;
+  /** The latest version plus the instant it was last used or changed. */
+  patternHeads: ArchitecturalPattern & { activityAt: number };
+  importedRecords: ImportedRecord & { kindKey: string; idKey: string };
+  commits: CommitRow;
+  meta: { name: string; value: unknown };
+};
+export type RowOf<T extends TableName> = TableRows[T];
+export type IndexOf<T extends TableName> = keyof (typeof TABLES)[T]['indexes'] & string;
+
+/**
+ * The range query of the rows between two key prefixes (each completed to
+ * the lowest and highest full key of the table's or index's shape).
+ */
+export function span<T extends TableName>(table: T, lower: Key = [], upper: Key = lower, index?: IndexOf<T>): RangeQuery & { table: T } {
+  const definition: TableDefinition = TABLES[table];
+  const columns = index ? definition.indexes[index]!.columns : definition.key;
+  return { table, ...(index ? { index } : {}), lower: lowestKey(columns, lower), upper: highestKey(columns, upper) };
+}
+
+/** The rows of a range query, typed by table (engines store rows as they were given). */
+export const rowsIn = <T extends TableName>(backend: Backend, query: RangeQuery & { table: T }) => backend.range(query) as Promise<Array<RowOf<T>>>;
+
+/** One row, typed by table. */
+export const rowAt = <T extends TableName>(backend: Backend, table: T, key: Key) => backend.get(table, key) as Promise<RowOf<T> | undefined>;
 
 const columnLists = new WeakMap<KeyColumns, string[]>();
 

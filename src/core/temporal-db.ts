@@ -1,38 +1,45 @@
 import * as z from 'zod/mini';
-import type { Backend } from './backend.js';
+import type { Backend, Plan } from './backend.js';
 import { writeOps } from './commit-plan.js';
-import { migrationOps } from './migrations.js';
 import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
+import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
 import { sha256Hex } from './hash.js';
-import { exportLines, importLines, type ImportResult, type ImportSource } from './interchange.js';
-import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
-import { buildRecommendations, dismissalKey, planFeedback, recommendationsCreated } from './recommendations.js';
+import { planPutImported, readImported } from './imported-records.js';
+import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
+import { encodeKeyString } from './key-codec.js';
+import { withOptional } from './json.js';
+import { migrationOps } from './migrations.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
+import { generateRecommendations, latestRecommendations, planFeedback } from './recommendations.js';
 import {
+  asOfSchema,
+  bulkSchema,
   changesQuerySchema,
+  decisionInputSchema,
   decisionPointInputSchema,
   decisionPointQuerySchema,
+  deleteOptionsSchema,
   feedbackSchema,
-  recommendationOptionsSchema,
   importedQuerySchema,
   importedRecordSchema,
-  decisionInputSchema,
-  deleteOptionsSchema,
+  limitSchema,
   listSpecificationsSchema,
   lookbackSchema,
-  int,
-  parseInput,
   patternInputSchema,
-  patternQuerySchema,
-  patternUseSchema,
+  recommendationOptionsSchema,
   similarPatternsSchema,
   specificationInputSchema,
   specificationQuerySchema,
+  timestampSchema,
 } from './schemas.js';
+import { parseInput } from './fields.js';
 import {
+  identifierKey,
+  isKeyIdentifier,
+  liveSpecification,
   planDeleteSpecification,
   planStoreSpecification,
   readAsOf,
@@ -40,41 +47,38 @@ import {
   readLatest,
   readList,
   readVersion,
-  identifierKey,
-  findSpecification,
-  isKeyIdentifier,
-  type SpecRef,
+  specIdOf,
 } from './specifications.js';
-import { encodeKeyString } from './key-codec.js';
-import { SCHEMA_VERSION, TABLES, highestKey, keyOf, lowestKey, withKeyColumns, withoutKeyColumns, type Row } from './tables.js';
+import { readStatistics } from './statistics.js';
+import { SCHEMA_VERSION } from './tables.js';
 import { DAY_MS, systemClock, type Clock } from './time.js';
 import { SPEC_TYPES } from './types.js';
+import { specType as specTypeField } from './records.js';
 import type {
   ArchitecturalPattern,
   ChangeRecord,
   ChangesQuery,
   DecisionInput,
   DecisionPatternAnalysis,
+  DecisionPointInput,
+  DecisionPointQuery,
+  DecisionPointRecord,
   DeleteOptions,
+  GenerateRecommendationsOptions,
+  GenerateRecommendationsResult,
+  ImportedRecord,
   Instant,
   ListSpecificationsOptions,
   PatternInput,
+  PatternRecommendation,
   SimilarPattern,
   SpecType,
   Specification,
   SpecificationInput,
   SpecificationQuery,
   StoreStatistics,
-  ImportedRecord,
-  DecisionPointInput,
-  DecisionPointQuery,
-  DecisionPointRecord,
-  GenerateRecommendationsOptions,
-  GenerateRecommendationsResult,
-  PatternRecommendation,
-  RecommendationFeedback,
 } from './types.js';
-import { WriteQueue } from './write-queue.js';
+import { WriteQueue, type PlanContext } from './write-queue.js';
 
 /** Options every backend's `openTemporalDb` accepts. */
 export interface CoreOptions {
@@ -82,16 +86,12 @@ export interface CoreOptions {
   clock?: Clock;
 }
 
-const identifierSchemaPath = ['identifier'];
-const specTypeSchema = z.object({ specType: listSpecificationsSchema.shape.specType.def.innerType });
 const MAX_INSTANT = 8.64e15;
+const specTypeSchema = z.object({ specType: specTypeField });
 
 // Reads are hot: the common, valid arguments are checked by hand and only
 // the rest goes through zod, which then reports what is wrong.
-const isIdentifier = (value: unknown): value is string => typeof value === 'string' && isKeyIdentifier(value);
-const isMillis = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INSTANT;
-const bulkSchema = z.array(z.unknown());
+const isMillis = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INSTANT;
 
 /** Like Promise.all, but the error thrown is that of the first failing promise in array order, not the first to fail in time. */
 async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promise<T[]> {
@@ -99,6 +99,23 @@ async function settledInOrder<T>(promises: ReadonlyArray<Promise<T> | T>): Promi
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** Parses every item of a bulk call; an item's problems are reported under its index. */
+const parseEach = <S extends z.ZodMiniType>(schema: S, inputs: unknown, name: string): Array<z.output<S>> =>
+  parseInput(bulkSchema, inputs, [name]).map((input, i) => parseInput(schema, input, [i]));
+
+/** Plans the items of a bulk call in order, in one batch; an item's error gets its index in front of its path. */
+function* planEach<I, T>(items: readonly I[], plan: (item: I) => Plan<T>): Plan<T[]> {
+  const out: T[] = [];
+  for (const [i, item] of items.entries()) {
+    try {
+      out.push(yield* plan(item));
+    } catch (error) {
+      throw underPath(error, [i]);
+    }
+  }
+  return out;
 }
 
 export interface TemporalDb {
@@ -114,6 +131,11 @@ export interface TemporalDb {
  * A temporal store of specifications, patterns, decisions and their change
  * log. Nothing is overwritten: every write adds a version, and every past
  * state can be read back as of an instant. Get one from `openTemporalDb`.
+ *
+ * A thin facade: each method validates its arguments and hands them to a
+ * domain module (specifications, patterns, decisions, decision points,
+ * recommendations, imported records, interchange) through one of two
+ * prologues, `write` and `read`.
  *
  * @example
  * const db = await openTemporalDb();
@@ -174,6 +196,29 @@ export class TemporalDb extends EventTarget {
   }
 
   /**
+   * The write prologue: asserts the store is open, runs `prepare` (parsing;
+   * maybe async work such as hashing or resolving references, after which
+   * the store must still be open), then queues `plan`, which runs inside the
+   * engine's write transaction with the clock read there, and commits.
+   */
+  private async write<P, T>(prepare: () => P | Promise<P>, plan: (prepared: P, ctx: PlanContext, now: number) => Plan<T>): Promise<T> {
+    this.open();
+    let prepared = prepare();
+    if (prepared instanceof Promise) {
+      prepared = await prepared;
+      this.open();
+    }
+    const clock = this.clock;
+    return this.writes.run((ctx) => plan(prepared, ctx, clock()));
+  }
+
+  /** The read prologue: asserts the store is open, parses `input` (its problems under `path`), then reads. */
+  private async read<S extends z.ZodMiniType, T>(schema: S, input: unknown, path: FieldPath, run: (parsed: z.output<S>, backend: Backend) => T | Promise<T>): Promise<T> {
+    this.open();
+    return run(parseInput(schema, input, path), this.backend);
+  }
+
+  /**
    * Stores a new version of a specification, with its `Create` or `Update`
    * change record, in one transaction.
    *
@@ -181,12 +226,14 @@ export class TemporalDb extends EventTarget {
    * const v1 = await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-001', title: 'Use LMDB', content: 'We will...' });
    * const v2 = await db.storeSpecification({ ...v1, status: 'accepted' }); // v2.version === 2
    */
-  async storeSpecification(input: SpecificationInput): Promise<Specification> {
-    this.open();
-    const parsed = parseInput(specificationInputSchema, input);
-    const hash = await sha256Hex(parsed.content);
-    this.open();
-    return this.writes.run((ctx) => planStoreSpecification(ctx, { ...parsed, hash }, this.clock()));
+  storeSpecification(input: SpecificationInput): Promise<Specification> {
+    return this.write(
+      async () => {
+        const parsed = parseInput(specificationInputSchema, input);
+        return { ...parsed, hash: await sha256Hex(parsed.content) };
+      },
+      (parsed, ctx, now) => planStoreSpecification(ctx, parsed, now),
+    );
   }
 
   /**
@@ -201,27 +248,18 @@ export class TemporalDb extends EventTarget {
    *   { specType: 'ADR', identifier: 'ADR-001', title: 'A', content: '...', status: 'accepted', timestamp: '2024-02-01' },
    * ]);
    */
-  async storeSpecifications(inputs: readonly SpecificationInput[]): Promise<Specification[]> {
-    this.open();
-    const items = parseInput(bulkSchema, inputs, ['inputs']).map((input, i) =>
-      parseInput(specificationInputSchema, input, [i]),
+  storeSpecifications(inputs: readonly SpecificationInput[]): Promise<Specification[]> {
+    return this.write(
+      async () => {
+        const items = parseEach(specificationInputSchema, inputs, 'inputs');
+        const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
+        return items.map((item, i) => ({ ...item, hash: hashes[i]! }));
+      },
+      function* (items, ctx, now) {
+        yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
+        return yield* planEach(items, (item) => planStoreSpecification(ctx, item, now));
+      },
     );
-    const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
-    this.open();
-    const clock = this.clock;
-    return this.writes.run(function* (ctx) {
-      const now = clock();
-      yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
-      const stored: Specification[] = [];
-      for (const [i, item] of items.entries()) {
-        try {
-          stored.push(yield* planStoreSpecification(ctx, { ...item, hash: hashes[i]! }, now));
-        } catch (error) {
-          throw underPath(error, [i]);
-        }
-      }
-      return stored;
-    });
   }
 
   /**
@@ -274,9 +312,8 @@ export class TemporalDb extends EventTarget {
    * @example
    * const adrs = await db.listSpecifications({ specType: 'ADR' });
    */
-  async listSpecifications(options: ListSpecificationsOptions = {}): Promise<Specification[]> {
-    this.open();
-    return readList(this.backend, parseInput(listSpecificationsSchema, options, ['options']));
+  listSpecifications(options: ListSpecificationsOptions = {}): Promise<Specification[]> {
+    return this.read(listSpecificationsSchema, options, ['options'], (parsed, backend) => readList(backend, parsed));
   }
 
   /**
@@ -286,11 +323,11 @@ export class TemporalDb extends EventTarget {
    * @example
    * await db.deleteSpecification('ADR-007', { author: 'ana', reason: 'merged into ADR-003' });
    */
-  async deleteSpecification(identifier: string, options: DeleteOptions = {}): Promise<ChangeRecord> {
-    this.open();
-    const id = this.identifier(identifier);
-    const parsed = parseInput(deleteOptionsSchema, options, ['options']);
-    return this.writes.run((ctx) => planDeleteSpecification(ctx, id, parsed, this.clock()));
+  deleteSpecification(identifier: string, options: DeleteOptions = {}): Promise<ChangeRecord> {
+    return this.write(
+      () => [this.identifier(identifier), parseInput(deleteOptionsSchema, options, ['options'])] as const,
+      ([id, parsed], ctx, now) => planDeleteSpecification(ctx, id, parsed, now),
+    );
   }
 
   /**
@@ -302,10 +339,8 @@ export class TemporalDb extends EventTarget {
    *   patternDefinition: { intent: 'Mediate between domain and data mapping layers' },
    * });
    */
-  async storeArchitecturalPattern(input: PatternInput): Promise<ArchitecturalPattern> {
-    this.open();
-    const parsed = parseInput(patternInputSchema, input);
-    return this.writes.run((ctx) => planStorePattern(ctx, parsed, this.clock()));
+  storeArchitecturalPattern(input: PatternInput): Promise<ArchitecturalPattern> {
+    return this.write(() => parseInput(patternInputSchema, input), (parsed, ctx, now) => planStorePattern(ctx, parsed, now));
   }
 
   /**
@@ -314,10 +349,8 @@ export class TemporalDb extends EventTarget {
    * @example
    * const pattern = await db.getArchitecturalPattern(id);
    */
-  async getArchitecturalPattern(id: string, options: { asOf?: Instant } = {}): Promise<ArchitecturalPattern | undefined> {
-    this.open();
-    const { asOf } = parseInput(patternQuerySchema, options, ['options']);
-    return readPattern(this.backend, this.patternId(id), asOf);
+  getArchitecturalPattern(id: string, options: { asOf?: Instant } = {}): Promise<ArchitecturalPattern | undefined> {
+    return this.read(asOfSchema, options, ['options'], ({ asOf }, backend) => readPattern(backend, this.patternId(id), asOf));
   }
 
   /**
@@ -337,11 +370,11 @@ export class TemporalDb extends EventTarget {
    * @example
    * const used = await db.recordPatternUse(pattern.id);
    */
-  async recordPatternUse(id: string, options: { timestamp?: Instant } = {}): Promise<ArchitecturalPattern> {
-    this.open();
-    const patternId = this.patternId(id);
-    const { timestamp } = parseInput(patternUseSchema, options, ['options']);
-    return this.writes.run((ctx) => planPatternUse(ctx, patternId, timestamp, this.clock()));
+  recordPatternUse(id: string, options: { timestamp?: Instant } = {}): Promise<ArchitecturalPattern> {
+    return this.write(
+      () => [this.patternId(id), parseInput(timestampSchema, options, ['options']).timestamp] as const,
+      ([patternId, timestamp], ctx, now) => planPatternUse(ctx, patternId, timestamp, now),
+    );
   }
 
   /**
@@ -353,11 +386,10 @@ export class TemporalDb extends EventTarget {
    * const matches = await db.getSimilarPatterns('abstract data access behind a collection interface', 0.2, 30);
    * matches[0]?.pattern.patternName; matches[0]?.score;
    */
-  async getSimilarPatterns(context: string, similarityThreshold: number, lookbackDays: number): Promise<SimilarPattern[]> {
-    this.open();
-    parseInput(similarPatternsSchema, { context, similarityThreshold, lookbackDays });
-    const now = this.clock();
-    return findSimilarPatterns(this.backend, context, similarityThreshold, now - lookbackDays * DAY_MS, Infinity);
+  getSimilarPatterns(context: string, similarityThreshold: number, lookbackDays: number): Promise<SimilarPattern[]> {
+    return this.read(similarPatternsSchema, { context, similarityThreshold, lookbackDays }, [], (_, backend) =>
+      findSimilarPatterns(backend, context, similarityThreshold, this.clock() - lookbackDays * DAY_MS, Infinity),
+    );
   }
 
   /**
@@ -373,12 +405,14 @@ export class TemporalDb extends EventTarget {
    *   context: 'embedded, read-heavy', author: 'ana', confidence: 0.85,
    * });
    */
-  async recordDecision(input: DecisionInput): Promise<ChangeRecord> {
-    this.open();
-    const { specId, ...decision } = parseInput(decisionInputSchema, input);
-    const ik = await this.liveSpecification({ ref: specId }, ['specId']);
-    this.open();
-    return this.writes.run((ctx) => planRecordDecision(ctx, ik, decision, this.clock()));
+  recordDecision(input: DecisionInput): Promise<ChangeRecord> {
+    return this.write(
+      async () => {
+        const { specId, ...decision } = parseInput(decisionInputSchema, input);
+        return { ik: await liveSpecification(this.backend, { ref: specId }, ['specId']), decision };
+      },
+      ({ ik, decision }, ctx, now) => planRecordDecision(ctx, ik, decision, now),
+    );
   }
 
   /**
@@ -388,34 +422,25 @@ export class TemporalDb extends EventTarget {
    * @example
    * await db.recordDecisions(imported.map((d) => ({ ...d, specId: 'ADR-002' })));
    */
-  async recordDecisions(inputs: readonly DecisionInput[]): Promise<ChangeRecord[]> {
-    this.open();
-    const items = parseInput(bulkSchema, inputs, ['inputs']).map((input, i) =>
-      parseInput(decisionInputSchema, input, [i]),
+  recordDecisions(inputs: readonly DecisionInput[]): Promise<ChangeRecord[]> {
+    return this.write(
+      async () => {
+        const items = parseEach(decisionInputSchema, inputs, 'inputs');
+        const firstUse = new Map<string, number>();
+        items.forEach(({ specId }, i) => firstUse.has(specId) || firstUse.set(specId, i));
+        const resolved = await settledInOrder([...firstUse].map(([specId, i]) => liveSpecification(this.backend, { ref: specId }, [i, 'specId'])));
+        const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, resolved[k]!]));
+        return { items, heads };
+      },
+      function* ({ items, heads }, ctx, now) {
+        yield* ctx.prefetch('heads', [...new Set(heads.values())].map((ik) => [ik]));
+        yield* ctx.prefetch(
+          'decisionRollups',
+          items.map((item) => [Math.floor((item.timestamp ?? now) / DAY_MS), encodeKeyString(item.decisionPoint)]),
+        );
+        return yield* planEach(items, ({ specId, ...decision }) => planRecordDecision(ctx, heads.get(specId)!, decision, now));
+      },
     );
-    const firstUse = new Map<string, number>();
-    items.forEach(({ specId }, i) => firstUse.has(specId) || firstUse.set(specId, i));
-    const resolved = await settledInOrder([...firstUse].map(([specId, i]) => this.liveSpecification({ ref: specId }, [i, 'specId'])));
-    const heads = new Map([...firstUse.keys()].map((specId, k) => [specId, resolved[k]!]));
-    this.open();
-    const clock = this.clock;
-    return this.writes.run(function* (ctx) {
-      const now = clock();
-      yield* ctx.prefetch('heads', [...new Set(heads.values())].map((ik) => [ik]));
-      yield* ctx.prefetch(
-        'decisionRollups',
-        items.map((item) => [Math.floor((item.timestamp ?? now) / DAY_MS), encodeKeyString(item.decisionPoint)]),
-      );
-      const recorded: ChangeRecord[] = [];
-      for (const [i, { specId, ...decision }] of items.entries()) {
-        try {
-          recorded.push(yield* planRecordDecision(ctx, heads.get(specId)!, decision, now));
-        } catch (error) {
-          throw underPath(error, [i]);
-        }
-      }
-      return recorded;
-    });
   }
 
   /**
@@ -436,21 +461,23 @@ export class TemporalDb extends EventTarget {
    *   ],
    * });
    */
-  async storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
-    this.open();
-    const parsed = parseInput(decisionPointInputSchema, input);
-    const [byRef, byIdentifier] = await settledInOrder([
-      parsed.specificationId !== undefined ? this.liveSpecification({ ref: parsed.specificationId }, ['specificationId']) : undefined,
-      parsed.identifier !== undefined ? this.liveSpecification({ identifier: parsed.identifier }, ['identifier']) : undefined,
-    ]);
-    if (byRef !== undefined && byIdentifier !== undefined && byRef !== byIdentifier) {
-      throw new TemporalDbError('INVALID_INPUT', `"${parsed.identifier}" is not the specification ${parsed.specificationId} names`, {
-        path: ['identifier'],
-      });
-    }
-    const ik = (byRef ?? byIdentifier)!;
-    this.open();
-    return this.writes.run((ctx) => planStoreDecisionPoint(ctx, ik, parsed, this.clock()));
+  storeDecisionPoint(input: DecisionPointInput): Promise<DecisionPointRecord> {
+    return this.write(
+      async () => {
+        const parsed = parseInput(decisionPointInputSchema, input);
+        const [byRef, byIdentifier] = await settledInOrder([
+          parsed.specificationId !== undefined ? liveSpecification(this.backend, { ref: parsed.specificationId }, ['specificationId']) : undefined,
+          parsed.identifier !== undefined ? liveSpecification(this.backend, { identifier: parsed.identifier }, ['identifier']) : undefined,
+        ]);
+        if (byRef !== undefined && byIdentifier !== undefined && byRef !== byIdentifier) {
+          throw new TemporalDbError('INVALID_INPUT', `"${parsed.identifier}" is not the specification ${parsed.specificationId} names`, {
+            path: ['identifier'],
+          });
+        }
+        return { parsed, ik: (byRef ?? byIdentifier)! };
+      },
+      ({ parsed, ik }, ctx, now) => planStoreDecisionPoint(ctx, ik, parsed, now),
+    );
   }
 
   /**
@@ -464,15 +491,15 @@ export class TemporalDb extends EventTarget {
    * const points = await db.getDecisionPoints({ specId: 'ADR-002' });
    * const everywhere = await db.getDecisionPoints({ decisionPoint: 'storage-engine', asOf: '2026-06-30' });
    */
-  async getDecisionPoints(query: DecisionPointQuery): Promise<DecisionPointRecord[]> {
-    this.open();
-    const parsed = parseInput(decisionPointQuerySchema, query, ['query']);
-    const specId = await this.specIdOf(parsed);
-    if (specId === null) return [];
-    return readDecisionPoints(this.backend, {
-      ...(specId !== undefined ? { specId } : {}),
-      ...(parsed.decisionPoint !== undefined ? { decisionPoint: parsed.decisionPoint } : {}),
-      ...(parsed.asOf !== undefined ? { asOf: parsed.asOf } : {}),
+  getDecisionPoints(query: DecisionPointQuery): Promise<DecisionPointRecord[]> {
+    return this.read(decisionPointQuerySchema, query, ['query'], async ({ specId: _ref, identifier, decisionPoint, asOf }, backend) => {
+      const specId = await specIdOf(backend, { specId: _ref, identifier });
+      if (specId === null) return [];
+      return readDecisionPoints(backend, {
+        ...(specId !== undefined ? { specId } : {}),
+        ...(decisionPoint !== undefined ? { decisionPoint } : {}),
+        ...(asOf !== undefined ? { asOf } : {}),
+      });
     });
   }
 
@@ -491,23 +518,10 @@ export class TemporalDb extends EventTarget {
    * @example
    * const { recommendations } = await db.generateRecommendations({ lookbackDays: 45 });
    */
-  async generateRecommendations(options: GenerateRecommendationsOptions = {}): Promise<GenerateRecommendationsResult> {
-    this.open();
-    const parsed = parseInput(recommendationOptionsSchema, options, ['options']);
-    const now = this.clock();
-    const retentionStart = now - parsed.retentionDays * DAY_MS;
-    const recent = await recommendationsCreated(this.backend, retentionStart, Infinity);
-    const dismissed = new Set(
-      recent.filter((r) => r.feedback.some((f) => f.action === 'dismiss')).map((r) => dismissalKey(r.patternName, r.decisionPoint)),
+  generateRecommendations(options: GenerateRecommendationsOptions = {}): Promise<GenerateRecommendationsResult> {
+    return this.read(recommendationOptionsSchema, options, ['options'], (parsed, backend) =>
+      generateRecommendations(backend, (plan) => this.writes.run(plan), parsed, this.clock()),
     );
-    const recommendations = await buildRecommendations(this.backend, parsed, now, dismissed);
-    if (parsed.dryRun) return { recommendations, regenerated: false, retentionDeleted: 0 };
-    const stale = await recommendationsCreated(this.backend, -Infinity, retentionStart - 1);
-    await this.writes.run(function* (ctx) {
-      for (const recommendation of recommendations) ctx.insert('recommendations', recommendation as unknown as Row);
-      for (const old of stale) ctx.delete('recommendations', [old.id]);
-    });
-    return { recommendations, regenerated: true, retentionDeleted: stale.length };
   }
 
   /**
@@ -516,15 +530,8 @@ export class TemporalDb extends EventTarget {
    * @example
    * const latest = await db.getPatternRecommendations({ limit: 10 });
    */
-  async getPatternRecommendations(options: { limit?: number } = {}): Promise<PatternRecommendation[]> {
-    this.open();
-    const { limit } = parseInput(z.object({ limit: z._default(int.check(z.minimum(1)), 10) }), options, ['options']);
-    const now = this.clock();
-    const all = await recommendationsCreated(this.backend, -Infinity, Infinity);
-    return all
-      .filter((r) => r.expiresAt > now)
-      .reverse()
-      .slice(0, limit);
+  getPatternRecommendations(options: { limit?: number } = {}): Promise<PatternRecommendation[]> {
+    return this.read(limitSchema, options, ['options'], ({ limit }, backend) => latestRecommendations(backend, limit, this.clock()));
   }
 
   /**
@@ -535,12 +542,11 @@ export class TemporalDb extends EventTarget {
    * @example
    * await db.recordRecommendationFeedback(recommendation.id, 'dismiss', 'we chose a queue instead');
    */
-  async recordRecommendationFeedback(id: string, action: 'accept' | 'dismiss', reason?: string): Promise<PatternRecommendation> {
-    this.open();
-    const parsed = parseInput(feedbackSchema, { id, action, reason });
-    const now = this.clock();
-    const feedback: RecommendationFeedback = { action: parsed.action, at: now, ...(parsed.reason !== undefined ? { reason: parsed.reason } : {}) };
-    return this.writes.run((ctx) => planFeedback(ctx, parsed.id, feedback, now));
+  recordRecommendationFeedback(id: string, action: 'accept' | 'dismiss', reason?: string): Promise<PatternRecommendation> {
+    return this.write(
+      () => parseInput(feedbackSchema, { id, action, reason }),
+      (parsed, ctx, now) => planFeedback(ctx, parsed.id, withOptional({ action: parsed.action, at: now }, { reason: parsed.reason }), now),
+    );
   }
 
   /**
@@ -551,11 +557,11 @@ export class TemporalDb extends EventTarget {
    * @example
    * const [top] = await db.analyzeDecisionPatterns(30);
    */
-  async analyzeDecisionPatterns(lookbackDays: number): Promise<DecisionPatternAnalysis[]> {
-    this.open();
-    parseInput(lookbackSchema, { lookbackDays });
-    const now = this.clock();
-    return analyzeDecisions(this.backend, now - lookbackDays * DAY_MS, now);
+  analyzeDecisionPatterns(lookbackDays: number): Promise<DecisionPatternAnalysis[]> {
+    return this.read(lookbackSchema, { lookbackDays }, [], (_, backend) => {
+      const now = this.clock();
+      return analyzeDecisions(backend, now - lookbackDays * DAY_MS, now);
+    });
   }
 
   /**
@@ -569,12 +575,12 @@ export class TemporalDb extends EventTarget {
    * const lastWeek = await db.getChanges({ since: Date.now() - 7 * 86_400_000 });
    * const adr10 = await db.getChanges({ specId: 'ADR-010' });
    */
-  async getChanges(query: ChangesQuery = {}): Promise<ChangeRecord[]> {
-    this.open();
-    const { identifier, ...parsed } = parseInput(changesQuerySchema, query, ['query']);
-    const specId = await this.specIdOf({ specId: parsed.specId, identifier });
-    if (specId === null) return [];
-    return readChanges(this.backend, { ...parsed, specId });
+  getChanges(query: ChangesQuery = {}): Promise<ChangeRecord[]> {
+    return this.read(changesQuerySchema, query, ['query'], async ({ identifier, ...parsed }, backend) => {
+      const specId = await specIdOf(backend, { specId: parsed.specId, identifier });
+      if (specId === null) return [];
+      return readChanges(backend, { ...parsed, specId });
+    });
   }
 
   /**
@@ -599,18 +605,7 @@ export class TemporalDb extends EventTarget {
    * await db.exportStream().pipeTo(Writable.toWeb(createWriteStream('store.ndjson')));
    */
   exportStream(): ReadableStream<Uint8Array> {
-    const lines = this.exportLines()[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { done, value } = await lines.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      },
-      async cancel() {
-        await lines.return?.();
-      },
-    });
+    return exportStream(this.exportLines());
   }
 
   /**
@@ -621,11 +616,7 @@ export class TemporalDb extends EventTarget {
    * await db.exportTo((line) => lines.push(line));
    */
   async exportTo(target: WritableStream<Uint8Array> | ((line: string) => unknown)): Promise<void> {
-    if (typeof target === 'function') {
-      for await (const line of this.exportLines()) await target(line);
-      return;
-    }
-    await this.exportStream().pipeTo(target);
+    return exportTo(this.exportLines(), target);
   }
 
   /**
@@ -657,19 +648,8 @@ export class TemporalDb extends EventTarget {
    * @example
    * await db.putImportedRecords([{ kind: 'prompt_analysis', id: 'a1', timestamp: 1700000000000, source: 'a.json', data: {} }]);
    */
-  async putImportedRecords(records: readonly ImportedRecord[]): Promise<number> {
-    this.open();
-    const items = parseInput(bulkSchema, records, ['records']).map((record, i) => parseInput(importedRecordSchema, record, [i]));
-    return this.writes.run(function* (ctx) {
-      let added = 0;
-      for (const item of items) {
-        const row = withKeyColumns(TABLES.importedRecords, item as unknown as Row);
-        if (yield* ctx.get('importedRecords', keyOf(TABLES.importedRecords.key, row))) continue;
-        ctx.insert('importedRecords', row);
-        added++;
-      }
-      return added;
-    });
+  putImportedRecords(records: readonly ImportedRecord[]): Promise<number> {
+    return this.write(() => parseEach(importedRecordSchema, records, 'records'), (items, ctx) => planPutImported(ctx, items));
   }
 
   /**
@@ -678,16 +658,8 @@ export class TemporalDb extends EventTarget {
    * @example
    * const sessions = await db.getImportedRecords({ kind: 'optimization_session' });
    */
-  async getImportedRecords(query: { kind: string; since?: Instant; until?: Instant }): Promise<ImportedRecord[]> {
-    this.open();
-    const { kind, since, until } = parseInput(importedQuerySchema, query, ['query']);
-    const kindKey = encodeKeyString(kind);
-    const rows = await this.backend.range({
-      table: 'importedRecords',
-      lower: lowestKey(TABLES.importedRecords.key, [kindKey, since ?? -Infinity]),
-      upper: highestKey(TABLES.importedRecords.key, [kindKey, until ?? Infinity]),
-    });
-    return rows.map((row) => withoutKeyColumns(TABLES.importedRecords, row) as unknown as ImportedRecord);
+  getImportedRecords(query: { kind: string; since?: Instant; until?: Instant }): Promise<ImportedRecord[]> {
+    return this.read(importedQuerySchema, query, ['query'], (parsed, backend) => readImported(backend, parsed));
   }
 
   /**
@@ -698,29 +670,7 @@ export class TemporalDb extends EventTarget {
    */
   async statistics(): Promise<StoreStatistics> {
     this.open();
-    const heads = (await this.backend.range({
-      table: 'heads',
-      lower: lowestKey(TABLES.heads.key, []),
-      upper: highestKey(TABLES.heads.key, []),
-    })) as Array<{ deleted?: boolean }>;
-    const [versions, patterns, patternVersions, changes, decisions, storage] = await Promise.all([
-      this.backend.count('specifications'),
-      this.backend.count('patternHeads'),
-      this.backend.count('patterns'),
-      this.backend.count('changes'),
-      this.backend.count('decisions'),
-      this.backend.storage?.(),
-    ]);
-    return {
-      specifications: heads.length,
-      deletedSpecifications: heads.filter((head) => head.deleted).length,
-      versions,
-      patterns,
-      patternVersions,
-      changes,
-      decisions,
-      ...(storage && { storage }),
-    };
+    return readStatistics(this.backend);
   }
 
   /**
@@ -740,34 +690,9 @@ export class TemporalDb extends EventTarget {
     await this.backend.backup(target);
   }
 
-  /**
-   * For reads: the specId the given references (a `specId`-style reference
-   * and/or an identifier) name; `undefined` when none is given, `null` when
-   * one names nothing or they name different specifications.
-   */
-  private async specIdOf(refs: { specId?: string | undefined; identifier?: string | undefined }): Promise<string | null | undefined> {
-    const given: SpecRef[] = [];
-    if (refs.specId !== undefined) given.push({ ref: refs.specId });
-    if (refs.identifier !== undefined) given.push({ identifier: refs.identifier });
-    if (given.length === 0) return undefined;
-    const heads = await Promise.all(given.map((by) => findSpecification(this.backend, by)));
-    const specId = heads[0]?.specId;
-    return specId !== undefined && heads.every((head) => head?.specId === specId) ? specId : null;
-  }
-
-  /** The key of a specification that exists and is not deleted; `NOT_FOUND` at `path` otherwise. */
-  private async liveSpecification(by: SpecRef, path: FieldPath): Promise<string> {
-    const head = await findSpecification(this.backend, by);
-    if (!head || head.deleted) {
-      const name = 'ref' in by ? `"${by.ref}" (specId, version id or identifier)` : `"${by.identifier}"`;
-      throw new TemporalDbError('NOT_FOUND', head ? `The specification ${name} is deleted` : `No specification ${name}`, { path });
-    }
-    return head.ik;
-  }
-
   private identifier(identifier: string): string {
-    if (isIdentifier(identifier)) return identifier;
-    return parseInput(specificationInputSchema.shape.identifier, identifier, identifierSchemaPath);
+    if (typeof identifier === 'string' && isKeyIdentifier(identifier)) return identifier;
+    return parseInput(specificationInputSchema.shape.identifier, identifier, ['identifier']);
   }
 
   private patternId(id: string): string {

@@ -2,108 +2,37 @@ import type { JsonObject, JsonValue } from './json.js';
 
 export type { JsonObject, JsonValue };
 
-/** Kinds of specification the store keeps. */
-export const SPEC_TYPES = ['ADR', 'PRD', 'SDS', 'TS'] as const;
-export type SpecType = (typeof SPEC_TYPES)[number];
+export {
+  SPEC_TYPES,
+  SPEC_STATUSES,
+  PATTERN_TYPES,
+  CHANGE_TYPES,
+  type SpecType,
+  type SpecStatus,
+  type PatternType,
+  type ChangeType,
+  type Specification,
+  type Tombstone,
+  type FieldChange,
+  type DecisionDetails,
+  type ChangeRecord,
+  type ArchitecturalPattern,
+  type ImportedRecord,
+  type DecisionOption,
+  type DecisionPointRecord,
+  type RecommendationFeedback,
+  type PatternRecommendation,
+} from './records.js';
+import type { ArchitecturalPattern, ChangeType, PatternRecommendation, PatternType, SpecStatus, SpecType } from './records.js';
 
-export const SPEC_STATUSES = ['proposed', 'accepted', 'rejected', 'deprecated', 'superseded'] as const;
-export type SpecStatus = (typeof SPEC_STATUSES)[number];
-
-export const PATTERN_TYPES = ['Domain', 'Application', 'Infrastructure', 'Interface'] as const;
-export type PatternType = (typeof PATTERN_TYPES)[number];
-
-export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision'] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
+// The stored records are described in records.ts (their schemas, with these types derived);
+// here are what the API takes and the shapes of its computed answers.
 
 /**
  * An instant: milliseconds since the Unix epoch (an integer), a `Date`, or an
  * ISO 8601 string. Stored and returned as milliseconds.
  */
 export type Instant = number | Date | string;
-
-/** One stored version of a specification. */
-export interface Specification {
-  /** This version's id (uuid v7). */
-  id: string;
-  /** The specification's id, the same for all of its versions (uuid v7). */
-  specId: string;
-  specType: SpecType;
-  identifier: string;
-  /** 1 for the first version, then +1 for every later version or deletion. */
-  version: number;
-  title: string;
-  content: string;
-  author?: string;
-  status: SpecStatus;
-  tags: string[];
-  matrixIds: string[];
-  templateVariables: JsonObject;
-  metadata: JsonObject;
-  /** SHA-256 of `content`, lowercase hex. */
-  hash: string;
-  /** When this version became true (valid time), ms since epoch. */
-  timestamp: number;
-  /** When this version was written to the store (transaction time), ms since epoch. */
-  recordedAt: number;
-}
-
-/** Old and new value of one field in an `Update` change. */
-export interface FieldChange {
-  oldValue?: JsonValue;
-  newValue?: JsonValue;
-}
-
-/** The decision carried by a `Decision` change. */
-export interface DecisionDetails {
-  decisionPoint: string;
-  selectedOption: string;
-  context: string;
-  /** 0..1; absent when none was given (the original's NULL). */
-  confidence?: number;
-}
-
-/** One entry of the time-series change log. */
-export interface ChangeRecord {
-  id: string;
-  changeType: ChangeType;
-  specId: string;
-  identifier: string;
-  specType: SpecType;
-  /** The version this change created or deleted; for a decision, the version current when it was taken. */
-  version: number;
-  /** For `Update`: every field that differs from the previous version. */
-  fieldChanges: Record<string, FieldChange>;
-  author?: string;
-  reason?: string;
-  decision?: DecisionDetails;
-  timestamp: number;
-  recordedAt: number;
-}
-
-/** One stored version of an architectural pattern. */
-export interface ArchitecturalPattern {
-  /** The pattern's id, the same for all of its versions (uuid v7). */
-  id: string;
-  version: number;
-  patternName: string;
-  patternType: PatternType;
-  patternDefinition: JsonValue;
-  examples: JsonValue[];
-  /** Share of uses that worked out, 0..1; absent when unknown (the original's NULL). */
-  successRate?: number;
-  /** Similarity last computed for this pattern by the original system, 0..1; absent when never computed. */
-  contextSimilarity?: number;
-  /** How many times the pattern was used (`recordPatternUse`). */
-  usageFrequency: number;
-  /** When the pattern was last used, ms since epoch. */
-  lastUsed?: number;
-  metadata: JsonObject;
-  /** When this version became true, ms since epoch. */
-  timestamp: number;
-  /** When version 1 became true, ms since epoch. */
-  createdAt: number;
-  recordedAt: number;
-}
 
 /** A pattern found by `getSimilarPatterns`, with its TF-IDF cosine similarity (0..1). */
 export interface SimilarPattern {
@@ -208,45 +137,6 @@ export interface ChangesQuery {
   newestFirst?: boolean;
 }
 
-/** A record of a kind temporal-db does not model, kept as it came from an import. */
-export interface ImportedRecord {
-  /** What it is, e.g. `prompt_analysis` or `legacy_change`. */
-  kind: string;
-  id: string;
-  /** ms since epoch */
-  timestamp: number;
-  /** The original nanosecond timestamp, exactly, when the source had one. */
-  timestampNanos?: string;
-  /** Where it came from (a file name, a legacy key). */
-  source: string;
-  data: JsonValue;
-}
-
-/** One option of a decision point. */
-export interface DecisionOption {
-  optionName: string;
-  description?: string;
-  pros: string[];
-  cons: string[];
-  selected: boolean;
-  selectionRationale?: string;
-}
-
-/** A decision point of a specification, with its options (the original's `DecisionPoint`). */
-export interface DecisionPointRecord {
-  id: string;
-  specId: string;
-  identifier: string;
-  specType: SpecType;
-  decisionPoint: string;
-  context: string;
-  options: DecisionOption[];
-  metadata: JsonObject;
-  author?: string;
-  timestamp: number;
-  recordedAt: number;
-}
-
 /**
  * What `storeDecisionPoint` takes: the specification by `specificationId`
  * (a specId, version id or identifier, tried in that order) or `identifier`.
@@ -271,31 +161,6 @@ export interface DecisionPointInput {
   author?: string;
   metadata?: Record<string, unknown>;
   timestamp?: Instant;
-}
-
-/** Accept or dismiss, with why and when. */
-export interface RecommendationFeedback {
-  action: 'accept' | 'dismiss';
-  reason?: string;
-  at: number;
-}
-
-/** A pattern recommended for a decision point, from the decision history. */
-export interface PatternRecommendation {
-  id: string;
-  patternName: string;
-  /** The stored pattern recommended, when there is one (else the name is inferred from the decision point). */
-  patternId?: string;
-  decisionPoint: string;
-  /** selected (confidence > 0.7) / total decisions at the point, clamped to [0.1, 0.98]. */
-  confidence: number;
-  /** The spec type most of the decisions were about. */
-  provenance: SpecType;
-  rationale: string;
-  metadata: { totalDecisions: number; selectedCount: number; topContexts: string[]; tags: string[]; [key: string]: JsonValue };
-  createdAt: number;
-  expiresAt: number;
-  feedback: RecommendationFeedback[];
 }
 
 /** What `getDecisionPoints` takes: a specification, a decision point name, or both. */

@@ -1,7 +1,7 @@
 import type { Backend, Plan, WriteOp } from './backend.js';
 import { rowId } from './commit-plan.js';
 import type { Key } from './key-codec.js';
-import { TABLES, keyOf, type Row, type TableName } from './tables.js';
+import { TABLES, keyOf, type Row, type RowOf, type TableName } from './tables.js';
 
 /**
  * What a write plan sees: reads that include the writes planned before it in
@@ -9,11 +9,11 @@ import { TABLES, keyOf, type Row, type TableName } from './tables.js';
  * `const head = yield* ctx.get('heads', [ik])`.
  */
 export interface PlanContext {
-  get(table: TableName, key: Key): Plan<Row | undefined>;
+  get<T extends TableName>(table: T, key: Key): Plan<RowOf<T> | undefined>;
   /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a round trip. */
   prefetch(table: TableName, keys: readonly Key[]): Plan<void>;
-  insert(table: TableName, row: Row): void;
-  put(table: TableName, row: Row): void;
+  insert<T extends TableName>(table: T, row: RowOf<T>): void;
+  put<T extends TableName>(table: T, row: RowOf<T>): void;
   delete(table: TableName, key: Key): void;
 }
 
@@ -52,13 +52,13 @@ class Overlay implements PlanContext {
     return own !== undefined ? own : this.parent?.lookup(id);
   }
 
-  *get(table: TableName, key: Key): Plan<Row | undefined> {
+  *get<T extends TableName>(table: T, key: Key): Plan<RowOf<T> | undefined> {
     const id = rowId(table, key);
     const written = this.lookup(id);
     if (written === null) return undefined;
-    if (written) return written;
-    if (this.reads.has(id)) return this.reads.get(id);
-    const row = (yield { read: 'get', table, key }) as Row | undefined;
+    if (written) return written as RowOf<T>;
+    if (this.reads.has(id)) return this.reads.get(id) as RowOf<T> | undefined;
+    const row = (yield { read: 'get', table, key }) as RowOf<T> | undefined;
     this.reads.set(id, row);
     return row;
   }
@@ -70,11 +70,11 @@ class Overlay implements PlanContext {
     missing.forEach(([id], i) => this.reads.set(id, rows[i]));
   }
 
-  insert(table: TableName, row: Row): void {
+  insert<T extends TableName>(table: T, row: RowOf<T>): void {
     this.write({ type: 'insert', table, row });
   }
 
-  put(table: TableName, row: Row): void {
+  put<T extends TableName>(table: T, row: RowOf<T>): void {
     this.write({ type: 'put', table, row });
   }
 

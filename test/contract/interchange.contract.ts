@@ -92,6 +92,51 @@ export function interchangeContract(ctx: ContractContext): void {
       expect(recordLines(await collect(target))).toEqual(recordLines(before));
     });
 
+    it("gives zod's own messages for the checks written by hand (lengths, patterns, literals, arrays, defaults)", async () => {
+      const { db } = await ctx.openStore();
+      await populateSample(db);
+      const lines = await collect(db);
+      const { db: target } = await ctx.openStore();
+      const withRecord = (index: number, change: Record<string, unknown>) => {
+        const line = JSON.parse(lines[index]!);
+        return [...lines.slice(0, index), JSON.stringify({ ...line, record: { ...line.record, ...change } }) + '\n', ...lines.slice(index + 1)];
+      };
+      const pattern = lines.findIndex((line) => JSON.parse(line).table === 'patterns');
+      const imported = lines.findIndex((line) => JSON.parse(line).table === 'importedRecords');
+      const bad: Array<[string[], string]> = [
+        [withRecord(pattern, { patternName: '' }), 'Too small: expected string to have >=1 characters'],
+        [withRecord(pattern, { examples: 'none' }), 'Invalid input: expected array, received string'],
+        [withRecord(1, { deleted: false }), 'Invalid input: expected true'],
+        [withRecord(imported, { timestampNanos: '1.5' }), 'Invalid string: must match pattern /^-?\\d+$/'],
+        [[JSON.stringify({ ...JSON.parse(lines[0]!), format: 'other' }) + '\n', ...lines.slice(1)], 'Invalid input: expected "temporal-db"'],
+      ];
+      for (const [input, message] of bad) {
+        expect((await expectError(target.importFrom(blobOf(input)), 'INVALID_INPUT')).message).toContain(`: ${message}`);
+      }
+      const api: Array<[Promise<unknown>, Array<string | number>, string]> = [
+        [target.storeSpecification(adr('')), ['identifier'], 'must not be empty'],
+        [target.storeSpecification(adr('ADR-001', { tags: 'x' })), ['tags'], 'Invalid input: expected array, received string'],
+        [target.storeArchitecturalPattern({ id: 'not-a-uuid', patternName: 'P', patternType: 'Domain' }), ['id'], 'Invalid UUID'],
+        [target.storeDecisionPoint({ identifier: 'ADR-001', decisionPoint: 'p', context: '', options: [] }), ['options'], 'a decision point needs at least one option'],
+        [
+          target.putImportedRecords([{ kind: 'k', id: 'i', timestamp: 0, timestampNanos: 'x', source: '', data: null }]),
+          [0, 'timestampNanos'],
+          'must be a whole number of nanoseconds, as a string',
+        ],
+        [target.generateRecommendations({ minimumConfidence: 2 }), ['options', 'minimumConfidence'], 'Too big: expected number to be <=1'],
+        [target.getPatternRecommendations({ limit: 0 }), ['options', 'limit'], 'Too small: expected number to be >=1'],
+      ];
+      for (const [call, path, message] of api) expect((await expectError(call, 'INVALID_INPUT', path)).message).toContain(`: ${message}`);
+      // Checks across fields report along with the fields' own problems: every problem at once.
+      const twice = [{ optionName: 'a', selected: true }, { optionName: 'a', selected: true }];
+      const many = await expectError(target.storeDecisionPoint({ decisionPoint: 'p', context: '', options: twice, confidence: 3 } as never), 'INVALID_INPUT');
+      expect(many.issues.map((issue) => issue.path)).toEqual([['confidence'], ['specificationId'], ['options'], ['options', 1, 'optionName']]);
+      // Defaults are fresh for every call: a stored default is never shared with the next one.
+      const first = await target.storeSpecification(adr('ADR-002'));
+      first.tags.push('changed');
+      expect((await target.storeSpecification(adr('ADR-003'))).tags).toEqual([]);
+    });
+
     it('round-trips absent confidences and success rates: left out of the lines, absent again after import', async () => {
       const { db } = await ctx.openStore();
       ctx.now = SAMPLE_T0 + 10 * DAY;
