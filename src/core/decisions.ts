@@ -1,3 +1,4 @@
+import { changeRecords, changeRow, type ChangeRow } from './change-log.js';
 import { newId } from './ids.js';
 import type { Backend, RangeQuery } from './backend.js';
 import { withOptional } from './json.js';
@@ -51,7 +52,7 @@ export function* planRecordDecision(
     timestamp,
     recordedAt: now,
   };
-  ctx.insert('changes', change);
+  ctx.insert('changes', changeRow(change));
   yield* recordDecisionRow(ctx, decisionRowOf(change));
   return change;
 }
@@ -214,6 +215,13 @@ export async function readChanges(
   backend: Backend,
   filter: { specId?: string; changeType?: ChangeType; since?: number; until?: number; limit?: number; newestFirst?: boolean },
 ): Promise<ChangeRecord[]> {
+  return changeRecords(backend, await changeRows(backend, filter));
+}
+
+async function changeRows(
+  backend: Backend,
+  filter: { specId?: string; changeType?: ChangeType; since?: number; until?: number; limit?: number; newestFirst?: boolean },
+): Promise<ChangeRow[]> {
   const since = filter.since ?? -Infinity;
   const until = filter.until ?? Infinity;
   const bySpec = filter.specId !== undefined;
@@ -224,7 +232,7 @@ export async function readChanges(
   if (filter.changeType === undefined) {
     return rowsIn(backend, filter.limit === undefined ? query : { ...query, limit });
   }
-  const found: ChangeRecord[] = [];
+  const found: ChangeRow[] = [];
   let { lower, upper }: RangeQuery = query;
   let after: string | undefined;
   for (;;) {

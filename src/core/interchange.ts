@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { rowId } from './commit-plan.js';
+import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.js';
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
@@ -114,8 +115,22 @@ export async function* exportLines(backend: Backend, now: number): AsyncGenerato
   yield JSON.stringify(header) + '\n';
   for (const table of EXPORT_TABLES) {
     const rows = REPLACEABLE.has(table) ? (replaceable as Row[]) : scanAsOf(backend, table, seq);
-    for await (const row of rows) yield exportLine(table, row) + '\n';
+    if (table === 'changes') {
+      for await (const page of pages(rows)) for (const record of await changeRecords(backend, page as ChangeRow[])) yield exportLine(table, record) + '\n';
+    } else {
+      for await (const row of rows) yield exportLine(table, row) + '\n';
+    }
   }
+}
+
+/** Rows a page at a time, so that the change records of a page have their versions read at once. */
+async function* pages(rows: Iterable<Row> | AsyncIterable<Row>): AsyncGenerator<Row[]> {
+  let page: Row[] = [];
+  for await (const row of rows) {
+    page.push(row);
+    if (page.length === PAGE) yield page.splice(0);
+  }
+  if (page.length > 0) yield page;
 }
 
 /** Splits a byte or text stream into lines, whatever the chunking. */
@@ -239,7 +254,11 @@ async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>):
     byTable.set(table, list);
   });
   for (const [table, entries] of byTable) {
-    const stored = await backend.getMany(table, entries.map(([, , row]) => keyOf(TABLES[table].key, row)));
+    let stored: Array<Row | undefined> = await backend.getMany(table, entries.map(([, , row]) => keyOf(TABLES[table].key, row)));
+    if (table === 'changes') {
+      const found = await changeRecords(backend, stored.filter((row) => row !== undefined) as ChangeRow[]);
+      stored = stored.map((row) => (row === undefined ? row : found.shift()));
+    }
     entries.forEach(([i, line, row], k) => {
       const current = stored[k];
       if (current && !jsonEqual(current as JsonValue, row as JsonValue)) {
@@ -254,7 +273,7 @@ async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>):
 function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<boolean> {
   const { table, row } = rowOf(item);
   if (yield* ctx.get(table, keyOf(TABLES[table].key, row))) return false;
-  ctx.insert(table, row as RowOf<typeof table>);
+  ctx.insert(table, (item.table === 'changes' ? yield* importedChangeRow(ctx, item.record) : row) as RowOf<typeof table>);
   if (item.table === 'specifications') {
     const record = item.record;
     const ik = identifierKey(record.identifier);

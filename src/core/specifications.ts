@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { Backend, Plan } from './backend.js';
+import { changeRow } from './change-log.js';
 import { TemporalDbError, type FieldPath } from './errors.js';
 import { newId } from './ids.js';
 import { jsonEqual, withOptional, type JsonValue } from './json.js';
@@ -76,7 +77,7 @@ function* addVersion(
     extra,
   );
   ctx.insert('specifications', version);
-  ctx.insert('changes', change);
+  ctx.insert('changes', changeRow(change));
   ctx.put('heads', headOf(ik, version, head?.firstTimestamp ?? timestamp));
   return change;
 }

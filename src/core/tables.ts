@@ -1,4 +1,5 @@
 import type { Backend, RangeQuery } from './backend.js';
+import type { ChangeRow } from './change-log.js';
 import { MAX_KEY_STRING, MIN_KEY_STRING, encodeKeyString, type Key, type KeyPart } from './key-codec.js';
 import type {
   ArchitecturalPattern,
@@ -199,7 +200,7 @@ export type CommitRow = { seq: number; writes: KeyPart[][] };
 export type TableRows = {
   specifications: (Specification & { ik: string; deleted?: undefined }) | (Tombstone & { ik: string });
   heads: HeadRow;
-  changes: ChangeRecord;
+  changes: ChangeRow;
   decisions: DecisionRow;
   decisionRollups: RollupRow;
   decisionPoints: DecisionPointRecord & { pointKey: string };

@@ -43,6 +43,54 @@ export function interchangeContract(ctx: ContractContext): void {
       expect((await copy.storeSpecification(adr('ADR-001', { title: 'First' }))).version).toBe(3);
     });
 
+    it('keeps an update once: its change row names the fields, reads and exports give their values from the versions', async () => {
+      const { store, db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-001', { content: 'a'.repeat(2000) }));
+      const v2 = await db.storeSpecification(adr('ADR-001', { content: 'b'.repeat(2000), status: 'accepted' }));
+      const [, update] = await db.getChanges();
+      expect(update!.fieldChanges).toEqual({
+        content: { oldValue: 'a'.repeat(2000), newValue: 'b'.repeat(2000) },
+        status: { oldValue: 'proposed', newValue: 'accepted' },
+      });
+      const backend = await store.openBackend();
+      try {
+        const rows = (await backend.range({ table: 'changes', lower: [v2.timestamp, ''], upper: [v2.timestamp, '\ud7ff'] })) as Array<Record<string, unknown>>;
+        const row = rows.find((r) => r.changeType === 'Update');
+        expect(row).toMatchObject({ changeType: 'Update', changed: ['content', 'status'] });
+        expect(row!.fieldChanges).toBeUndefined();
+        expect(JSON.stringify(row).length).toBeLessThan(400);
+      } finally {
+        await backend.close();
+      }
+      const line = (await collect(db)).map((l) => JSON.parse(l)).find((l) => l.table === 'changes' && l.record.changeType === 'Update');
+      expect(line.record.fieldChanges).toEqual(update!.fieldChanges);
+    });
+
+    it('keeps what an imported change says when its versions give other values, or are not there', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-001', { content: 'one' }));
+      await db.storeSpecification(adr('ADR-001', { content: 'two' }));
+      const lines = await collect(db);
+      const edited = lines.map((text) => {
+        const line = JSON.parse(text);
+        if (line.table === 'specifications' && line.record.version === 1) return text;
+        if (line.table !== 'changes' || line.record.changeType !== 'Update') return line.table === 'specifications' ? '' : text;
+        line.record.fieldChanges = { content: { oldValue: 'one', newValue: 'said otherwise' } };
+        return JSON.stringify(line) + '\n';
+      });
+      // Version 2 is left out of the file: the change's versions are not all there.
+      const counted = edited.filter(Boolean);
+      const header = JSON.parse(counted[0]!);
+      header.counts.specifications = 1;
+      counted[0] = JSON.stringify(header) + '\n';
+      const { db: copy } = await ctx.openStore();
+      await copy.importFrom(blobOf(counted));
+      const update = (await copy.getChanges()).find((change) => change.changeType === 'Update');
+      expect(update!.fieldChanges).toEqual({ content: { oldValue: 'one', newValue: 'said otherwise' } });
+      // Importing the same file again finds the same record.
+      expect((await copy.importFrom(blobOf(counted))).skipped.changes).toBe(2);
+    });
+
     it('adds nothing when the same export is imported twice', async () => {
       const { db } = await ctx.openStore();
       await populateSample(db);
