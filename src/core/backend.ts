@@ -89,6 +89,12 @@ export interface Backend {
   read(requests: readonly ReadRequest[]): Promise<unknown[]>;
   /** The space the store may use and uses, where the engine knows its quota (IndexedDB). */
   storage?(): Promise<StorageUse | undefined>;
+  /**
+   * The writes that bring a store of an older schema version `from` up to
+   * this one, where the engine can hold such stores and has not upgraded
+   * them itself (IndexedDB does it in its upgrade transaction).
+   */
+  upgrade?(from: number): Promise<WriteOp[]>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
   backup?(target: string): Promise<void>;
   /**

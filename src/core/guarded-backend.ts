@@ -1,8 +1,7 @@
 import type { Backend } from './backend.js';
 import { TemporalDbError } from './errors.js';
 
-const METHODS = ['get', 'getMany', 'range', 'count', 'read', 'commit', 'backup', 'storage', 'close'] as const;
-const guarded = new WeakSet<Backend>();
+const METHODS = ['get', 'getMany', 'range', 'count', 'read', 'commit', 'backup', 'storage', 'upgrade', 'close'] as const;
 
 /**
  * The backend every TemporalDb talks to: the engine's own, with its failures
@@ -16,29 +15,30 @@ const guarded = new WeakSet<Backend>();
  * const db = await TemporalDb.create(guardBackend(backend)); // TemporalDb.create does this itself
  */
 export function guardBackend(backend: Backend): Backend {
-  if (guarded.has(backend)) return backend;
-  const wrapper = { kind: backend.kind } as Record<string, unknown>;
+  const wrapper: Record<string, unknown> = { kind: backend.kind };
   for (const method of METHODS) {
     const call = backend[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!call) continue;
+    // The message names the call and, for a read of one table, the table (or the backup's target).
+    const coded = (error: unknown, [first]: unknown[]) =>
+      error instanceof TemporalDbError
+        ? error
+        : new TemporalDbError(
+            'STORAGE_ERROR',
+            `The ${backend.kind} engine failed (${method}${typeof first === 'string' ? ` ${first}` : (first as { table?: string } | undefined)?.table ? ` ${(first as { table: string }).table}` : ''}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+            { cause: error },
+          );
     // Reads are hot: no extra async frame, only a rejection handler. A backend
     // may also throw before it returns its promise, hence the try.
     wrapper[method] = (...args: unknown[]) => {
-      const coded = (error: unknown) => {
-        if (error instanceof TemporalDbError) return error;
-        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const what = method === 'commit' || method === 'close' || method === 'read' ? method : `${method} ${typeof args[0] === 'object' ? (args[0] as { table: string }).table : args[0]}`;
-        return new TemporalDbError('STORAGE_ERROR', `The ${backend.kind} engine failed (${what}): ${detail}`, { cause: error });
-      };
       try {
         return call.apply(backend, args).catch((error: unknown) => {
-          throw coded(error);
+          throw coded(error, args);
         });
       } catch (error) {
-        return Promise.reject(coded(error));
+        return Promise.reject(coded(error, args));
       }
     };
   }
-  guarded.add(wrapper as unknown as Backend);
   return wrapper as unknown as Backend;
 }

@@ -78,7 +78,9 @@ async function* scanAsOf(backend: Backend, table: TableName, seq: number): Async
       seen = commit.seq;
       for (const [name, ...key] of commit.writes) if (name === table) later.add(rowId(table, key));
     }
-    for (const row of skipFirst ? rows.slice(1) : rows) if (!later.has(rowId(table, keyOf(columns, row)))) yield row;
+    const page = (skipFirst ? rows.slice(1) : rows).filter((row) => !later.has(rowId(table, keyOf(columns, row))));
+    // A page of change records has its versions read at once, for the values of its updates.
+    yield* table === 'changes' ? await changeRecords(backend, page as ChangeRow[]) : page;
     if (rows.length < limit) return;
     lower = keyOf(columns, rows[rows.length - 1]!);
     skipFirst = true;
@@ -115,22 +117,8 @@ export async function* exportLines(backend: Backend, now: number): AsyncGenerato
   yield JSON.stringify(header) + '\n';
   for (const table of EXPORT_TABLES) {
     const rows = REPLACEABLE.has(table) ? (replaceable as Row[]) : scanAsOf(backend, table, seq);
-    if (table === 'changes') {
-      for await (const page of pages(rows)) for (const record of await changeRecords(backend, page as ChangeRow[])) yield exportLine(table, record) + '\n';
-    } else {
-      for await (const row of rows) yield exportLine(table, row) + '\n';
-    }
+    for await (const row of rows) yield exportLine(table, row) + '\n';
   }
-}
-
-/** Rows a page at a time, so that the change records of a page have their versions read at once. */
-async function* pages(rows: Iterable<Row> | AsyncIterable<Row>): AsyncGenerator<Row[]> {
-  let page: Row[] = [];
-  for await (const row of rows) {
-    page.push(row);
-    if (page.length === PAGE) yield page.splice(0);
-  }
-  if (page.length > 0) yield page;
 }
 
 /** Splits a byte or text stream into lines, whatever the chunking. */

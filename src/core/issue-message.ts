@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 // zod/mini loads no locale, and configuring one is global (it would also change the
 // messages of an application's own zod schemas). Each parse passes this map instead:
 // the English wording zod's `en` locale gives, for the issues our schemas can raise. Length and
-// pattern checks are refines with their own messages (fields.ts), so only numbers are too small or big.
+// pattern checks and number bounds are refines with their own messages (fields.ts).
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -29,12 +29,6 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
       return issue.values.length === 1
         ? `Invalid input: expected ${show(issue.values[0])}`
         : `Invalid option: expected one of ${issue.values.map(show).join('|')}`;
-    case 'too_small':
-    case 'too_big': {
-      const small = issue.code === 'too_small';
-      const bound = small ? issue.minimum : issue.maximum;
-      return `Too ${small ? 'small' : 'big'}: expected ${issue.origin} to be ${small ? '>' : '<'}${issue.inclusive ? '=' : ''}${bound}`;
-    }
     case 'unrecognized_keys':
       return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map(show).join(', ')}`;
     default:

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { JsonValue } from './json.js';
-import { arrayOf, count, int, nanos, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
+import { arrayOf, boolean, count, int, nanos, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
 
 // Every stored record, described once: the schema an import checks it against, and (z.output) the
 // type the API returns. The API's input schemas (schemas.ts) reuse these fields.
@@ -150,7 +150,7 @@ const decisionOption = z.strictObject({
   description: optionalString,
   pros: strings,
   cons: strings,
-  selected: z.boolean(),
+  selected: boolean,
   selectionRationale: optionalString,
 });
 /** One option of a decision point. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  boolean,
   identifier,
   instant,
   jsonAt,
@@ -96,7 +97,7 @@ export const importedRecordSchema = z.object({
 
 export const importedQuerySchema = z.object({ kind: keyName, since: optionalInstant, until: optionalInstant });
 
-const falseByDefault = withDefault(z.boolean(), () => false);
+const falseByDefault = withDefault(boolean, () => false);
 
 // The checks across fields (z.check, not z.superRefine: less zod code in every browser bundle), run
 // whatever the fields' own issues, so that a call learns of every problem at once.
@@ -169,7 +170,7 @@ export const changesQuerySchema = z.object({
   since: optionalInstant,
   until: optionalInstant,
   limit: z.optional(positiveInt),
-  newestFirst: z.optional(z.boolean()),
+  newestFirst: z.optional(boolean),
 });
 
 export const bulkSchema = arrayOf(z.unknown());

@@ -11,7 +11,6 @@ import { planPutImported, readImported } from './imported-records.js';
 import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
-import { migrationOps } from './migrations.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
 import { generateRecommendations, latestRecommendations, planFeedback } from './recommendations.js';
 import {
@@ -169,7 +168,7 @@ export class TemporalDb extends EventTarget {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      const migration = typeof stored === 'number' ? await migrationOps(backend, stored) : [];
+      const migration = (typeof stored === 'number' && (await backend.upgrade?.(stored))) || [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
     return new TemporalDb(backend, options);

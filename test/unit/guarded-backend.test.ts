@@ -120,10 +120,13 @@ describe('engine errors', () => {
     await plain.close();
   });
 
-  it('wraps a backend once and keeps what it offers', async () => {
-    const { backend } = failing('get', new Error('unused'));
+  it('keeps what a backend offers, and passes coded errors through a second guard unchanged', async () => {
+    const { backend, armed } = failing('get', new Error('disk on fire'));
     const guarded = guardBackend(backend);
-    expect(guardBackend(guarded)).toBe(guarded);
+    armed.on = true;
+    const once = await caught(guarded.get('meta', ['x']));
+    expect(await caught(guardBackend(guarded).get('meta', ['x']))).toMatchObject({ code: 'STORAGE_ERROR', message: once.message });
+    armed.on = false;
     expect(guarded.kind).toBe('lmdb');
     expect(typeof guarded.backup).toBe('function');
     const withoutBackup: Backend = { ...guarded, kind: 'plain', backup: undefined } as unknown as Backend;

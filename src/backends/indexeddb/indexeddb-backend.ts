@@ -76,14 +76,16 @@ function rekeyStore(db: IDBDatabase, old: IDBObjectStore, name: TableName, wante
 }
 
 /** Opens a connection; `lost` hears when something other than `close()` ends it. */
-async function connect(name: string, lost: (connection: IDBDatabase, reason: ConnectionLostReason) => void, attempt = 1): Promise<IDBDatabase> {
+async function connect(name: string, lost: (connection: Connection, reason: ConnectionLostReason) => void, attempt = 1): Promise<Connection> {
   try {
-    return await new Promise<IDBDatabase>((resolve, reject) => {
+    return await new Promise<Connection>((resolve, reject) => {
       const opening = indexedDB.open(name, SCHEMA_VERSION);
       opening.onupgradeneeded = () => upgradeSchema(opening.result, opening.transaction!);
       opening.onerror = () => reject(opening.error);
       opening.onsuccess = () => {
-        const connection = opening.result;
+        const connection = opening.result as Connection;
+        connection.ended = new Promise<never>((_, end) => (connection.end = end));
+        connection.ended.catch(() => undefined);
         // Another tab wants a newer schema, or to delete the database: let it have it.
         // Transactions already running still complete; new ones go to the next connection.
         connection.onversionchange = () => {
@@ -106,7 +108,15 @@ async function connect(name: string, lost: (connection: IDBDatabase, reason: Con
   }
 }
 
-type Opened = [IDBDatabase, IDBTransaction];
+/**
+ * A connection with `ended`, which rejects once the browser has closed it:
+ * calls race it, because Chromium never settles a transaction begun on a
+ * connection it is force-closing, before its close event (a connection
+ * closed for another tab's upgrade instead lets its transactions finish).
+ */
+type Connection = IDBDatabase & { ended: Promise<never>; end: (error: unknown) => void };
+
+type Opened = [Connection, IDBTransaction];
 
 /**
  * Whether `connection` is closing or closed. Browsers report a transaction cut
@@ -134,8 +144,8 @@ export class IndexedDbBackend implements Backend {
   readonly kind = 'indexeddb';
 
   /** The open connection; `undefined` once it was closed from outside, until the next call reconnects. */
-  private raw: IDBDatabase | undefined;
-  private reconnecting: Promise<IDBDatabase> | undefined;
+  private raw: Connection | undefined;
+  private reconnecting: Promise<Connection> | undefined;
   private closed = false;
 
   private constructor(
@@ -153,32 +163,8 @@ export class IndexedDbBackend implements Backend {
     return backend;
   }
 
-  /** Per connection, a promise that rejects when the browser closes it: see `settled`. */
-  private readonly terminations = new WeakMap<IDBDatabase, { promise: Promise<never>; reject: (error: unknown) => void }>();
-
-  private termination(connection: IDBDatabase) {
-    let entry = this.terminations.get(connection);
-    if (!entry) {
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<never>((_, fail) => (reject = fail));
-      promise.catch(() => undefined);
-      this.terminations.set(connection, (entry = { promise, reject }));
-    }
-    return entry;
-  }
-
-  /**
-   * `work` on `connection`, or an AbortError once the browser closed it:
-   * Chromium never settles a transaction begun on a connection it is
-   * force-closing, before its close event (a connection closed for another
-   * tab's upgrade instead lets its transactions finish).
-   */
-  private settled<T>(connection: IDBDatabase, work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.termination(connection).promise]);
-  }
-
-  private readonly lost = (connection: IDBDatabase, reason: ConnectionLostReason): void => {
-    if (reason === 'terminated') this.termination(connection).reject(new DOMException('The browser closed the connection', 'AbortError'));
+  private readonly lost = (connection: Connection, reason: ConnectionLostReason): void => {
+    if (reason === 'terminated') connection.end(new DOMException('The browser closed the connection', 'AbortError'));
     // Only the current connection counts (a failed call may have noticed first).
     if (this.raw !== connection || this.closed) return;
     this.raw = undefined;
@@ -186,7 +172,7 @@ export class IndexedDbBackend implements Backend {
   };
 
   /** A new connection, shared by every call waiting for one. */
-  private connection(): Promise<IDBDatabase> {
+  private connection(): Promise<Connection> {
     if (this.closed) return Promise.reject(new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again'));
     return (this.reconnecting ??= connect(this.name, this.lost)
       .finally(() => (this.reconnecting = undefined))
@@ -216,7 +202,7 @@ export class IndexedDbBackend implements Backend {
   }
 
   /** What a call that failed on `connection` throws: `DATABASE_CLOSED` when the connection closed under it. */
-  private async failure(connection: IDBDatabase, error: unknown): Promise<unknown> {
+  private async failure(connection: Connection, error: unknown): Promise<unknown> {
     if (!(error instanceof DOMException)) return error;
     // Nothing here aborts a transaction without an error of its own, so an AbortError came from
     // outside. A forced close may instead show as UnknownError, with the close event a little later.
@@ -247,19 +233,16 @@ export class IndexedDbBackend implements Backend {
   }
 
   /** One readonly transaction over the tables read: every answer is as of one commit. */
-  async read(requests: readonly ReadRequest[], attempt = 1): Promise<unknown[]> {
+  async read(requests: readonly ReadRequest[]): Promise<unknown[]> {
     const tables = [...new Set(requests.map((r) => (r.read === 'range' ? r.query.table : r.table)))];
     if (tables.length === 0) return [];
     const opened = this.transaction(tables, 'readonly');
     const [connection, transaction] = Array.isArray(opened) ? opened : await opened;
     try {
       const answers = requests.map((r) => new Promise<unknown>((resolve, reject) => this.answer(transaction, r, resolve, reject)));
-      return await this.settled(connection, Promise.all(answers));
+      return await Promise.race([connection.ended, Promise.all(answers)]);
     } catch (error) {
-      const closed = await this.failure(connection, error);
-      // A read changes nothing: one cut off goes to the next connection.
-      if (closed !== error && attempt === 1) return this.read(requests, 2);
-      throw closed;
+      throw await this.failure(connection, error);
     }
   }
 
@@ -313,7 +296,7 @@ export class IndexedDbBackend implements Backend {
     };
     advance(undefined);
     try {
-      await this.settled(connection, done);
+      await Promise.race([connection.ended, done]);
     } catch (error) {
       if (isTemporalDbError(error)) throw error;
       // Chromium aborts the transaction as it commits, with a QuotaExceededError (a put's error elsewhere): all of it rolled back.

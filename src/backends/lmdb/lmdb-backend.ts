@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
-import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
+import { migrationOps } from '../../core/migrations.js';
 import { checkedPlan, runSync } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import { IndexedKv, KV_SPACE_NAMES, type SortedKv } from '../../core/indexed-kv.js';
@@ -90,6 +91,11 @@ export class LmdbBackend implements Backend {
     } finally {
       transaction.done();
     }
+  }
+
+  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only. */
+  upgrade(from: number): Promise<WriteOp[]> {
+    return migrationOps(this, from);
   }
 
   /** LMDB copies a consistent snapshot while writers go on (mdb_env_copy). */
