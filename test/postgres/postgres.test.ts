@@ -315,14 +315,15 @@ describe('PostgreSQL failures', () => {
     const blocker = await raw();
     await blocker.query('BEGIN');
     await blocker.query(`LOCK TABLE ${table(name, 'commits')} IN EXCLUSIVE MODE`);
-    const writing = db.storeSpecification(adr('ADR-1', 'v2'));
+    // Its failure is awaited below, but it may come before: handled from the start.
+    const writing = expectError(db.storeSpecification(adr('ADR-1', 'v2')), 'STORAGE_UNAVAILABLE');
     await until(admin, waiting(table(name, 'commits')));
     const written = await admin.query<{ count: string }>(
       `SELECT count(*) FROM pg_locks WHERE relation = '${table(name, 'specifications')}'::regclass AND mode = 'RowExclusiveLock' AND granted`,
     );
     expect(Number(written.rows[0]!.count)).toBe(1);
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = '${table(name, 'commits')}'::regclass AND NOT granted`);
-    const error = await expectError(writing, 'STORAGE_UNAVAILABLE');
+    const error = await writing;
     expect(error.message).toMatch(/terminat/i);
     await blocker.query('ROLLBACK');
     expect((await db.getSpecificationHistory('ADR-1')).map((v) => v.content)).toEqual(['v1']);
