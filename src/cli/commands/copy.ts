@@ -4,7 +4,7 @@
 // and the file is what both passes read: one consistent snapshot of the
 // source, in flat memory. Records the target already holds are skipped, so a
 // copy that was interrupted is finished by running it again.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TemporalDb } from '../../core/temporal-db.js';
@@ -56,9 +56,38 @@ async function withLocation<T>(location: StoreLocation, need: StoreNeed, flag: s
   }
 }
 
-/** A temporary folder for the export, removed when the process ends, even on Ctrl-C or SIGTERM. */
+const PREFIX = 'temporal-db-copy-';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes the folders of earlier copies that were killed (SIGKILL, a crash) before they could remove their own. */
+function removeAbandoned(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * A temporary folder for the export, named after this process, removed when
+ * it ends, even on Ctrl-C or SIGTERM; after a SIGKILL, by the next copy.
+ */
 function temporaryFolder(): { file: string; remove: () => void } {
-  const folder = mkdtempSync(join(tmpdir(), 'temporal-db-copy-'));
+  removeAbandoned();
+  const folder = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   const remove = () => rmSync(folder, { recursive: true, force: true });
   const onSignal = (signal: NodeJS.Signals) => {
     remove();
