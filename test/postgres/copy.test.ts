@@ -191,6 +191,29 @@ describe('temporal-db copy', () => {
     expect(JSON.parse(oneLine(missing.stderr))).toMatchObject({ code: 'NO_STORE', path: ['--from'] });
   });
 
+  it("runs the README's copy commands as written (the store and the URL swapped for the test's)", async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Moving a store'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const { url } = pgStore();
+    const source = join(dir, 'sample');
+    const restored = join(dir, 'restored');
+    const commands = block
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const words = [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+        expect(words.slice(0, 2)).toEqual(['temporal-db', 'copy']);
+        return words.slice(2).map((w) => (w === './.temporal-db' ? source : w === './restored' ? restored : w.startsWith('postgres://app@db.internal/') ? url : w));
+      });
+    expect(commands).toHaveLength(2);
+    for (const args of commands) {
+      const result = copy(...args);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    expect(recordLines(await lmdbExport(restored))).toEqual(recordLines(await lmdbExport(source)));
+  });
+
   it('shows progress on a terminal only', () => {
     const source = join(dir, 'sample');
     const onTerminal = runOnTerminal(['copy', '--from', source, '--to', join(dir, 'on-terminal')]);
