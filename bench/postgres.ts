@@ -59,6 +59,7 @@ function ownFlags(argv: string[]): { rest: string[]; writesPerInstance?: number 
 async function main() {
   const { rest, writesPerInstance } = ownFlags(process.argv.slice(2));
   const options = parseBenchArgs(rest, PG_QUICK_SIZE, DEFAULT_SIZE);
+  if (options.historyScale > 1) throw new Error('bench:postgres has no --history-scale (npm run bench has)');
   const quick = rest.includes('--quick');
   const started = Date.now();
   const loadBefore = loadavg();
