@@ -8,6 +8,7 @@ import { openTemporalDb as openPostgres } from '../../src/postgres.js';
 import type { TemporalDb } from '../../src/index.js';
 import { populateSample, recordLines } from '../contract/sample-store.js';
 import { cli, oneLine, requireBuild, root, runOnTerminal, tempDir } from '../node/cli-harness.js';
+import { parseStoreLocation } from '../../src/cli/store-location.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient } from './server.js';
 
 const dir = tempDir('copy');
@@ -223,5 +224,20 @@ describe('temporal-db copy', () => {
     const piped = copy('--from', source, '--to', join(dir, 'piped'));
     expect(piped.stderr).toBe('');
     expect(readFileSync(join(dir, 'piped', 'data.mdb')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('copy store locations', () => {
+  it('reads a postgres:// or postgresql:// URL with ?schema=, keeps its other parameters and hides its password', () => {
+    expect(parseStoreLocation('postgresql://app:pw@db:5433/arch?sslmode=require&schema=Team%20A&application_name=x', '--to')).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgresql://app:pw@db:5433/arch?sslmode=require&application_name=x',
+      schema: 'Team A',
+      display: 'postgresql://app:***@db:5433/arch?sslmode=require&application_name=x (schema Team A)',
+    });
+    expect(parseStoreLocation('postgres://app@/arch?host=/var/run/postgresql', '--from')).toMatchObject({ schema: 'temporal_db', connectionString: 'postgres://app@/arch?host=/var/run/postgresql' });
+    expect(parseStoreLocation('./some/store', '--from')).toMatchObject({ kind: 'lmdb', path: join(process.cwd(), 'some/store') });
+    expect(() => parseStoreLocation('postgres://app@db/arch?schema=', '--to')).toThrow(/schema= needs a schema name/);
+    expect(() => parseStoreLocation('s3://bucket/store', '--to')).toThrow(/unknown store scheme "s3:"/);
   });
 });
