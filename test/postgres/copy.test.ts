@@ -153,12 +153,17 @@ describe('temporal-db copy', () => {
     await history.close();
   });
 
-  it('refuses an unknown scheme as a usage error, writing nothing', () => {
+  it('refuses an unknown scheme, a missing --to and the same store twice as usage errors, writing nothing', () => {
     const target = join(dir, 'never-1');
     const result = copy('--from', 'mysql://app@db/x', '--to', target, '--json');
     expect(result.code).toBe(2);
     expect(JSON.parse(oneLine(result.stderr))).toMatchObject({ code: 'USAGE', path: ['--from'] });
     expect(result.stdout).toBe('');
+    expect(existsSync(target)).toBe(false);
+    const noTarget = copy('--from', target, '--json');
+    expect(noTarget.code).toBe(2);
+    expect(JSON.parse(oneLine(noTarget.stderr))).toMatchObject({ code: 'USAGE', path: ['--to'] });
+    expect(copy('--from', target, '--to', target).stderr).toMatch(/--from and --to are the same store/);
     expect(existsSync(target)).toBe(false);
   });
 
