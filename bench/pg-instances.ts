@@ -1,6 +1,7 @@
 // 1, 2, 4 and 8 service instances on one PostgreSQL store: each a child
 // process with its own pool, all started at once, storing versions on
-// identifiers of their own (distinct) or on the same ones (shared). Reports
+// identifiers of their own (distinct), on the same ones (shared), or each in
+// a store (a schema) of its own (separate stores). Reports
 // versions/s over the wall time and the p99 latency of one store, and checks
 // that every identifier holds versions 1..n.
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openTemporalDb } from '../src/postgres.js';
 import { benchSchema, dropBenchSchema } from './engines/raw-pg.js';
 
-export type InstanceMode = 'distinct' | 'shared';
+export type InstanceMode = 'distinct' | 'shared' | 'separate stores';
 
 export interface InstanceFigures {
   instances: number;
@@ -49,14 +50,16 @@ export async function measureInstances(
   options: { counts: number[]; writesPerInstance: number; inFlight: number; log: (line: string) => void },
 ): Promise<InstanceFigures[]> {
   const figures: InstanceFigures[] = [];
-  for (const mode of ['distinct', 'shared'] as const) {
+  for (const mode of ['distinct', 'shared', 'separate stores'] as const) {
     for (const instances of options.counts) {
-      const schema = benchSchema('instances');
-      // Created once before the instances open it, so the figures hold no table creation.
-      await (await openTemporalDb({ connectionString, schema })).close();
+      const first = benchSchema('instances');
+      const schemaOf = (i: number) => (mode === 'separate stores' ? `${first}_${i}` : first);
+      const schemas = [...new Set(Array.from({ length: instances }, (_, i) => schemaOf(i)))];
+      // Created before the instances open them, so the figures hold no table creation.
+      for (const schema of schemas) await (await openTemporalDb({ connectionString, schema })).close();
       try {
         const children = Array.from({ length: instances }, (_, i) =>
-          startInstance([connectionString, schema, String(i), mode, String(options.writesPerInstance), String(options.inFlight)]),
+          startInstance([connectionString, schemaOf(i), String(i), mode === 'shared' ? 'shared' : 'distinct', String(options.writesPerInstance), String(options.inFlight)]),
         );
         await Promise.all(children.map((c) => c.ready));
         for (const c of children) c.go();
@@ -64,18 +67,25 @@ export async function measureInstances(
         const started = Math.min(...results.map((r) => r.started));
         const ended = Math.max(...results.map((r) => r.ended));
         const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-        const db = await openTemporalDb({ connectionString, schema });
-        try {
-          const stored = (await db.statistics()).versions;
-          if (stored !== latencies.length) throw new Error(`${instances} instances (${mode}): ${latencies.length} stores resolved, ${stored} versions stored`);
-          const identifiers = mode === 'distinct' ? results.flatMap((_, i) => Array.from({ length: options.inFlight }, (_, w) => `ADR-${i}-${w}`)) : Array.from({ length: options.inFlight }, (_, w) => `ADR-SHARED-${w}`);
-          for (const identifier of identifiers) {
-            const versions = (await db.getSpecificationHistory(identifier)).map((v) => v.version);
-            if (versions.some((v, i) => v !== i + 1)) throw new Error(`${identifier}: versions ${versions.join(',')} are not 1..${versions.length}`);
+        let stored = 0;
+        for (const schema of schemas) {
+          const db = await openTemporalDb({ connectionString, schema });
+          try {
+            stored += (await db.statistics()).versions;
+            const writers = Array.from({ length: options.inFlight }, (_, w) => w);
+            const identifiers =
+              mode === 'shared'
+                ? writers.map((w) => `ADR-SHARED-${w}`)
+                : results.flatMap((_, i) => (schemaOf(i) === schema ? writers.map((w) => `ADR-${i}-${w}`) : []));
+            for (const identifier of identifiers) {
+              const versions = (await db.getSpecificationHistory(identifier)).map((v) => v.version);
+              if (versions.some((v, i) => v !== i + 1)) throw new Error(`${identifier}: versions ${versions.join(',')} are not 1..${versions.length}`);
+            }
+          } finally {
+            await db.close();
           }
-        } finally {
-          await db.close();
         }
+        if (stored !== latencies.length) throw new Error(`${instances} instances (${mode}): ${latencies.length} stores resolved, ${stored} versions stored`);
         const figure: InstanceFigures = {
           instances,
           mode,
@@ -90,7 +100,7 @@ export async function measureInstances(
             `p50 ${figure.p50Ms.toFixed(1)} ms, p99 ${figure.p99Ms.toFixed(1)} ms`,
         );
       } finally {
-        await dropBenchSchema(connectionString, schema);
+        for (const schema of schemas) await dropBenchSchema(connectionString, schema);
       }
     }
   }

@@ -1,5 +1,5 @@
 // `npm run bench:postgres`: the library on PostgreSQL against raw pg on the
-// same table layout, then 1, 2, 4 and 8 service instances on one store. The
+// same table layout, then 1, 2, 4 and 8 service instances on one database. The
 // server: TEMPORAL_DB_BENCH_PG, else TEMPORAL_DB_TEST_PG, else the local
 // server's unix socket and the database temporal_db_test (what the tests use).
 import { cpus, loadavg, totalmem, userInfo } from 'node:os';
@@ -74,7 +74,7 @@ async function main() {
       `${size.decisions.toLocaleString('en-US')} decisions, ${size.patterns.toLocaleString('en-US')} patterns; ${options.repetitions} repetitions`,
   );
   const results = await runBenchmark(makeWorkload(size), [libraryOnPostgres(PG_URL), rawPgEngine(PG_URL)], { ...options, log });
-  log('service instances on one store, 4 single stores in flight each');
+  log('service instances on one database, 4 single stores in flight each');
   const instances = await measureInstances(PG_URL, {
     counts: [1, 2, 4, 8],
     writesPerInstance: writesPerInstance ?? (quick ? 100 : 400),

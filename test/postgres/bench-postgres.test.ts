@@ -22,13 +22,15 @@ describe('the PostgreSQL benchmark at a tiny size', () => {
     expect(formatTable(results, 'temporal-db')).toMatch(/\| analyzeDecisionPatterns\(30\) \(queries\/s\) +\|/);
   });
 
-  it('runs service instances as child processes on one store, distinct and shared identifiers, each version stored once', async () => {
+  it('runs service instances as child processes on one store, distinct and shared identifiers and separate stores, each version stored once', async () => {
     const figures = await measureInstances(PG_TEST_URL, { counts: [1, 2], writesPerInstance: 6, inFlight: 2, log: () => undefined });
     expect(figures.map((f) => [f.mode, f.instances, f.versions])).toEqual([
       ['distinct', 1, 6],
       ['distinct', 2, 12],
       ['shared', 1, 6],
       ['shared', 2, 12],
+      ['separate stores', 1, 6],
+      ['separate stores', 2, 12],
     ]);
     expect(figures.every((f) => f.versionsPerSecond > 0 && f.p99Ms >= f.p50Ms)).toBe(true);
   });
