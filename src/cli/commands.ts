@@ -127,6 +127,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     args: ['<file>'],
     load: async () => (await import('./commands/interchange.js')).importStore,
   },
+  copy: {
+    summary: 'copy every record from one store to another (LMDB directory or postgres:// URL); run again to finish an interrupted copy',
+    options: {
+      from: { type: 'string', value: 'store', description: 'the store to read: an LMDB directory, or postgres://...[?schema=name] (default schema temporal_db)' },
+      to: { type: 'string', value: 'store', description: 'the store to write (created if missing); records it already holds are skipped' },
+    },
+    load: async () => (await import('./commands/copy.js')).copy,
+  },
   'import-legacy': {
     summary: 'migrate a store of the original temporal_db (kind: kv, sqlite or json-dir)',
     args: ['<kind>', '<path>'],

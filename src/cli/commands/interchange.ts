@@ -8,7 +8,7 @@ import type { CommandRun } from '../commands.js';
 import { withStore } from '../store-access.js';
 
 /** Lines in an export whose header is `line`: the header plus its counts (undefined when it is not a header). */
-function totalLines(line: string): number | undefined {
+export function totalLines(line: string): number | undefined {
   try {
     const counts = (JSON.parse(line) as { counts?: Record<string, unknown> }).counts;
     if (!counts || typeof counts !== 'object') return undefined;
@@ -24,7 +24,7 @@ interface LineSink {
   abort(): Promise<void>;
 }
 
-async function fileSink(file: string): Promise<LineSink> {
+export async function fileSink(file: string): Promise<LineSink> {
   let handle;
   try {
     handle = await open(file, 'w');
@@ -111,7 +111,7 @@ async function headerTotal(file: string): Promise<number | undefined> {
 }
 
 /** The file's chunks, counting the lines that pass by. */
-async function* counted(file: string, onLines: (lines: number) => void): AsyncGenerator<Buffer> {
+export async function* counted(file: string, onLines: (lines: number) => void): AsyncGenerator<Buffer> {
   let lines = 0;
   try {
     for await (const chunk of createReadStream(file) as Readable & AsyncIterable<Buffer>) {
