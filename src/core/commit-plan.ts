@@ -1,7 +1,7 @@
 import type { CommitPlan, Plan, PlannedWrites, ReadRequest, WriteOp } from './backend.js';
 import { TemporalDbError } from './errors.js';
 import { encodeKeyString, type Key, type KeyPart } from './key-codec.js';
-import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefinition } from './tables.js';
+import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefinition, type TableName } from './tables.js';
 
 // Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
 export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
@@ -76,11 +76,39 @@ function prepare(op: WriteOp): WriteOp {
   return row === op.row ? op : { ...op, row };
 }
 
+/**
+ * The row ids, among the keys the batch inserts before it touches them
+ * otherwise, that the store already holds: one `getMany` per table, so an
+ * engine that answers each read with a round trip (PostgreSQL) makes one
+ * per table rather than one per row.
+ */
+function* storedBeforeInserts(ops: readonly WriteOp[]): Plan<Set<string>> {
+  const touched = new Set<string>();
+  const wanted = new Map<TableName, Array<[string, Key]>>();
+  for (const op of ops) {
+    const key = op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row);
+    const id = rowId(op.table, key);
+    if (op.type === 'insert' && !touched.has(id)) {
+      const list = wanted.get(op.table) ?? [];
+      list.push([id, key]);
+      wanted.set(op.table, list);
+    }
+    touched.add(id);
+  }
+  const stored = new Set<string>();
+  for (const [table, entries] of wanted) {
+    const rows = (yield { read: 'getMany', table, keys: entries.map(([, key]) => key) }) as unknown[];
+    entries.forEach(([id], i) => rows[i] !== undefined && stored.add(id));
+  }
+  return stored;
+}
+
 function* checkConflicts(ops: readonly WriteOp[]): Plan<void> {
   /** What the batch did to each primary key so far: true written, false deleted. */
   const written = new Map<string, boolean>();
   /** Who holds each unique index value within the batch. */
   const claimed = new Map<string, string>();
+  const stored = yield* storedBeforeInserts(ops);
   for (const op of ops) {
     const definition: TableDefinition = TABLES[op.table];
     if (op.type === 'delete') {
@@ -89,10 +117,8 @@ function* checkConflicts(ops: readonly WriteOp[]): Plan<void> {
     }
     const key = keyOf(definition.key, op.row);
     const id = rowId(op.table, key);
-    if (op.type === 'insert') {
-      const before = written.get(id);
-      const taken = before ?? (yield { read: 'get', table: op.table, key }) !== undefined;
-      if (taken) throw new TemporalDbError('WRITE_CONFLICT', `${op.table} already holds ${JSON.stringify(key)}`);
+    if (op.type === 'insert' && (written.get(id) ?? stored.has(id))) {
+      throw new TemporalDbError('WRITE_CONFLICT', `${op.table} already holds ${JSON.stringify(key)}`);
     }
     written.set(id, true);
     for (const [name, index] of Object.entries(definition.indexes) as Array<[string, IndexDefinition]>) {
