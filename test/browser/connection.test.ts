@@ -1,36 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IndexedDbBackend } from '../../src/backends/indexeddb/indexeddb-backend.js';
 import { writeOps } from '../../src/core/commit-plan.js';
-import { openTemporalDb } from '../../src/indexeddb.js';
 import { SCHEMA_VERSION, TemporalDbError, type ConnectionLostReason, type TemporalDb } from '../../src/index.js';
 import { adr, expectError } from '../contract/context.js';
+import { testDatabases } from './databases.js';
 
 // Runs in real Chromium, and under happy-dom with fake-indexeddb.
 const chromium = !('happyDOM' in globalThis) && typeof navigator !== 'undefined' && /Chrome/.test(navigator.userAgent);
 
-let counter = 0;
-const names: string[] = [];
-const handles: TemporalDb[] = [];
-
-function newName(): string {
-  const name = `temporal-db-connection-${Date.now()}-${counter++}`;
-  names.push(name);
-  return name;
-}
-
-afterEach(async () => {
-  for (const db of handles.splice(0)) await db.close().catch(() => undefined);
-  for (const name of names.splice(0)) {
-    await new Promise<void>((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-  }
-});
+const databases = testDatabases('connection');
+const newName = databases.newName;
 
 async function open(name: string): Promise<{ db: TemporalDb; lost: ConnectionLostReason[] }> {
-  const db = await openTemporalDb({ name });
-  handles.push(db);
+  const db = await databases.open(name);
   const lost: ConnectionLostReason[] = [];
   db.addEventListener('connectionlost', (event) => lost.push(event.reason));
   return { db, lost };

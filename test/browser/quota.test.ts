@@ -1,31 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import { openTemporalDb } from '../../src/indexeddb.js';
 import { TemporalDbError, type TemporalDb } from '../../src/index.js';
 import { adr } from '../contract/context.js';
+import { testDatabases } from './databases.js';
 
 // Real Chromium only: the quota is set through the DevTools protocol, for this page's browser context.
-const names: string[] = [];
-const handles: TemporalDb[] = [];
+const { open } = testDatabases('quota');
 
 afterEach(async () => {
   await setQuota(undefined);
-  for (const db of handles.splice(0)) await db.close().catch(() => undefined);
-  for (const name of names.splice(0)) {
-    await new Promise<void>((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-  }
 });
 
-async function open(): Promise<TemporalDb> {
-  const name = `temporal-db-quota-${Date.now()}-${names.length}`;
-  names.push(name);
-  const db = await openTemporalDb({ name });
-  handles.push(db);
-  return db;
-}
 
 /** The quota Chromium enforces for this origin, in bytes; `undefined` lifts the override. */
 async function setQuota(quotaSize: number | undefined): Promise<void> {

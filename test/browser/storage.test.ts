@@ -1,31 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTemporalDb, persistStorage } from '../../src/indexeddb.js';
-import type { TemporalDb } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { persistStorage } from '../../src/indexeddb.js';
 import { adr } from '../contract/context.js';
+import { testDatabases } from './databases.js';
 
 // Runs in real Chromium (navigator.storage), and under happy-dom with fake-indexeddb (no navigator.storage).
 const chromium = !('happyDOM' in globalThis) && typeof navigator !== 'undefined' && /Chrome/.test(navigator.userAgent);
 
-const names: string[] = [];
-const handles: TemporalDb[] = [];
+const { open } = testDatabases('storage');
 
-afterEach(async () => {
-  for (const db of handles.splice(0)) await db.close().catch(() => undefined);
-  for (const name of names.splice(0)) {
-    await new Promise<void>((resolve) => {
-      const request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-  }
-});
-
-async function open(): Promise<TemporalDb> {
-  const name = `temporal-db-storage-${Date.now()}-${names.length}`;
-  names.push(name);
-  const db = await openTemporalDb({ name });
-  handles.push(db);
-  return db;
-}
 
 /** What the DevTools protocol says of this page's browser context (Chromium only). */
 async function devtools() {

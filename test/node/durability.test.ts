@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/lmdb.js';
-import { runChild } from './run-child.js';
+import { expectHotHistory, runChild } from './run-child.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -69,21 +69,7 @@ describe('LMDB durability and processes', () => {
     const results = await Promise.all(names.map((name) => runChild(writer(name))));
     for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
     const db = await openTemporalDb({ path });
-    const history = await db.getSpecificationHistory('ADR-HOT');
-    const total = names.length * 4 * 25;
-    expect(history.map((v) => v.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    expect(new Set(history.map((v) => v.content)).size).toBe(total);
-    // Each writer's versions keep its own order.
-    for (const name of names) {
-      for (let w = 0; w < 4; w++) {
-        const own = history.filter((v) => v.content.startsWith(`${name}-${w}-`)).map((v) => Number(v.content.split('-')[2]));
-        expect(own).toEqual(Array.from({ length: 25 }, (_, i) => i));
-      }
-    }
-    // Changes of one millisecond are in id order, so compare them by version.
-    const changes = (await db.getChanges({ identifier: 'ADR-HOT' })).sort((a, b) => a.version - b.version);
-    expect(changes.map((c) => c.version)).toEqual(history.map((v) => v.version));
-    expect(changes.map((c) => c.changeType)).toEqual(history.map((_, i) => (i === 0 ? 'Create' : 'Update')));
+    await expectHotHistory(db, names);
     await db.close();
   });
 });

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { TemporalDb } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,4 +18,26 @@ export function runChild(script: string): Promise<{ signal: NodeJS.Signals | nul
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve({ code, signal, out }));
   });
+}
+
+/**
+ * What several processes, each with 4 writers of `perWriter` versions in
+ * flight on `ADR-HOT`, must leave: versions 1..n without a gap, every
+ * writer's versions in its own order, and a change record for each.
+ */
+export async function expectHotHistory(db: TemporalDb, names: readonly string[], perWriter = 25): Promise<void> {
+  const history = await db.getSpecificationHistory('ADR-HOT');
+  const total = names.length * 4 * perWriter;
+  expect(history.map((v) => v.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  expect(new Set(history.map((v) => v.content)).size).toBe(total);
+  for (const name of names) {
+    for (let w = 0; w < 4; w++) {
+      const own = history.filter((v) => v.content.startsWith(`${name}-${w}-`)).map((v) => Number(v.content.split('-')[2]));
+      expect(own).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+    }
+  }
+  // Changes of one millisecond are in id order, so compare them by version.
+  const changes = (await db.getChanges({ identifier: 'ADR-HOT' })).sort((a, b) => a.version - b.version);
+  expect(changes.map((c) => c.version)).toEqual(history.map((v) => v.version));
+  expect(changes.map((c) => c.changeType)).toEqual(history.map((_, i) => (i === 0 ? 'Create' : 'Update')));
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/postgres.js';
-import { runChild } from '../node/run-child.js';
+import { expectHotHistory, runChild } from '../node/run-child.js';
 import { PG_TEST_URL, dropSchema, freshSchema } from './server.js';
 
 const schemas: string[] = [];
@@ -31,21 +31,7 @@ describe('PostgreSQL shared by processes', () => {
     for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
     const db = await openTemporalDb({ connectionString: PG_TEST_URL, schema });
     try {
-      const history = await db.getSpecificationHistory('ADR-HOT');
-      const total = names.length * 4 * 25;
-      expect(history.map((v) => v.version)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      expect(new Set(history.map((v) => v.content)).size).toBe(total);
-      // Each writer's versions keep its own order.
-      for (const name of names) {
-        for (let w = 0; w < 4; w++) {
-          const own = history.filter((v) => v.content.startsWith(`${name}-${w}-`)).map((v) => Number(v.content.split('-')[2]));
-          expect(own).toEqual(Array.from({ length: 25 }, (_, i) => i));
-        }
-      }
-      // Changes of one millisecond are in id order, so compare them by version.
-      const changes = (await db.getChanges({ identifier: 'ADR-HOT' })).sort((a, b) => a.version - b.version);
-      expect(changes.map((c) => c.version)).toEqual(history.map((v) => v.version));
-      expect(changes.map((c) => c.changeType)).toEqual(history.map((_, i) => (i === 0 ? 'Create' : 'Update')));
+      await expectHotHistory(db, names);
     } finally {
       await db.close();
     }
