@@ -288,6 +288,10 @@ export class TemporalDb extends EventTarget {
     const id = this.identifier(identifier);
     const fast = query as { version?: unknown; asOf?: unknown };
     if (fast.version === undefined && isMillis(fast.asOf)) return readAsOf(this.backend, id, fast.asOf);
+    // No version and no instant: the latest (what the schema would conclude, without a parse per read).
+    if (fast.version === undefined && fast.asOf === undefined && typeof query === 'object' && query !== null && !Array.isArray(query)) {
+      return readLatest(this.backend, id);
+    }
     const { version, asOf } = parseInput(specificationQuerySchema, query, ['query']);
     if (version !== undefined) return readVersion(this.backend, id, version);
     if (asOf !== undefined) return readAsOf(this.backend, id, asOf);
