@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/lmdb.js';
-import { expectHotHistory, runChild } from './run-child.js';
+import { expectHotHistory, runChild, runHotWriters } from './run-child.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -52,22 +52,7 @@ describe('LMDB durability and processes', () => {
   it('refuses no valid write when 8 processes each keep 4 writes in flight on one identifier', async () => {
     const path = mkdtempSync(join(tmpdir(), 'temporal-db-contention-'));
     dirs.push(path);
-    // Each process runs 4 writers, each storing its next version as soon as the last one is committed.
-    const writer = (name: string) => `
-      import { openTemporalDb } from 'temporal-db';
-      const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
-      const failures = [];
-      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
-        for (let i = 0; i < 25; i++) {
-          await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-HOT', title: 't', content: '${name}-' + w + '-' + i })
-            .catch((error) => failures.push(error.code ?? String(error)));
-        }
-      }));
-      await db.close();
-      console.log(JSON.stringify(failures));`;
-    const names = Array.from({ length: 8 }, (_, i) => `p${i}`);
-    const results = await Promise.all(names.map((name) => runChild(writer(name))));
-    for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
+    const names = await runHotWriters('temporal-db', `{ path: ${JSON.stringify(path)} }`);
     const db = await openTemporalDb({ path });
     await expectHotHistory(db, names);
     await db.close();

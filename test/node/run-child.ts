@@ -21,6 +21,33 @@ export function runChild(script: string): Promise<{ signal: NodeJS.Signals | nul
 }
 
 /**
+ * Runs `processes` Node processes on one store, each with 4 writers that
+ * store their next version of `ADR-HOT` as soon as the last one is
+ * committed (so 4 writes are always in flight), and checks that none was
+ * refused. `entry` is the package entry to import, `options` the source of
+ * the `openTemporalDb` options. Returns the process names the contents
+ * carry (`name-writer-i`), for `expectHotHistory`.
+ */
+export async function runHotWriters(entry: string, options: string, processes = 8, perWriter = 25): Promise<string[]> {
+  const writer = (name: string) => `
+      import { openTemporalDb } from '${entry}';
+      const db = await openTemporalDb(${options});
+      const failures = [];
+      await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < ${perWriter}; i++) {
+          await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-HOT', title: 't', content: '${name}-' + w + '-' + i })
+            .catch((error) => failures.push(error.code ?? String(error)));
+        }
+      }));
+      await db.close();
+      console.log(JSON.stringify(failures));`;
+  const names = Array.from({ length: processes }, (_, i) => `p${i}`);
+  const results = await Promise.all(names.map((name) => runChild(writer(name))));
+  for (const result of results) expect(result.out.trim(), `exit ${result.code} signal ${result.signal}`).toBe('[]');
+  return names;
+}
+
+/**
  * What several processes, each with 4 writers of `perWriter` versions in
  * flight on `ADR-HOT`, must leave: versions 1..n without a gap, every
  * writer's versions in its own order, and a change record for each.
