@@ -14,7 +14,7 @@ import { CliError, usageError } from '../cli-error.js';
 import type { CommandRun } from '../commands.js';
 import { withStore, type StoreNeed } from '../store-access.js';
 import { parseStoreLocation, type StoreLocation } from '../store-location.js';
-import { counted, fileSink, totalLines } from './interchange.js';
+import { counted, exportToSink, fileSink } from './interchange.js';
 
 /** Whether the schema holds a store: its tables exist (opening would create them, and a source must not be created). */
 async function postgresStoreExists(location: Extract<StoreLocation, { kind: 'postgres' }>): Promise<boolean> {
@@ -130,21 +130,7 @@ export const copy: CommandRun = async ({ flags, out }) => {
   const temporary = temporaryFolder();
   try {
     // The whole source is read before the target is opened: a source that fails leaves the target untouched.
-    const lines = await withLocation(from, 'existing', '--from', async (db) => {
-      const sink = await fileSink(temporary.file);
-      let written = 0;
-      try {
-        await db.exportTo(async (line) => {
-          if (written === 0) out.progress.start('exporting', 'lines', totalLines(line));
-          await sink.write(line);
-          out.progress.update(++written);
-        });
-        await sink.close();
-      } finally {
-        out.progress.finish();
-      }
-      return written;
-    });
+    const lines = await withLocation(from, 'existing', '--from', async (db) => exportToSink(db, await fileSink(temporary.file), out));
     let pass = 0;
     const source = () => {
       out.progress.start(++pass === 1 ? 'checking' : 'importing', 'lines', lines);

@@ -4,6 +4,7 @@ import { open, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ioError } from '../cli-error.js';
+import type { TemporalDb } from '../../core/temporal-db.js';
 import type { CommandRun } from '../commands.js';
 import { withStore } from '../store-access.js';
 
@@ -64,26 +65,28 @@ function stdoutSink(): LineSink {
   };
 }
 
+/** Writes the store's export to `sink` with progress (its header gives the total), and returns the lines written; a failure aborts the sink. */
+export async function exportToSink(db: TemporalDb, sink: LineSink, out: Parameters<CommandRun>[0]['out']): Promise<number> {
+  let written = 0;
+  try {
+    await db.exportTo(async (line) => {
+      if (written === 0) out.progress.start('exporting', 'lines', totalLines(line));
+      await sink.write(line);
+      out.progress.update(++written);
+    });
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  } finally {
+    out.progress.finish();
+  }
+  return written;
+}
+
 export const exportStore: CommandRun = async ({ args, storePath, out }) => {
   const file = args[0] !== undefined && args[0] !== '-' ? args[0] : undefined;
-  const lines = await withStore(storePath, 'existing', async (db) => {
-    const sink = file !== undefined ? await fileSink(file) : stdoutSink();
-    let written = 0;
-    try {
-      await db.exportTo(async (line) => {
-        if (written === 0) out.progress.start('exporting', 'lines', totalLines(line));
-        await sink.write(line);
-        out.progress.update(++written);
-      });
-      await sink.close();
-    } catch (error) {
-      await sink.abort();
-      throw error;
-    } finally {
-      out.progress.finish();
-    }
-    return written;
-  });
+  const lines = await withStore(storePath, 'existing', async (db) => exportToSink(db, file !== undefined ? await fileSink(file) : stdoutSink(), out));
   const text = `Exported ${lines.toLocaleString('en-US')} lines`;
   if (file !== undefined) out.data({ file: resolve(file), lines }, () => `${text} to ${file}`);
   else out.note(text);
