@@ -46,3 +46,18 @@ export async function populateSample(db: TemporalDb): Promise<void> {
 
 /** The record lines of an export (the header holds the export time, which differs). */
 export const recordLines = (lines: string[]) => lines.slice(1);
+
+/** A store large enough to interrupt: `batches` batches of 500 identifiers, each batch a day later and one version more. */
+export async function populateBatches(db: TemporalDb, batches: number): Promise<void> {
+  for (let batch = 0; batch < batches; batch++) {
+    await db.storeSpecifications(
+      Array.from({ length: 500 }, (_, i) => ({
+        specType: 'ADR' as const,
+        identifier: `ADR-${String(i).padStart(4, '0')}`,
+        title: `t${i}`,
+        content: `batch ${batch}`,
+        timestamp: Date.UTC(2025, 0, 1) + batch * 86_400_000 + i,
+      })),
+    );
+  }
+}

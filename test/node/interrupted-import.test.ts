@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/lmdb.js';
+import { populateBatches } from '../contract/sample-store.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'temporal-db-interrupt-'));
@@ -13,17 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('an import killed half way', () => {
   it('can simply be run again and completes with no duplicates', async () => {
     const source = await openTemporalDb({ path: join(dir, 'source') });
-    for (let batch = 0; batch < 6; batch++) {
-      await source.storeSpecifications(
-        Array.from({ length: 500 }, (_, i) => ({
-          specType: 'ADR' as const,
-          identifier: `ADR-${String(i).padStart(4, '0')}`,
-          title: `t${i}`,
-          content: `batch ${batch}`,
-          timestamp: Date.UTC(2025, 0, 1) + batch * 86_400_000 + i,
-        })),
-      );
-    }
+    await populateBatches(source, 6);
     const lines: string[] = [];
     for await (const line of source.exportLines()) lines.push(line);
     await source.close();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
 import { openTemporalDb as openPostgres } from '../../src/postgres.js';
 import type { TemporalDb } from '../../src/index.js';
-import { populateSample, recordLines } from '../contract/sample-store.js';
+import { populateBatches, populateSample, recordLines } from '../contract/sample-store.js';
 import { cli, oneLine, requireBuild, root, runOnTerminal, tempDir } from '../node/cli-harness.js';
 import { parseStoreLocation } from '../../src/cli/store-location.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient } from './server.js';
@@ -96,17 +96,7 @@ describe('temporal-db copy', () => {
   it('finishes a copy killed half way (SIGKILL) when run again, adding only what was missing', async () => {
     const source = join(dir, 'large');
     const db = await openLmdb({ path: source });
-    for (let batch = 0; batch < 8; batch++) {
-      await db.storeSpecifications(
-        Array.from({ length: 500 }, (_, i) => ({
-          specType: 'ADR' as const,
-          identifier: `ADR-${String(i).padStart(4, '0')}`,
-          title: `t${i}`,
-          content: `batch ${batch}`,
-          timestamp: Date.UTC(2025, 0, 1) + batch * 86_400_000 + i,
-        })),
-      );
-    }
+    await populateBatches(db, 8);
     await db.close();
     const expected = await lmdbExport(source);
     const { url, schema } = pgStore();
