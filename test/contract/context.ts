@@ -50,3 +50,14 @@ export const adr = (identifier: string, extra: Record<string, unknown> = {}) => 
   author: 'ana',
   ...extra,
 });
+
+/** A decision on `specId` at the storage-engine point, with `extra` fields over the defaults. */
+export const decision = (specId: string, extra: Record<string, unknown> = {}) => ({
+  specId,
+  decisionPoint: 'storage-engine',
+  selectedOption: 'LMDB',
+  context: 'embedded',
+  author: 'ana',
+  confidence: 0.9,
+  ...extra,
+});

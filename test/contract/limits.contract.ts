@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, type JsonValue, type TemporalDb } from '../../src/index.js';
-import { adr, expectError, type ContractContext } from './context.js';
+import { adr, decision, expectError, type ContractContext } from './context.js';
 import { recordLines } from './sample-store.js';
 
 const collect = async (db: TemporalDb) => {
@@ -25,15 +25,6 @@ const nestArrays = (levels: number): JsonValue[] => {
 };
 const repeat = <T>(item: T, times: number) => Array<T>(times).fill(item);
 
-const decision = (specId: string, extra: Record<string, unknown> = {}) => ({
-  specId,
-  decisionPoint: 'storage-engine',
-  selectedOption: 'LMDB',
-  context: 'embedded',
-  author: 'ana',
-  confidence: 0.9,
-  ...extra,
-});
 const point = (extra: Record<string, unknown>) => ({
   decisionPoint: 'storage-engine',
   context: 'embedded',

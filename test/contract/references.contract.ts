@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TemporalDb } from '../../src/index.js';
-import { adr, DAY, expectError, T0, type ContractContext } from './context.js';
-
-const decision = (specId: string, extra: Record<string, unknown> = {}) => ({
-  specId,
-  decisionPoint: 'storage-engine',
-  selectedOption: 'LMDB',
-  context: 'embedded',
-  author: 'ana',
-  confidence: 0.9,
-  ...extra,
-});
+import { adr, DAY, decision, expectError, T0, type ContractContext } from './context.js';
 
 const point = (extra: Record<string, unknown>) => ({
   decisionPoint: 'storage-engine',
