@@ -11,6 +11,17 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 // but a bounded statement keeps one huge import from becoming one huge message).
 const ROWS_PER_STATEMENT = 1000;
 
+// Named statements: the server parses and plans each text once per connection (pg remembers which
+// connections prepared which name), where an unnamed one is parsed and planned on every call. Every text
+// comes from the table layout (and a read's shape), so there are few of them; a name per text.
+const statementNames = new Map<string, string>();
+
+function named<R extends pg.QueryResultRow>(db: Queryable, text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  let name = statementNames.get(text);
+  if (name === undefined) statementNames.set(text, (name = `temporal_db_${statementNames.size}`));
+  return db.query<R>({ name, text, ...(values === undefined ? {} : { values }) });
+}
+
 const toKey = (columns: readonly Column[], row: Record<string, unknown>): KeyPart[] => columns.map((c) => row[c.name] as KeyPart);
 const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntries(columns.map((c) => [c.name, c.type]));
 
@@ -18,7 +29,7 @@ const keyColumns = (columns: readonly Column[]): KeyColumns => Object.fromEntrie
 
 /** The row of `key`, or undefined. */
 export async function readRow(db: Queryable, layout: TableLayout, key: Key): Promise<Row | undefined> {
-  const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} WHERE (${names(layout.key)}) = ${params(layout.key, 1)}`, [...key]);
+  const result = await named<{ row: Row }>(db, `SELECT "row" FROM ${layout.sql} WHERE (${names(layout.key)}) = ${params(layout.key, 1)}`, [...key]);
   return result.rows[0]?.row;
 }
 
@@ -26,7 +37,8 @@ export async function readRow(db: Queryable, layout: TableLayout, key: Key): Pro
 export async function readRows(db: Queryable, layout: TableLayout, keys: readonly Key[]): Promise<Array<Row | undefined>> {
   if (keys.length === 0) return [];
   if (keys.length === 1) return [await readRow(db, layout, keys[0]!)];
-  const result = await db.query<{ at: string; row: Row }>(
+  const result = await named<{ at: string; row: Row }>(
+    db,
     `SELECT k.at, t."row" FROM ${unnestParams(layout.key, 1)} WITH ORDINALITY AS k(${names(layout.key)}, at) ` +
       `JOIN ${layout.sql} AS t ON ${joinOn(layout.key, 't', 'k')}`,
     layout.key.map((_, i) => keys.map((key) => key[i])),
@@ -39,7 +51,8 @@ export async function readRows(db: Queryable, layout: TableLayout, keys: readonl
 /** The primary key of the row holding `key` in unique index `indexName`, or undefined. */
 export async function readUnique(db: Queryable, layout: TableLayout, indexName: string, key: Key): Promise<Key | undefined> {
   const index = layout.indexes.get(indexName)!;
-  const result = await db.query<Record<string, KeyPart>>(
+  const result = await named<Record<string, KeyPart>>(
+    db,
     `SELECT ${names(layout.key)} FROM ${layout.sql} WHERE (${names(index.own)}) = ${params(index.own, 1)} LIMIT 1`,
     [...key],
   );
@@ -49,13 +62,13 @@ export async function readUnique(db: Queryable, layout: TableLayout, indexName: 
 
 /** The row with the highest key, or undefined. */
 export async function readLast(db: Queryable, layout: TableLayout): Promise<Row | undefined> {
-  const result = await db.query<{ row: Row }>(`SELECT "row" FROM ${layout.sql} ORDER BY ${layout.key.map((c) => `${quote(c.name)} DESC`).join(', ')} LIMIT 1`);
+  const result = await named<{ row: Row }>(db, `SELECT "row" FROM ${layout.sql} ORDER BY ${layout.key.map((c) => `${quote(c.name)} DESC`).join(', ')} LIMIT 1`);
   return result.rows[0]?.row;
 }
 
 /** How many rows the table holds. */
 export async function countRows(db: Queryable, layout: TableLayout): Promise<number> {
-  const result = await db.query<{ count: string }>(`SELECT count(*) FROM ${layout.sql}`);
+  const result = await named<{ count: string }>(db, `SELECT count(*) FROM ${layout.sql}`);
   return Number(result.rows[0]!.count);
 }
 
@@ -79,7 +92,8 @@ export async function readRange(db: Queryable, layout: TableLayout, query: Range
   const prefix = columns.slice(0, shared).map((c, i) => ` AND ${quote(c.name)} = $${1 + i}`).join('');
   const order = columns.map((c) => `${quote(c.name)}${query.reverse ? ' DESC' : ''}`).join(', ');
   const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-  const result = await db.query<{ row: Row }>(
+  const result = await named<{ row: Row }>(
+    db,
     `SELECT "row" FROM ${layout.sql} WHERE (${list}) >= ${params(columns, 1)} AND (${list}) <= ${params(columns, 1 + columns.length)}${prefix} ORDER BY ${order}${limit}`,
     [...lower, ...upper],
   );
@@ -114,7 +128,7 @@ async function applyRun(client: Queryable, layout: TableLayout, run: readonly Wr
   const { type } = run[0]!;
   if (type === 'delete') {
     const deleted = run as Array<WriteOp & { type: 'delete' }>;
-    await client.query(
+    await named(client,
       `DELETE FROM ${layout.sql} AS t USING ${unnestParams(layout.key, 1)} AS k(${names(layout.key)}) WHERE ${joinOn(layout.key, 't', 'k')}`,
       layout.key.map((_, i) => deleted.map((op) => op.key[i])),
     );
@@ -130,5 +144,5 @@ async function applyRun(client: Queryable, layout: TableLayout, run: readonly Wr
           .map((name) => `${quote(name)} = EXCLUDED.${quote(name)}`)
           .join(', ')}`
       : '';
-  await client.query(`INSERT INTO ${layout.sql} (${all}, "row") SELECT * FROM ${unnestParams(layout.columns, 1, true)}${upsert}`, values);
+  await named(client, `INSERT INTO ${layout.sql} (${all}, "row") SELECT * FROM ${unnestParams(layout.columns, 1, true)}${upsert}`, values);
 }
