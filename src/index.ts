@@ -19,6 +19,7 @@ export {
   type ExportTable,
   type ImportResult,
   type ImportSource,
+  type ApplyOptions,
 } from './core/interchange.js';
 export type { Clock } from './core/time.js';
 export {
@@ -34,6 +35,8 @@ export {
   type JsonValue,
   type JsonObject,
   type Specification,
+  type SpecificationConflict,
+  type Tombstone,
   type SpecificationInput,
   type SpecificationQuery,
   type ListSpecificationsOptions,
