@@ -161,6 +161,60 @@ export function replicationContract(ctx: ContractContext): void {
       expect((await send(a, b)).added.recommendations).toBe(0);
     });
 
+    describe('the hybrid clock', () => {
+      const HOUR = 3_600_000;
+
+      it('orders what a replica an hour behind writes after what it received, in one identifier and across them', async () => {
+        const { db: a } = await ctx.openStore();
+        const { store, db: b } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        const first = await a.storeSpecification(adr('ADR-001'));
+        const decided = await a.recordDecision({ specId: 'ADR-001', decisionPoint: 'storage', selectedOption: 'LMDB', context: 'c', author: 'ana', confidence: 0.9 });
+        await send(a, b);
+        ctx.now += 10;
+        // B's own clock says an hour ago; what it writes now still comes after what it has seen.
+        const second = await b.storeSpecification(adr('ADR-001', { title: 'Later' }));
+        const other = await b.storeSpecification(adr('ADR-002'));
+        for (const version of [second, other]) {
+          expect(version.timestamp).toBe(decided.recordedAt);
+          expect(version.recordedAt).toBe(decided.recordedAt);
+        }
+        const log = (await b.getChanges()).map((change) => [change.identifier, change.changeType]);
+        expect(log).toEqual([
+          ['ADR-001', 'Create'],
+          ['ADR-001', 'Decision'],
+          ['ADR-001', 'Update'],
+          ['ADR-002', 'Create'],
+        ]);
+        expect(second.timestamp).toBeGreaterThanOrEqual(first.timestamp);
+        // The store keeps its clock: a new handle on it, its clock still behind, carries on from there.
+        const reopened = await (async () => {
+          const db = await store.open({ clock: () => ctx.now - HOUR });
+          try {
+            return await db.storeSpecification(adr('ADR-003'));
+          } finally {
+            await db.close();
+          }
+        })();
+        expect(reopened.recordedAt).toBe(decided.recordedAt);
+        // Once its own clock passes what it has seen, it follows its own clock again.
+        ctx.now += 2 * HOUR;
+        const { db: c } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        await send(a, c);
+        expect((await c.storeSpecification(adr('ADR-004'))).recordedAt).toBe(ctx.now - HOUR);
+      });
+
+      it('does not run ahead of the latest time it saw, however many records an import brings', async () => {
+        const { db: a } = await ctx.openStore();
+        await a.storeSpecifications(Array.from({ length: 600 }, (_, i) => adr(`ADR-${i}`)));
+        const { db: b } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        const page = await recordsOf(a);
+        await b.applyRecords(page);
+        expect((await b.storeSpecification(adr('ADR-LAST'))).recordedAt).toBe(ctx.now);
+        const history = await b.getChanges();
+        expect(history.at(-1)!.identifier).toBe('ADR-LAST');
+      });
+    });
+
     describe('applyRecords (the entry point of sync)', () => {
       it('commits a page of records with its meta rows, and adds nothing the second time', async () => {
         const { a, b, theirs, store } = await divergedPair();
