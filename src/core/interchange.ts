@@ -324,7 +324,9 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
-    if (!head || pattern.version > head.version) ctx.put('patternHeads', patternHead(pattern));
+    // Of siblings, the later timestamp wins, then the later recordedAt (their keys differ there).
+    const order = head ? pattern.version - head.version || pattern.timestamp - head.timestamp || pattern.recordedAt - head.recordedAt : 1;
+    if (order > 0) ctx.put('patternHeads', patternHead(pattern));
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record;
     if (!change.decision) throw recordError(at, 'a Decision change needs its decision', ['record', 'decision']);

@@ -138,6 +138,28 @@ export function replicationContract(ctx: ContractContext): void {
       expect(await a.getConflicts()).toEqual([]);
     });
 
+    it('keeps both versions of a pattern that two replicas each used offline; the later one is current', async () => {
+      const { db: a } = await ctx.openStore();
+      const { db: b } = await ctx.openStore();
+      const pattern = await a.storeArchitecturalPattern({ patternName: 'Repository', patternType: 'Application', patternDefinition: { intent: 'data access' } });
+      await send(a, b);
+      ctx.now += 1_000;
+      await a.recordPatternUse(pattern.id);
+      ctx.now += 1_000;
+      const later = await b.storeArchitecturalPattern({ id: pattern.id, patternName: 'Repository (renamed)', patternType: 'Application' });
+      await send(a, b);
+      await send(b, a);
+      expect(recordLines(await collect(a))).toEqual(recordLines(await collect(b)));
+      for (const db of [a, b]) {
+        expect((await db.getPatternHistory(pattern.id)).map((v) => v.version)).toEqual([1, 2, 2]);
+        expect(await db.getArchitecturalPattern(pattern.id)).toEqual(later);
+        expect((await db.getArchitecturalPattern(pattern.id, { asOf: ctx.now - 1_000 }))?.usageFrequency).toBe(1);
+      }
+      expect((await send(a, b)).added).toEqual(nothing);
+      // The next version follows the current one.
+      expect((await a.recordPatternUse(pattern.id)).version).toBe(3);
+    });
+
     it('merges the feedback two replicas gave one recommendation', async () => {
       const { db: a } = await ctx.openStore();
       const { db: b } = await ctx.openStore();
