@@ -70,11 +70,9 @@ export const headOf = (ik: string, version: Specification | Tombstone, firstTime
  */
 export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
   const [a, b] = one.id < other.id ? [one, other] : [other, one];
-  let id = `${a.id}+${b.id}`;
-  // Ids of imported versions can be long: past the key budget the pair is named by a hash of it.
-  if (id.length > 240) id = `${a.id.slice(0, 100)}+${b.id.slice(0, 100)}+${pairHash(id)}`;
   return {
-    id,
+    // Within the key budget of an id however long the two are (uuids are kept whole).
+    id: `${a.id.slice(0, 80)}+${b.id.slice(0, 80)}`,
     changeType: 'Conflict',
     specId: b.specId,
     identifier: b.identifier,
@@ -84,17 +82,6 @@ export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
     timestamp: Math.max(a.timestamp, b.timestamp),
     recordedAt: Math.max(a.recordedAt, b.recordedAt),
   };
-}
-
-/** 64 bits of FNV-1a (two 32-bit lanes) as hex. */
-function pairHash(text: string): string {
-  let h = 0x811c9dc5;
-  let g = 0x9e3779b9;
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    g = Math.imul(g ^ text.charCodeAt(i), 0x01000193);
-  }
-  return (h >>> 0).toString(16) + (g >>> 0).toString(16);
 }
 
 /**
