@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count, withDefault } from './fields.js';
+import { count, parseInput, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -411,7 +411,11 @@ export interface ApplyOptions {
   meta?: ReadonlyArray<{ name: string; value: unknown }>;
 }
 
-const metaRow = z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion', 'the schema version is not written this way')), value: z.unknown() });
+const applyOptions = z.object({
+  meta: z.optional(
+    z.array(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
+  ),
+});
 
 /**
  * Checks tagged records (`{ table, record }`, as export lines hold them) as
@@ -419,7 +423,7 @@ const metaRow = z.object({ name: z.string().check(z.refine((name) => name !== 's
  */
 export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });
-  const meta = (options.meta ?? []).map((row, i) => parseValue(metaRow, row, ['meta', i]));
+  const meta = parseInput(applyOptions, options, ['options']).meta ?? [];
   const check = checker(backend);
   const items: Array<[At, ImportLine]> = [];
   for (const [i, record] of records.entries()) {

@@ -262,7 +262,9 @@ export function replicationContract(ctx: ContractContext): void {
         const bad = [...page.slice(0, 2), { table: 'specifications', record: { ...page[0]!.record, version: 'two' } }];
         await expectError(a.applyRecords(bad, { meta: [{ name: 'sync:checkpoint', value: 1 }] }), 'INVALID_INPUT', ['records', 2, 'record', 'version']);
         await expectError(a.applyRecords([{ table: 'users', record: {} }]), 'INVALID_INPUT', ['records', 0, 'table']);
-        await expectError(a.applyRecords([], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['meta', 0, 'name']);
+        await expectError(a.applyRecords([], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['options', 'meta', 0, 'name']);
+        await expectError(a.applyRecords([], { meta: 'checkpoint' as never }), 'INVALID_INPUT', ['options', 'meta']);
+        await expectError(a.applyRecords('records' as never), 'INVALID_INPUT', ['records']);
         // A record that clashes with a stored one (same key, other content) is refused like in an import.
         const clash = page.find((line) => line.table === 'specifications' && line.record.version === 1)!;
         await expectError(a.applyRecords([{ ...clash, record: { ...clash.record, title: 'Rewritten' } }]), 'INVALID_INPUT', ['records', 0, 'record']);
