@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count, parseInput, withDefault } from './fields.js';
+import { arrayOf, count, parseInput, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -413,7 +413,7 @@ export interface ApplyOptions {
 
 const applyOptions = z.object({
   meta: z.optional(
-    z.array(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
+    arrayOf(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
   ),
 });
 
