@@ -21,8 +21,8 @@ import {
   type Tombstone,
 } from './records.js';
 import { patternHead } from './patterns.js';
-import { identifierKey, planUnion } from './specifications.js';
-import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
+import { planUnion } from './specifications.js';
+import { TABLES, keyOf, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
 import type { HybridClock } from './hlc.js';
@@ -245,11 +245,9 @@ async function* numberedLines(source: ImportSource): AsyncGenerator<[number, str
 /**
  * Checks parsed records against the store before anything is written: a
  * record may exist already, but only unchanged (a recommendation's copies
- * merge instead), and an identifier keeps one specId, in the input and
- * against the store. Records are checked a chunk at a time (`flush`).
+ * merge instead). Records are checked a chunk at a time (`flush`).
  */
 function checker(backend: Backend) {
-  const specIds = new Map<string, string>();
   let chunk: Array<[At, ImportLine]> = [];
   const flush = async () => {
     const byTable = new Map<TableName, Array<[At, Row]>>();
@@ -274,15 +272,6 @@ function checker(backend: Backend) {
   };
   return {
     async add(at: At, item: ImportLine) {
-      if (item.table === 'specifications') {
-        const { identifier, specId } = item.record;
-        let known = specIds.get(identifier);
-        if (known === undefined) {
-          known = (await rowAt(backend, 'heads', [identifierKey(identifier)]))?.specId ?? specId;
-          specIds.set(identifier, known);
-        }
-        if (known !== specId) throw recordError(at, `"${identifier}" has specId ${known}, not ${specId}`, ['record', 'specId']);
-      }
       chunk.push([at, item]);
       if (chunk.length >= PAGE) await flush();
     },
@@ -315,12 +304,7 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
   }
   ctx.insert(table, (item.table === 'changes' ? yield* importedChangeRow(ctx, item.record) : row) as RowOf<typeof table>);
   if (item.table === 'specifications') {
-    const record = item.record;
-    const head = yield* ctx.get('heads', [row.ik as string]);
-    if (head && head.specId !== record.specId) {
-      throw recordError(at, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
-    }
-    yield* planUnion(ctx, head, row as RowOf<'specifications'>);
+    yield* planUnion(ctx, yield* ctx.get('heads', [row.ik as string]), row as RowOf<'specifications'>);
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
