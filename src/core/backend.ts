@@ -54,6 +54,8 @@ export type Plan<T> = Generator<ReadRequest, T, unknown>;
 export interface PlannedWrites<T> {
   readonly ops: readonly WriteOp[];
   readonly result: T;
+  /** Who planned the writes (a TemporalDb handle), kept in the batch's `commits` row. */
+  readonly origin?: number;
 }
 
 /** Planning inside the write transaction; called once per commit. */
@@ -105,5 +107,14 @@ export interface Backend {
    * returns, or none of them (a plan that throws writes nothing).
    */
   commit<T>(plan: CommitPlan<T>): Promise<T>;
+  /**
+   * Where other processes, tabs or machines can commit to the same store:
+   * calls `onSeq` with a commit sequence number (or a higher one than the
+   * last) after commits made elsewhere, while watched. The core reads the
+   * `commits` rows itself, so a signal may be late, repeated or cover several
+   * commits. Returns the function that stops watching (timers, channels and
+   * connections released).
+   */
+  watchCommits?(onSeq: (seq: number) => void): () => void;
   close(): Promise<void>;
 }

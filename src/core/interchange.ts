@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { arrayOf, count, parseInput, withDefault } from './fields.js';
+import { arrayOf, count, oneOf, parseInput, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -172,7 +172,7 @@ type ImportLine =
 // The table picks the record's schema (and `deleted` tells a tombstone from a version),
 // so that errors point into the schema that applies.
 const lineSchema = z.pipe(
-  z.object({ table: z.enum(EXPORT_TABLES), record: z.optional(z.unknown()) }),
+  z.object({ table: oneOf(EXPORT_TABLES), record: z.optional(z.unknown()) }),
   z.transform(({ table, record }, ctx): ImportLine => {
     const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
     const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
@@ -402,8 +402,17 @@ const applyOptions = z.object({
 });
 
 /**
- * Checks tagged records (`{ table, record }`, as export lines hold them) as
- * an import does, then writes them and `options.meta` in one commit.
+ * Applies tagged records (`{ table, record }`, the objects export lines hold)
+ * as one commit, all or nothing, checked as an import checks lines (an
+ * error's path is `['records', i, ...]`): what `temporal-db/sync` calls per
+ * page pulled, with the store's `backend`, a write queue and `hlc`. The
+ * `options.meta` rows (`{ name, value }`, such as a sync checkpoint) go into
+ * the `meta` table in the same commit, so they never get ahead of the
+ * records. Records already held are skipped. Not on `TemporalDb`, so that
+ * the browser root entry does not carry it.
+ *
+ * @example
+ * const { added } = await applyRecords(db['backend'], db['writes'], page.records, { meta: [{ name: 'sync:pull', value: page.seq }] }, db['hlc']);
  */
 export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend, Plan } from './backend.js';
 import { writeOps } from './commit-plan.js';
+import { CommitFeed, lastCommit, type CommitEvent } from './commit-events.js';
 import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
@@ -9,7 +10,7 @@ import { guardBackend } from './guarded-backend.js';
 import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
-import { applyRecords, exportLines, exportStream, exportTo, importLines, type ApplyOptions, type ImportResult, type ImportSource } from './interchange.js';
+import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
@@ -150,6 +151,7 @@ export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
   /** What writes take their time from (see HybridClock); reads relative to now use the physical clock. */
   private readonly hlc: HybridClock;
+  private readonly feed: CommitFeed;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
@@ -158,7 +160,8 @@ export class TemporalDb extends EventTarget {
     options: CoreOptions,
   ) {
     super();
-    this.writes = new WriteQueue(backend);
+    this.feed = new CommitFeed(backend, () => this.writes.run(lastCommit));
+    this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
     this.hlc = new HybridClock(this.clock);
   }
@@ -196,8 +199,30 @@ export class TemporalDb extends EventTarget {
 
   /** Waits for pending writes, then closes the store. Later calls reject with `DATABASE_CLOSED`. */
   close(): Promise<void> {
-    this.closing ??= this.writes.idle().then(() => this.backend.close());
+    this.closing ??= this.writes
+      .idle()
+      .then(() => this.feed.close())
+      .then(() => this.backend.close());
     return this.closing;
+  }
+
+  /**
+   * Calls `listener` after each committed batch, in commit sequence order,
+   * once each: this handle's own (`local: true`) and, while at least one
+   * listener is subscribed, those made elsewhere on the same store
+   * (`local: false`): other tabs (IndexedDB), other processes (LMDB, polled
+   * every 50 ms while listened to), other servers (PostgreSQL, LISTEN/NOTIFY).
+   * A listener that throws does not stop the others; its error is rethrown
+   * outside the dispatch, as an EventTarget does. Returns the unsubscribe.
+   *
+   * @example
+   * const stop = db.onCommit(({ seq, writes, local }) => console.log(seq, local, writes));
+   * stop();
+   */
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.open();
+    if (typeof listener !== 'function') throw new TemporalDbError('INVALID_INPUT', 'onCommit takes a function', { path: ['listener'] });
+    return this.feed.subscribe(listener);
   }
 
   private open(): void {
@@ -652,22 +677,6 @@ export class TemporalDb extends EventTarget {
       });
     }
     return importLines(this.backend, this.writes, source, this.hlc);
-  }
-
-  /**
-   * Applies tagged records (`{ table, record }`, the objects export lines
-   * hold) as one commit, all or nothing, checked as `importFrom` checks
-   * lines (an error's path is `['records', i, ...]`): what sync calls per
-   * page pulled. `options.meta` rows (`{ name, value }`, such as a sync
-   * checkpoint) go into the store's `meta` table in the same commit, so they
-   * never get ahead of the records. Records already held are skipped.
-   *
-   * @example
-   * const { added } = await db.applyRecords(page.records, { meta: [{ name: 'sync:pull', value: page.seq }] });
-   */
-  applyRecords(records: readonly unknown[], options: ApplyOptions = {}): Promise<Omit<ImportResult, 'header'>> {
-    this.open();
-    return applyRecords(this.backend, this.writes, records, options, this.hlc);
   }
 
   /**

@@ -135,7 +135,11 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly backend: Backend) {}
+  constructor(
+    private readonly backend: Backend,
+    /** Marks the batches' `commits` rows with its origin, and is told when each batch settled. */
+    private readonly feed?: { readonly origin: number; reach(): void },
+  ) {}
 
   run<T>(plan: WritePlan<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -165,6 +169,7 @@ export class WriteQueue {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
+    const origin = this.feed?.origin;
     try {
       outcomes = await this.backend.commit(function* () {
         const overlay = new Overlay();
@@ -179,7 +184,7 @@ export class WriteQueue {
             results.push({ ok: false, error });
           }
         }
-        return { ops: overlay.ops, result: results };
+        return { ops: overlay.ops, result: results, origin };
       });
     } catch (failure) {
       // A plan that refused keeps its own error; the others get the commit's.
@@ -188,6 +193,8 @@ export class WriteQueue {
         item.reject(outcome && !outcome.ok ? outcome.error : failure);
       });
       return;
+    } finally {
+      this.feed?.reach();
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
