@@ -169,8 +169,7 @@ export class TemporalDb extends EventTarget {
   /** For backends: wraps an opened backend, checking and recording the schema version. */
   static async create(engine: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
     const backend = guardBackend(engine);
-    const [version, clock] = await backend.getMany('meta', [['schemaVersion'], ['clock']]);
-    const stored = version?.value;
+    const stored = (await backend.get('meta', ['schemaVersion']))?.value;
     if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
       await backend.close();
       throw new TemporalDbError(
@@ -182,9 +181,7 @@ export class TemporalDb extends EventTarget {
       const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
-    const db = new TemporalDb(backend, options);
-    db.hlc.observe(clock?.value);
-    return db;
+    return new TemporalDb(backend, options);
   }
 
   /** Which engine holds the data: `lmdb` or `indexeddb`. */
