@@ -16,7 +16,6 @@ import {
   specificationRecord,
   tombstoneRecord,
   type PatternRecommendation,
-  type RecommendationFeedback,
   type Specification,
   type Tombstone,
 } from './records.js';
@@ -279,16 +278,15 @@ function checker(backend: Backend) {
   };
 }
 
-const feedbackKey = (f: RecommendationFeedback) => JSON.stringify([f.at, f.action, f.reason]);
-
 /**
  * Two copies of one recommendation (its fields never change after it is
  * made, its feedback grows) merge into the same row on every replica: the
- * feedback of both, each once, in time order (ties by action, then reason).
+ * feedback of both, each once, in time order (ties by action, then reason;
+ * `at` has 13 digits from 2001 to 2286, so its keys sort in time order).
  */
 function mergeRecommendation(stored: PatternRecommendation, other: PatternRecommendation): PatternRecommendation {
-  const feedback = new Map([...stored.feedback, ...other.feedback].map((f) => [feedbackKey(f), f]));
-  return { ...stored, feedback: [...feedback.keys()].sort((a, b) => feedback.get(a)!.at - feedback.get(b)!.at || (a < b ? -1 : 1)).map((key) => feedback.get(key)!) };
+  const feedback = new Map([...stored.feedback, ...other.feedback].map((f) => [JSON.stringify([f.at, f.action, f.reason]), f]));
+  return { ...stored, feedback: [...feedback.keys()].sort().map((key) => feedback.get(key)!) };
 }
 
 /** Adds one record (and what derives from it) unless the store holds it; whether it was added. */
