@@ -35,6 +35,8 @@ export {
   type JsonValue,
   type JsonObject,
   type Specification,
+  type SpecificationConflict,
+  type Tombstone,
   type SpecificationInput,
   type SpecificationQuery,
   type ListSpecificationsOptions,

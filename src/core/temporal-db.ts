@@ -7,7 +7,8 @@ import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.j
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
-import { sha256Hex } from './hash.js';
+import { HybridClock } from './hlc.js';
+import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
 import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
@@ -45,9 +46,11 @@ import {
   readAsOf,
   readHistory,
   readLatest,
+  readConflicts,
   readList,
   readVersion,
   specIdOf,
+  withHashes,
 } from './specifications.js';
 import { readStatistics } from './statistics.js';
 import { SCHEMA_VERSION } from './tables.js';
@@ -74,6 +77,7 @@ import type {
   SimilarPattern,
   SpecType,
   Specification,
+  SpecificationConflict,
   SpecificationInput,
   SpecificationQuery,
   StoreStatistics,
@@ -145,6 +149,8 @@ export interface TemporalDb {
  */
 export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
+  /** What writes take their time from (see HybridClock); reads relative to now use the physical clock. */
+  private readonly hlc: HybridClock;
   private readonly feed: CommitFeed;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
@@ -157,6 +163,7 @@ export class TemporalDb extends EventTarget {
     this.feed = new CommitFeed(backend, () => this.writes.run(lastCommit));
     this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
+    this.hlc = new HybridClock(this.clock);
   }
 
   /** For backends: wraps an opened backend, checking and recording the schema version. */
@@ -171,7 +178,7 @@ export class TemporalDb extends EventTarget {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      const migration = (typeof stored === 'number' && (await backend.upgrade?.(stored))) || [];
+      const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
     return new TemporalDb(backend, options);
@@ -223,7 +230,7 @@ export class TemporalDb extends EventTarget {
    * The write prologue: asserts the store is open, runs `prepare` (parsing;
    * maybe async work such as hashing or resolving references, after which
    * the store must still be open), then queues `plan`, which runs inside the
-   * engine's write transaction with the clock read there, and commits.
+   * engine's write transaction with the store's clock read there, and commits.
    */
   private async write<P, T>(prepare: () => P | Promise<P>, plan: (prepared: P, ctx: PlanContext, now: number) => Plan<T>): Promise<T> {
     this.open();
@@ -232,8 +239,10 @@ export class TemporalDb extends EventTarget {
       prepared = await prepared;
       this.open();
     }
-    const clock = this.clock;
-    return this.writes.run((ctx) => plan(prepared, ctx, clock()));
+    const hlc = this.hlc;
+    return this.writes.run(function* (ctx) {
+      return yield* plan(prepared as P, ctx, yield* hlc.tick(ctx));
+    });
   }
 
   /** The read prologue: asserts the store is open, parses `input` (its problems under `path`), then reads. */
@@ -254,7 +263,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const parsed = parseInput(specificationInputSchema, input);
-        return { ...parsed, hash: await sha256Hex(parsed.content) };
+        return withHashes(parsed);
       },
       (parsed, ctx, now) => planStoreSpecification(ctx, parsed, now),
     );
@@ -276,8 +285,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const items = parseEach(specificationInputSchema, inputs, 'inputs');
-        const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
-        return items.map((item, i) => ({ ...item, hash: hashes[i]! }));
+        return Promise.all(items.map(withHashes));
       },
       function* (items, ctx, now) {
         yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
@@ -665,7 +673,20 @@ export class TemporalDb extends EventTarget {
         path: ['source'],
       });
     }
-    return importLines(this.backend, this.writes, source);
+    return importLines(this.backend, this.writes, source, this.hlc);
+  }
+
+  /**
+   * The identifiers whose latest version number has several versions
+   * (siblings from replicas that edited offline), with all of them; only
+   * `identifier` when given. Storing a new version resolves a conflict.
+   *
+   * @example
+   * for (const { identifier, versions } of await db.getConflicts()) console.log(identifier, versions.map((v) => v.author));
+   */
+  async getConflicts(identifier?: string): Promise<SpecificationConflict[]> {
+    this.open();
+    return readConflicts(this.backend, identifier === undefined ? undefined : this.identifier(identifier));
   }
 
   /**
