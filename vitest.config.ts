@@ -7,6 +7,7 @@ import { chromiumLaunchOptions } from './scripts/chromium-launch.js';
 import type { BrowserCommand } from 'vitest/node';
 import { openTemporalDb } from './src/lmdb.js';
 import { populateSample } from './test/contract/sample-store.js';
+import { exportLines } from './src/interchange.js';
 
 /** Runs in Node for a browser test: the NDJSON export of a sample LMDB store. */
 const lmdbSampleExport: BrowserCommand<[]> = async () => {
@@ -15,7 +16,7 @@ const lmdbSampleExport: BrowserCommand<[]> = async () => {
   try {
     await populateSample(db);
     const lines: string[] = [];
-    for await (const line of db.exportLines()) lines.push(line);
+    for await (const line of exportLines(db)) lines.push(line);
     return lines;
   } finally {
     await db.close();

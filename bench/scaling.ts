@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTemporalDb } from '../src/lmdb.js';
 import { DAY, rng, YEAR_START } from './workload.js';
+import { exportLines } from '../src/interchange.js';
 
 export interface ExportFigures {
   lines: number;
@@ -49,7 +50,7 @@ async function measureExport(db: Awaited<ReturnType<typeof openTemporalDb>>): Pr
   let lines = 0;
   let sampling = 0;
   const t = performance.now();
-  for await (const _line of db.exportLines()) {
+  for await (const _line of exportLines(db)) {
     if (++lines % 50_000 === 0) {
       const s = performance.now();
       peak = Math.max(peak, live());

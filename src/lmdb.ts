@@ -1,6 +1,7 @@
 // Node entry: the store lives in LMDB.
 export * from './index.js';
 export * from './migrate.js';
+export * from './interchange.js';
 export {
   openTemporalDb,
   initializeTemporalDatabase,

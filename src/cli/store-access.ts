@@ -5,6 +5,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { TemporalDb } from '../core/temporal-db.js';
 import { CliError } from './cli-error.js';
+import { exportLines } from '../core/store-interchange.js';
 
 export type StoreNeed = 'existing' | 'create';
 
@@ -33,7 +34,7 @@ function firstMissing(path: string): string | undefined {
 
 /** Whether the store holds no record at all (the export header's counts are all zero). */
 async function holdsNothing(db: TemporalDb): Promise<boolean> {
-  const lines = db.exportLines()[Symbol.asyncIterator]();
+  const lines = exportLines(db)[Symbol.asyncIterator]();
   try {
     const first = await lines.next();
     const counts = (JSON.parse(String(first.value)) as { counts: Record<string, number> }).counts;

@@ -10,7 +10,6 @@ import { guardBackend } from './guarded-backend.js';
 import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
-import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
@@ -620,63 +619,6 @@ export class TemporalDb extends EventTarget {
   }
 
   /**
-   * The whole store as NDJSON lines (each ending in a newline): a header with
-   * the format, its version, the export time and counts per table, then one
-   * `{ "table", "record" }` line per record, tables and records in key order.
-   * Read a page at a time: memory stays flat however large the store.
-   *
-   * @example
-   * for await (const line of db.exportLines()) process.stdout.write(line);
-   */
-  exportLines(): AsyncIterable<string> {
-    this.open();
-    return exportLines(this.backend, this.clock());
-  }
-
-  /**
-   * The export as a byte stream: pipe it to a file in Node or turn it into a
-   * download in a browser (`new Response(db.exportStream()).blob()`).
-   *
-   * @example
-   * await db.exportStream().pipeTo(Writable.toWeb(createWriteStream('store.ndjson')));
-   */
-  exportStream(): ReadableStream<Uint8Array> {
-    return exportStream(this.exportLines());
-  }
-
-  /**
-   * Writes the export to a WritableStream or hands each line to a callback.
-   *
-   * @example
-   * const lines: string[] = [];
-   * await db.exportTo((line) => lines.push(line));
-   */
-  async exportTo(target: WritableStream<Uint8Array> | ((line: string) => unknown)): Promise<void> {
-    return exportTo(this.exportLines(), target);
-  }
-
-  /**
-   * Imports an export. Every line is checked before anything is written: a
-   * bad line (not JSON, failing its schema, an unknown table, an unknown
-   * format version, a record that clashes with the store) rejects the import
-   * with `INVALID_INPUT` and `path` `['line', n, ...field]`. Records already in
-   * the store are skipped, so an import can be repeated or resumed safely.
-   *
-   * @example
-   * await db.importFrom(file); // a File or Blob from an <input type="file">
-   * await db.importFrom(() => createReadStream('store.ndjson')); // Node
-   */
-  async importFrom(source: ImportSource): Promise<ImportResult> {
-    this.open();
-    if (!(source instanceof Blob) && typeof source !== 'function') {
-      throw new TemporalDbError('INVALID_INPUT', 'importFrom takes a Blob or a function that opens the source (it is read twice)', {
-        path: ['source'],
-      });
-    }
-    return importLines(this.backend, this.writes, source, this.hlc);
-  }
-
-  /**
    * The identifiers whose latest version number has several versions
    * (siblings from replicas that edited offline), with all of them; only
    * `identifier` when given. Storing a new version resolves a conflict.
@@ -732,7 +674,7 @@ export class TemporalDb extends EventTarget {
   async backup(target: string): Promise<void> {
     this.open();
     if (!this.backend.backup) {
-      throw new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend cannot make a backup; use exportStream()`);
+      throw new TemporalDbError('STORAGE_ERROR', `The ${this.backend.kind} backend cannot make a backup; use exportStream(db) from temporal-db/interchange`);
     }
     await this.writes.idle();
     // The guarded backend turns an engine's failure into STORAGE_ERROR.

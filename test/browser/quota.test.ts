@@ -3,6 +3,7 @@ import { cdp } from 'vitest/browser';
 import { TemporalDbError, type TemporalDb } from '../../src/index.js';
 import { adr } from '../contract/context.js';
 import { testDatabases } from './databases.js';
+import { exportLines } from '../../src/interchange.js';
 
 // Real Chromium only: the quota is set through the DevTools protocol, for this page's browser context.
 const { open } = testDatabases('quota');
@@ -41,7 +42,7 @@ const batch = (round: number) => Array.from({ length: 5 }, (_, i) => adr(`ADR-${
 async function snapshot(db: TemporalDb) {
   const { storage: _, ...counts } = await db.statistics();
   const lines: string[] = [];
-  for await (const line of db.exportLines()) lines.push(line);
+  for await (const line of exportLines(db)) lines.push(line);
   // The header's export time changes from one export to the next.
   return { counts, records: lines.slice(1) };
 }

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { TemporalDb } from '../../src/index.js';
 import { adr, DAY, expectError, type ContractContext } from './context.js';
 import { populateSample, recordLines, SAMPLE_T0 } from './sample-store.js';
+import { exportLines, exportStream, exportTo, importFrom } from '../../src/interchange.js';
 
 /** The contract on export, import and the backend. */
 export function interchangeContract(ctx: ContractContext): void {
   describe('export and import', () => {
     const collect = async (db: TemporalDb) => {
       const lines: string[] = [];
-      for await (const line of db.exportLines()) lines.push(line);
+      for await (const line of exportLines(db)) lines.push(line);
       return lines;
     };
     const blobOf = (lines: string[]) => new Blob(lines);
@@ -27,7 +28,7 @@ export function interchangeContract(ctx: ContractContext): void {
         'importedRecords',
       ]);
       const { db: copy } = await ctx.openStore();
-      const result = await copy.importFrom(blobOf(lines));
+      const result = await importFrom(copy, blobOf(lines));
       expect(result.added).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
       expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
       ctx.now = SAMPLE_T0 + 10 * DAY;
@@ -84,11 +85,11 @@ export function interchangeContract(ctx: ContractContext): void {
       header.counts.specifications = 1;
       counted[0] = JSON.stringify(header) + '\n';
       const { db: copy } = await ctx.openStore();
-      await copy.importFrom(blobOf(counted));
+      await importFrom(copy, blobOf(counted));
       const update = (await copy.getChanges()).find((change) => change.changeType === 'Update');
       expect(update!.fieldChanges).toEqual({ content: { oldValue: 'one', newValue: 'said otherwise' } });
       // Importing the same file again finds the same record.
-      expect((await copy.importFrom(blobOf(counted))).skipped.changes).toBe(2);
+      expect((await importFrom(copy, blobOf(counted))).skipped.changes).toBe(2);
     });
 
     it('adds nothing when the same export is imported twice', async () => {
@@ -96,13 +97,13 @@ export function interchangeContract(ctx: ContractContext): void {
       await populateSample(db);
       const lines = await collect(db);
       const { db: copy } = await ctx.openStore();
-      await copy.importFrom(blobOf(lines));
-      const again = await copy.importFrom(() => (async function* () { yield* lines; })());
+      await importFrom(copy, blobOf(lines));
+      const again = await importFrom(copy, () => (async function* () { yield* lines; })());
       expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
       expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
       expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
       // The source itself: an export imported into the store it came from adds nothing either.
-      expect((await db.importFrom(blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
+      expect((await importFrom(db, blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
     });
 
     it('rejects a bad line with its number and field path, and writes nothing', async () => {
@@ -128,18 +129,18 @@ export function interchangeContract(ctx: ContractContext): void {
         ['an empty input', [], ['line', 1]],
       ];
       for (const [label, input, path] of bad) {
-        const error = await expectError(target.importFrom(blobOf(input)), 'INVALID_INPUT');
+        const error = await expectError(importFrom(target, blobOf(input)), 'INVALID_INPUT');
         expect(error.path, label).toEqual(path);
         expect(error.message).toMatch(/^Line \d+/);
       }
       expect(recordLines(await collect(target))).toEqual([]);
       // A record that clashes with what the store holds (its key, other content) is refused before anything is written.
       await target.storeSpecification(adr('ADR-NEW'));
-      await target.importFrom(blobOf(lines.slice(0, 2).map((line, i) => (i === 0 ? line.replace(/"counts":\{[^}]*\}/, '"counts":{"specifications":1,"patterns":0,"changes":0}') : line))));
+      await importFrom(target, blobOf(lines.slice(0, 2).map((line, i) => (i === 0 ? line.replace(/"counts":\{[^}]*\}/, '"counts":{"specifications":1,"patterns":0,"changes":0}') : line))));
       const before = await collect(target);
       const clash = [...lines];
       clash[1] = JSON.stringify({ ...spec, record: { ...spec.record, title: 'Rewritten' } }) + '\n';
-      expect((await expectError(target.importFrom(blobOf(clash)), 'INVALID_INPUT')).path).toEqual(['line', 2, 'record']);
+      expect((await expectError(importFrom(target, blobOf(clash)), 'INVALID_INPUT')).path).toEqual(['line', 2, 'record']);
       expect(recordLines(await collect(target))).toEqual(recordLines(before));
     });
 
@@ -162,7 +163,7 @@ export function interchangeContract(ctx: ContractContext): void {
         [[JSON.stringify({ ...JSON.parse(lines[0]!), format: 'other' }) + '\n', ...lines.slice(1)], 'Invalid input: expected "temporal-db"'],
       ];
       for (const [input, message] of bad) {
-        expect((await expectError(target.importFrom(blobOf(input)), 'INVALID_INPUT')).message).toContain(`: ${message}`);
+        expect((await expectError(importFrom(target, blobOf(input)), 'INVALID_INPUT')).message).toContain(`: ${message}`);
       }
       const api: Array<[Promise<unknown>, Array<string | number>, string]> = [
         [target.storeSpecification(adr('')), ['identifier'], 'must not be empty'],
@@ -212,7 +213,7 @@ export function interchangeContract(ctx: ContractContext): void {
       expect('successRate' in pattern || 'contextSimilarity' in pattern).toBe(false);
 
       const { db: copy } = await ctx.openStore();
-      expect((await copy.importFrom(blobOf(lines))).added.changes).toBe(6);
+      expect((await importFrom(copy, blobOf(lines))).added.changes).toBe(6);
       expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
       expect(await copy.getChanges({ specId: 'ADR-010' })).toEqual(await db.getChanges({ specId: 'ADR-010' }));
       // The rebuilt rollups count the same: 5 decisions, 2 selected, over whole days and single ones.
@@ -226,10 +227,10 @@ export function interchangeContract(ctx: ContractContext): void {
       const { db } = await ctx.openStore();
       await populateSample(db);
       const lines = await collect(db);
-      const text = await new Response(db.exportStream()).text();
+      const text = await new Response(exportStream(db)).text();
       expect(recordLines(text.split(/(?<=\n)/))).toEqual(recordLines(lines));
       const seen: string[] = [];
-      await db.exportTo((line) => seen.push(line));
+      await exportTo(db, (line) => seen.push(line));
       expect(recordLines(seen)).toEqual(recordLines(lines));
     });
   });
@@ -239,9 +240,9 @@ export function interchangeContract(ctx: ContractContext): void {
       const { db } = await ctx.openStore();
       await populateSample(db);
       const before: string[] = [];
-      for await (const line of db.exportLines()) before.push(line);
+      for await (const line of exportLines(db)) before.push(line);
       const lines: string[] = [];
-      const reading = db.exportLines()[Symbol.asyncIterator]();
+      const reading = exportLines(db)[Symbol.asyncIterator]();
       for (let i = 0; i < 2; i++) lines.push((await reading.next()).value as string);
       // Writes to every exported table that only grows, while the export is half read.
       const [spec] = await db.listSpecifications();
@@ -264,7 +265,7 @@ export function interchangeContract(ctx: ContractContext): void {
       }
       for (const [table, count] of Object.entries(header.counts)) expect(perTable[table] ?? 0, table).toBe(count);
       const copy = await ctx.reopen(ctx.newStore());
-      const result = await copy.importFrom(new Blob(lines));
+      const result = await importFrom(copy, new Blob(lines));
       expect(Object.values(result.added).reduce((a, b) => a + b, 0)).toBe(recordLines(lines).length);
     });
   });

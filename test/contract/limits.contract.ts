@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, type JsonValue, type TemporalDb } from '../../src/index.js';
 import { adr, decision, expectError, type ContractContext } from './context.js';
 import { recordLines } from './sample-store.js';
+import { exportLines, importFrom } from '../../src/interchange.js';
 
 const collect = async (db: TemporalDb) => {
   const lines: string[] = [];
-  for await (const line of db.exportLines()) lines.push(line);
+  for await (const line of exportLines(db)) lines.push(line);
   return lines;
 };
 
@@ -95,7 +96,7 @@ export function limitsContract(ctx: ContractContext): void {
       await expectError(db.putImportedRecords([{ ...record, id: 'é'.repeat(257) }]), 'INVALID_INPUT', [0, 'id']);
       const lines = await collect(db);
       const { db: copy } = await ctx.openStore();
-      await copy.importFrom(new Blob(lines));
+      await importFrom(copy, new Blob(lines));
       expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
     });
 
@@ -195,12 +196,12 @@ export function limitsContract(ctx: ContractContext): void {
         ['imported data too deep', withLine(3, { ...imported, record: { ...imported.record, data: nestArrays(65) } }), ['line', 4, 'record', 'data', ...repeat(0, 64)]],
       ];
       for (const [label, input, path] of bad) {
-        const error = await expectError(target.importFrom(new Blob(input)), 'INVALID_INPUT');
+        const error = await expectError(importFrom(target, new Blob(input)), 'INVALID_INPUT');
         expect(error.path, label).toEqual(path);
       }
       expect(await contents(target)).toEqual([]);
       // At the limit, it imports.
-      await target.importFrom(new Blob(withLine(1, { ...spec, record: { ...spec.record, metadata: nest(64) } })));
+      await importFrom(target, new Blob(withLine(1, { ...spec, record: { ...spec.record, metadata: nest(64) } })));
       expect((await target.getSpecification('ADR-001'))?.metadata).toEqual(nest(64));
     });
   });

@@ -3,10 +3,11 @@ import { applyRecords, type ApplyOptions } from '../../src/core/interchange.js';
 import type { TemporalDb } from '../../src/index.js';
 import { adr, expectError, type ContractContext } from './context.js';
 import { recordLines } from './sample-store.js';
+import { exportLines, importFrom } from '../../src/interchange.js';
 
 const collect = async (db: TemporalDb) => {
   const lines: string[] = [];
-  for await (const line of db.exportLines()) lines.push(line);
+  for await (const line of exportLines(db)) lines.push(line);
   return lines;
 };
 
@@ -14,7 +15,7 @@ const collect = async (db: TemporalDb) => {
 const recordsOf = async (db: TemporalDb) => recordLines(await collect(db)).map((line) => JSON.parse(line) as { table: string; record: Record<string, unknown> });
 
 /** Sends everything `from` holds to `to`, as a whole-file import. */
-const send = async (from: TemporalDb, to: TemporalDb) => to.importFrom(new Blob(await collect(from)));
+const send = async (from: TemporalDb, to: TemporalDb) => importFrom(to, new Blob(await collect(from)));
 
 /** What temporal-db/sync calls per page: the core's entry point on the store's internals. */
 const apply = (db: TemporalDb, records: unknown, options: ApplyOptions = {}) => {

@@ -1,5 +1,6 @@
 import type { TemporalDb } from '../../src/index.js';
 import { populateSample } from './sample-store.js';
+import { exportLines } from '../../src/interchange.js';
 
 type Row = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ export async function populateForUpgrade(db: TemporalDb): Promise<void> {
 /** What a store shows of itself: its record lines and a few reads. */
 export async function snapshot(db: TemporalDb) {
   const lines: string[] = [];
-  for await (const line of db.exportLines()) lines.push(line);
+  for await (const line of exportLines(db)) lines.push(line);
   return {
     records: lines.slice(1),
     history: await db.getSpecificationHistory('ADR-001'),

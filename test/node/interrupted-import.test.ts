@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTemporalDb } from '../../src/lmdb.js';
 import { populateBatches } from '../contract/sample-store.js';
+import { exportLines, importFrom } from '../../src/interchange.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'temporal-db-interrupt-'));
@@ -16,7 +17,7 @@ describe('an import killed half way', () => {
     const source = await openTemporalDb({ path: join(dir, 'source') });
     await populateBatches(source, 6);
     const lines: string[] = [];
-    for await (const line of source.exportLines()) lines.push(line);
+    for await (const line of exportLines(source)) lines.push(line);
     await source.close();
     const file = join(dir, 'export.ndjson');
     writeFileSync(file, lines.join(''));
@@ -29,13 +30,13 @@ describe('an import killed half way', () => {
         '--input-type=module',
         '-e',
         `
-        import { openTemporalDb } from 'temporal-db';
+        import { importFrom, openTemporalDb } from 'temporal-db';
         import { createReadStream } from 'node:fs';
         const db = await openTemporalDb({ path: ${JSON.stringify(target)} });
         setInterval(async () => {
           if ((await db.statistics()).versions >= 1000) process.kill(process.pid, 'SIGKILL');
         }, 1);
-        await db.importFrom(() => createReadStream(${JSON.stringify(file)}));
+        await importFrom(db, () => createReadStream(${JSON.stringify(file)}));
         console.log('finished before it could be killed');`,
       ],
       { cwd: root },
@@ -50,11 +51,11 @@ describe('an import killed half way', () => {
     const partial = await db.statistics();
     expect(partial.versions).toBeGreaterThan(0);
     expect(partial.versions).toBeLessThan(3000);
-    const result = await db.importFrom(new Blob(lines));
+    const result = await importFrom(db, new Blob(lines));
     expect(result.added.specifications + result.skipped.specifications).toBe(3000);
     expect(result.skipped.specifications).toBe(partial.versions);
     const again: string[] = [];
-    for await (const line of db.exportLines()) again.push(line);
+    for await (const line of exportLines(db)) again.push(line);
     expect(again.slice(1)).toEqual(lines.slice(1));
     expect((await db.getSpecificationHistory('ADR-0007')).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
     await db.close();

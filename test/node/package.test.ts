@@ -145,8 +145,8 @@ describe('dist/universal.d.ts', () => {
     expect(declared.sort()).toEqual(lmdb.filter((name) => indexeddb.includes(name)).sort());
     expect(declared).toContain('openTemporalDb');
     expect(lmdb.filter((name) => !declared.includes(name)).sort()).toEqual(
-      // The Node build adds the file importers and re-exports temporal-db/migrate, which the browser root leaves out to stay small.
-      ['DEFAULT_STORE_DIRECTORY', 'importAdrDirectory', 'importLegacy', 'LEGACY_KINDS', 'entriesFromKeyValueLines', 'importLegacyEntries', 'normalizeStatus', 'parseAdr', 'parseLegacyKey'].sort(),
+      // The Node build adds the file importers and re-exports temporal-db/migrate and temporal-db/interchange, which the browser root leaves out to stay small.
+      ['exportLines', 'exportStream', 'exportTo', 'importFrom', 'DEFAULT_STORE_DIRECTORY', 'importAdrDirectory', 'importLegacy', 'LEGACY_KINDS', 'entriesFromKeyValueLines', 'importLegacyEntries', 'normalizeStatus', 'parseAdr', 'parseLegacyKey'].sort(),
     );
   });
 });

@@ -4,6 +4,7 @@ import { isTemporalDbError, MAX_JSON_DEPTH } from '../../src/lmdb.js';
 import { createTemporalDbServer, DEFAULT_MAX_BODY_BYTES, type RequestLogEntry } from '../../src/server.js';
 import { isLoopback } from '../../src/server/auth.js';
 import { adr, rawRequest, serve } from './server-harness.js';
+import { exportLines } from '../../src/interchange.js';
 
 const TOKEN = 'a-long-enough-token-0123456789';
 
@@ -198,7 +199,7 @@ describe('request bodies', () => {
       expect((await small.call('POST', '/v1/specifications', { json: adr('ADR-1', { content: 'x'.repeat(100) }) })).status).toBe(413);
       expect((await small.call('POST', '/v1/specifications', { json: adr('A') })).status).toBe(201);
       const lines = [];
-      for await (const line of small.db.exportLines()) lines.push(line);
+      for await (const line of exportLines(small.db)) lines.push(line);
       const importTooLarge = await small.call('POST', '/v1/import', { body: lines.join(''), headers: { 'content-type': 'application/x-ndjson' } });
       expect(importTooLarge.status).toBe(413);
     } finally {

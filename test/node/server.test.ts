@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemporalDbError, type TemporalDb } from '../../src/lmdb.js';
 import { createTemporalDbServer } from '../../src/server.js';
 import { adr, serve, type Served } from './server-harness.js';
+import { exportLines } from '../../src/interchange.js';
 
 let s: Served;
 beforeAll(async () => {
@@ -299,7 +300,7 @@ describe('the whole store', () => {
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
     const lines: string[] = [];
-    for await (const line of s.db.exportLines()) lines.push(line);
+    for await (const line of exportLines(s.db)) lines.push(line);
     expect(exportRecords(exported.text)).toEqual(exportRecords(lines.join('')));
     expect(exported.text.endsWith('\n')).toBe(true);
 

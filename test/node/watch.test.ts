@@ -7,6 +7,7 @@ import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
 import { watch } from '../../src/live.js';
 import { openTemporalDb as openMemory } from '../../src/memory.js';
 import { runChild } from './run-child.js';
+import { exportTo, importFrom } from '../../src/interchange.js';
 
 const dirs: string[] = [];
 const open: TemporalDb[] = [];
@@ -211,12 +212,12 @@ describe('db.watch', () => {
     const source = await memory();
     await source.storeSpecification(adr('ADR-001', 'imported'));
     const lines: string[] = [];
-    await source.exportTo((line) => lines.push(line));
+    await exportTo(source, (line) => lines.push(line));
     const db = await memory();
     const { seen, listener } = results<Specification[]>();
     watch(db, { list: { specType: 'ADR' } }, listener);
     await vi.waitFor(() => expect(seen).toEqual([[]]));
-    await db.importFrom(new Blob(lines));
+    await importFrom(db, new Blob(lines));
     await vi.waitFor(() => expect(seen.map((list) => list.map((s) => s.content))).toEqual([[], ['imported']]));
   });
 

@@ -12,7 +12,7 @@ const { root, bare, node } = inject('packed');
 const run = promisify(execFile);
 
 const NODE_USER = `
-import { importAdrDirectory, openTemporalDb, TemporalDbError, type OpenLmdbOptions, type Specification } from 'temporal-db';
+import { exportLines, importAdrDirectory, openTemporalDb, TemporalDbError, type OpenLmdbOptions, type Specification } from 'temporal-db';
 import { openTemporalDb as openPostgres, type OpenPostgresOptions } from 'temporal-db/postgres';
 
 const options: OpenLmdbOptions = { path: './architecture-db', noSync: true };
@@ -20,6 +20,8 @@ const db = await openTemporalDb(options);
 const latest: Specification | undefined = await db.getLatestSpecification('ADR', 'ADR-001');
 const imported = await importAdrDirectory(db, 'docs/adr', { git: true });
 console.log(latest?.title, imported.stored);
+// The Node root entry exports the export and import functions too.
+for await (const line of exportLines(db)) console.log(line);
 try {
   await db.close();
 } catch (error) {
@@ -60,6 +62,13 @@ const stop = watch(db, { history: 'ADR-001' }, (history: Specification[]) => con
 for await (const current of watch(db, { latest: 'ADR-001' })) console.log(current?.version);
 stop();
 db.onCommit(({ seq, local }) => console.log(seq, local));
+// Export and import, from their own entry: functions of the store.
+import { exportStream, importFrom } from 'temporal-db/interchange';
+const backup: Blob = await new Response(exportStream(db)).blob();
+const imported = await importFrom(db, backup);
+console.log(imported.added.specifications);
+// @ts-expect-error Export is a function of the store, not a method.
+db.exportLines();
 // @ts-expect-error A watch query names one of latest, history, list or changes.
 watch(db, { newest: 'ADR-001' }, () => undefined);
 // @ts-expect-error The browser build opens IndexedDB by name, not a path.

@@ -10,6 +10,7 @@ import { populateBatches, populateSample, recordLines } from '../contract/sample
 import { cli, oneLine, requireBuild, root, runOnTerminal, tempDir } from '../node/cli-harness.js';
 import { parseStoreLocation } from '../../src/cli/store-location.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient } from './server.js';
+import { exportLines } from '../../src/interchange.js';
 
 const dir = tempDir('copy');
 // The copy's temporary export goes here, so a killed copy leaves nothing in the system's /tmp.
@@ -40,7 +41,7 @@ function copy(...args: string[]) {
 
 async function exportOf(db: TemporalDb): Promise<string[]> {
   const lines: string[] = [];
-  for await (const line of db.exportLines()) lines.push(line);
+  for await (const line of exportLines(db)) lines.push(line);
   await db.close();
   return lines;
 }

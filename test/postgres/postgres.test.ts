@@ -14,6 +14,7 @@ import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
 import { expectError } from '../contract/context.js';
 import { populateSample } from '../contract/sample-store.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient, until } from './server.js';
+import { exportLines, importFrom } from '../../src/interchange.js';
 
 const schemas: string[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -245,7 +246,7 @@ describe('PostgreSQL read snapshots', () => {
     await db.storeSpecifications(Array.from({ length: 1200 }, (_, i) => adr(`ADR-${i}`)));
     const lines: string[] = [];
     const exporting = (async () => {
-      for await (const line of db.exportLines()) {
+      for await (const line of exportLines(db)) {
         lines.push(line);
         // Writes between the pages of the export.
         if (lines.length % 400 === 0) await db.storeSpecification(adr(`LATE-${lines.length}`));
@@ -270,12 +271,12 @@ describe('PostgreSQL and the other engines', () => {
     await populateSample(lmdb);
     const exportOf = async (db: TemporalDb) => {
       const lines: string[] = [];
-      for await (const line of db.exportLines()) lines.push(line);
+      for await (const line of exportLines(db)) lines.push(line);
       return lines;
     };
     const exported = await exportOf(lmdb);
     const db = await open(schema());
-    await db.importFrom(new Blob(exported));
+    await importFrom(db, new Blob(exported));
     // The header holds the export's time; the counts and every record line must match.
     const [header, ...lines] = await exportOf(db);
     expect(JSON.parse(header!).counts).toEqual(JSON.parse(exported[0]!).counts);

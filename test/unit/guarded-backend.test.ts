@@ -7,6 +7,7 @@ import type { Backend } from '../../src/core/backend.js';
 import { guardBackend } from '../../src/core/guarded-backend.js';
 import { TemporalDb } from '../../src/core/temporal-db.js';
 import { TemporalDbError } from '../../src/index.js';
+import { exportLines } from '../../src/interchange.js';
 
 type Method = 'get' | 'getMany' | 'range' | 'count' | 'read' | 'commit' | 'backup' | 'close';
 
@@ -55,7 +56,7 @@ describe('engine errors', () => {
     ['range', 'throw', (db) => db.getChanges(), /failed \(range changes\)/],
     ['range', 'reject', (db) => db.getSpecificationHistory('ADR-001'), /failed \(range specifications\)/],
     ['getMany', 'reject', (db) => db.listSpecifications(), /failed \(getMany specifications\)/],
-    ['read', 'reject', (db) => db.exportLines()[Symbol.asyncIterator]().next(), /failed \(read\)/],
+    ['read', 'reject', (db) => exportLines(db)[Symbol.asyncIterator]().next(), /failed \(read\)/],
     ['count', 'reject', (db) => db.statistics(), /failed \(count /],
     ['commit', 'reject', (db) => db.storeSpecification(adr), /failed \(commit\)/],
     ['commit', 'throw', (db) => db.deleteSpecification('ADR-000'), /failed \(commit\)/],

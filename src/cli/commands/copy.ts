@@ -15,6 +15,7 @@ import type { CommandRun } from '../commands.js';
 import { withStore, type StoreNeed } from '../store-access.js';
 import { parseStoreLocation, type StoreLocation } from '../store-location.js';
 import { counted, exportToSink, fileSink } from './interchange.js';
+import { importFrom } from '../../core/store-interchange.js';
 
 /** Whether the schema holds a store: its tables exist (opening would create them, and a source must not be created). */
 async function postgresStoreExists(location: Extract<StoreLocation, { kind: 'postgres' }>): Promise<boolean> {
@@ -136,7 +137,7 @@ export const copy: CommandRun = async ({ flags, out }) => {
       out.progress.start(++pass === 1 ? 'checking' : 'importing', 'lines', lines);
       return counted(temporary.file, (n) => out.progress.update(n));
     };
-    const imported = await withLocation(to, 'create', '--to', (db) => db.importFrom(source)).finally(() => out.progress.finish());
+    const imported = await withLocation(to, 'create', '--to', (db) => importFrom(db, source)).finally(() => out.progress.finish());
     const summary: CopySummary = { from: from.display, to: to.display, lines, added: imported.added, skipped: imported.skipped };
     // One line, so a script can read the summary of each copy it runs from a log.
     if (out.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -7,6 +7,7 @@ import { ioError } from '../cli-error.js';
 import type { TemporalDb } from '../../core/temporal-db.js';
 import type { CommandRun } from '../commands.js';
 import { withStore } from '../store-access.js';
+import { exportTo, importFrom } from '../../core/store-interchange.js';
 
 /** Lines in an export whose header is `line`: the header plus its counts (undefined when it is not a header). */
 export function totalLines(line: string): number | undefined {
@@ -69,7 +70,7 @@ function stdoutSink(): LineSink {
 export async function exportToSink(db: TemporalDb, sink: LineSink, out: Parameters<CommandRun>[0]['out']): Promise<number> {
   let written = 0;
   try {
-    await db.exportTo(async (line) => {
+    await exportTo(db, async (line) => {
       if (written === 0) out.progress.start('exporting', 'lines', totalLines(line));
       await sink.write(line);
       out.progress.update(++written);
@@ -136,7 +137,7 @@ export const importStore: CommandRun = async ({ args, storePath, out }) => {
     out.progress.start(++pass === 1 ? 'checking' : 'importing', 'lines', total);
     return counted(file, (lines) => out.progress.update(lines));
   };
-  const imported = await withStore(storePath, 'create', (db) => db.importFrom(source)).finally(() => out.progress.finish());
+  const imported = await withStore(storePath, 'create', (db) => importFrom(db, source)).finally(() => out.progress.finish());
   out.data(imported, () => `Imported ${file}: added ${JSON.stringify(imported.added)}, already present ${JSON.stringify(imported.skipped)}`);
 };
 

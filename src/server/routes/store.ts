@@ -3,6 +3,7 @@ import type { TemporalDb } from '../../core/temporal-db.js';
 import type { ImportedRecord } from '../../core/types.js';
 import { queryArguments, type Route } from '../router.js';
 import { fromBody, fromQuery, ok } from './reply.js';
+import { exportLines, importFrom } from '../../core/store-interchange.js';
 
 /** The media type of the export and of an import's body. */
 export const NDJSON = 'application/x-ndjson';
@@ -31,7 +32,7 @@ export function storeRoutes(db: TemporalDb): Route[] {
       path: '/v1/export',
       handle: async ({ query }) => {
         queryArguments(query, {});
-        return { lines: db.exportLines(), contentType: `${NDJSON}; charset=utf-8` };
+        return { lines: exportLines(db), contentType: `${NDJSON}; charset=utf-8` };
       },
     },
     {
@@ -42,7 +43,7 @@ export function storeRoutes(db: TemporalDb): Route[] {
         const body = await spool();
         try {
           // The import reads its source twice (checks every line, then writes): from the file, not from memory.
-          return ok(await db.importFrom(() => createReadStream(body.file)));
+          return ok(await importFrom(db, () => createReadStream(body.file)));
         } finally {
           await body.remove();
         }
