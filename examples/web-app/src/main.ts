@@ -1,0 +1,86 @@
+// The web app: the browser build of temporal-db (data in IndexedDB), a service worker for the app shell (sw.js), and
+// five views over one store. Everything it does with the store goes through the package's public API.
+import { openTemporalDb } from 'temporal-db';
+import { analysisView } from './analysis-view.js';
+import type { AppContext, View } from './context.js';
+import { diffView } from './diff-view.js';
+import { h } from './dom.js';
+import { formsView } from './forms.js';
+import { listView } from './list-view.js';
+import { seedIfEmpty } from './seed.js';
+import { timelineView } from './timeline-view.js';
+import './style.css';
+
+const root = document.querySelector<HTMLElement>('#app')!;
+const network = h('span', { class: 'pill', id: 'network' });
+const shell = h('span', { class: 'pill', id: 'shell' }, 'app shell not cached');
+const message = h('p', { class: 'message', id: 'message', role: 'status' });
+
+function showNetwork() {
+  network.textContent = navigator.onLine ? 'online' : 'offline';
+  network.classList.toggle('off', !navigator.onLine);
+}
+addEventListener('online', showNetwork);
+addEventListener('offline', showNetwork);
+showNetwork();
+
+async function registerServiceWorker() {
+  // Vite's dev server (the one with hot reload) serves sources, not the built shell: the worker is for the build only.
+  if (import.meta.hot || !('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('./sw.js');
+    await navigator.serviceWorker.ready;
+    shell.textContent = 'works offline';
+    shell.classList.add('ok');
+  } catch (error) {
+    shell.textContent = `no offline shell (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+async function start() {
+  root.replaceChildren(
+    h('header', { class: 'top' }, h('h1', {}, 'Architecture decisions'), h('span', { class: 'sub' }, 'temporal-db in IndexedDB'), network, shell),
+    message,
+  );
+  void registerServiceWorker();
+  const db = await openTemporalDb({ name: 'temporal-db-web-app' });
+  const seeded = await seedIfEmpty(db);
+
+  const views: View[] = [];
+  const app: AppContext = {
+    db,
+    state: {},
+    select(identifier) {
+      if (app.state.selected !== identifier) timeline.reset();
+      app.state.selected = identifier;
+      void app.refresh();
+    },
+    async refresh() {
+      try {
+        await Promise.all(views.map((view) => view.render()));
+      } catch (error) {
+        app.notify(error instanceof Error ? error.message : String(error), 'error');
+      }
+    },
+    notify(text, kind = 'info') {
+      message.textContent = text;
+      message.className = `message ${kind}`;
+    },
+  };
+  const list = listView(app);
+  const timeline = timelineView(app);
+  const diff = diffView(app);
+  const analysis = analysisView(app);
+  const forms = formsView(app);
+  views.push(list, timeline, diff, analysis, forms);
+  root.append(h('div', { class: 'layout' }, list.element, h('main', {}, timeline.element, diff.element, analysis.element, forms.element)));
+
+  app.state.selected = (await db.listSpecifications()).at(0)?.identifier;
+  if (seeded) app.notify('First run: stored a few ADRs with several versions and decisions.');
+  await app.refresh();
+  root.dataset.ready = 'true';
+}
+
+start().catch((error: unknown) => {
+  root.append(h('p', { class: 'message error' }, `The store could not be opened: ${error instanceof Error ? error.message : String(error)}`));
+});

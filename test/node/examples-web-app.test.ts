@@ -1,0 +1,161 @@
+// examples/web-app in the system Chromium: built and served as its README says, opened in a persistent profile (so
+// IndexedDB and the service worker outlive a reload and a restart), used online, then with the server gone and the
+// context offline. Screenshots go to a temporary folder (printed) to be looked at.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../scripts/chromium-launch.js';
+import { SEED_DECISIONS, SEED_VERSIONS } from '../../examples/web-app/src/seed.js';
+import { requireBuild, root, tempDir } from './cli-harness.js';
+import { startWebApp, type RunningWebApp } from './examples-web-app-harness.js';
+
+const dir = tempDir('example-web-app');
+const shots = join(dir, 'screenshots');
+const profile = join(dir, 'profile');
+let app: RunningWebApp | undefined;
+let context: BrowserContext | undefined;
+
+beforeAll(() => {
+  requireBuild();
+  mkdirSync(shots, { recursive: true });
+  process.stderr.write(`examples-web-app screenshots: ${shots}\n`);
+});
+afterAll(async () => {
+  await context?.close();
+  await app?.stop();
+  if (!process.env.KEEP_SCREENSHOTS) rmSync(dir, { recursive: true, force: true });
+});
+
+const launch = (options: { offline?: boolean } = {}) =>
+  chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions, viewport: { width: 1280, height: 1100 }, ...options });
+
+/** Loads (or reloads) the page and waits until the app has read the store. */
+async function ready(page: Page, load: () => Promise<unknown>): Promise<void> {
+  await load();
+  await page.locator('#app[data-ready="true"]').waitFor();
+}
+
+/** The list as [identifier, latest version] pairs, in the order shown. */
+const listed = (page: Page) =>
+  page.locator('#spec-list .spec').evaluateAll((buttons) => buttons.map((b) => [(b as HTMLElement).dataset.identifier, Number((b as HTMLElement).dataset.version)]));
+
+const versionsOf = (identifier: string) => SEED_VERSIONS.filter((v) => v.identifier === identifier);
+
+/** Moves the as-of slider to `at` as a user would (the input event), and waits for the version shown to follow. */
+async function slideTo(page: Page, at: number, expectedVersion: number): Promise<void> {
+  await page.locator('#as-of').fill(String(at));
+  await expect.poll(() => page.locator('#version-shown').getAttribute('data-version')).toBe(String(expectedVersion));
+}
+
+describe('examples/web-app', () => {
+  it('is started by the npm script its README names', () => {
+    const readme = readFileSync(join(root, 'examples/web-app/README.md'), 'utf8');
+    const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(readme).toContain('npm run example:web');
+    expect(scripts['example:web']).toBe('npm run build && node examples/web-app/serve.mjs');
+  });
+
+  it('shows the list, the as-of timeline, a diff and the analysis, and keeps working offline', async () => {
+    app = await startWebApp(join(dir, 'build'));
+    context = await launch();
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await ready(page, () => page.goto(app!.url));
+    // The service worker has cached the shell (the pill says so only once it is active).
+    await page.locator('#shell.ok').waitFor();
+
+    // The list: every seeded specification, its latest version number; the type filter narrows it.
+    const identifiers = [...new Set(SEED_VERSIONS.map((v) => v.identifier))].sort();
+    expect(await listed(page)).toEqual(identifiers.map((id) => [id, versionsOf(id).length]));
+    await page.locator('#type-filter').selectOption('PRD');
+    await expect.poll(() => listed(page)).toEqual(identifiers.filter((id) => id.startsWith('PRD-')).map((id) => [id, versionsOf(id).length]));
+    await page.locator('#type-filter').selectOption('');
+    await expect.poll(() => listed(page)).toHaveLength(identifiers.length);
+
+    // The timeline of ADR-002: one marker per version; between two versions the slider shows the earlier one.
+    await page.locator('.spec[data-identifier="ADR-002"]').click();
+    await expect.poll(() => page.locator('#timeline-title').textContent()).toContain('ADR-002');
+    const seeded = versionsOf('ADR-002');
+    const stamps = (await page.locator('#timeline-markers .marker').evaluateAll((ms) => ms.map((m) => Number((m as HTMLElement).dataset.timestamp))));
+    expect(stamps).toHaveLength(seeded.length);
+    expect(await page.locator('#version-shown').getAttribute('data-version')).toBe(String(seeded.length)); // the latest first
+    await slideTo(page, Math.round((stamps[0]! + stamps[1]!) / 2), 1);
+    expect(await page.locator('#version-shown .content').textContent()).toBe(seeded[0]!.content);
+    expect(await page.locator('#version-shown .version-number').textContent()).toBe(`Version 1 of ${seeded.length}`);
+    await slideTo(page, Math.round((stamps[1]! + stamps[2]!) / 2), 2);
+    expect(await page.locator('#version-shown .content').textContent()).toBe(seeded[1]!.content);
+    await page.screenshot({ path: join(shots, '1-timeline-as-of.png'), fullPage: true });
+
+    // The diff: from version 1 to the latest, the lines only the old one has are deleted, those only the new one has
+    // inserted (these seeds repeat no line, so that is the whole diff).
+    await page.locator('#diff-from').selectOption('1');
+    const oldLines = seeded[0]!.content.split('\n');
+    const newLines = seeded.at(-1)!.content.split('\n');
+    const marked = (op: string) => page.locator(`#diff .diff-line.${op}`).allTextContents();
+    await expect.poll(() => marked('delete')).toEqual(oldLines.filter((line) => !newLines.includes(line)).map((line) => `- ${line}`));
+    expect(await marked('insert')).toEqual(newLines.filter((line) => !oldLines.includes(line)).map((line) => `+ ${line}`));
+    const [first, last] = [seeded[0]!, seeded.at(-1)!];
+    const fields = (['title', 'status', 'author'] as const).filter((field) => first[field] !== last[field]);
+    expect(fields.length).toBeGreaterThan(0);
+    expect(await page.locator('#diff .diff-field').allTextContents()).toEqual(fields.map((field) => `${field}: ${first[field]} → ${last[field]}`));
+
+    // The chart: one row per decision point, its total and confident (> 0.7) counts, one bar segment per option.
+    const rows = () =>
+      page.locator('#analysis-chart .chart-row').evaluateAll((gs) =>
+        gs.map((g) => [(g as SVGElement).dataset.decisionPoint, Number((g as SVGElement).dataset.total), Number((g as SVGElement).dataset.selected), g.querySelectorAll('.chart-option').length]),
+      );
+    const points = [...new Set(SEED_DECISIONS.map((d) => d.decisionPoint))];
+    const expected = points.map((point) => {
+      const taken = SEED_DECISIONS.filter((d) => d.decisionPoint === point);
+      return [point, taken.length, taken.filter((d) => (d.confidence ?? 0) > 0.7).length, new Set(taken.map((d) => d.selectedOption)).size];
+    });
+    expect(await rows()).toEqual(expect.arrayContaining(expected));
+    expect(await rows()).toHaveLength(points.length);
+
+    // A decision recorded through the form shows in the chart.
+    const storage = expected.find(([point]) => point === 'browser-storage')!;
+    await page.locator('#decision-form [name=decisionPoint]').fill('browser-storage');
+    await page.locator('#decision-form [name=selectedOption]').fill('IndexedDB');
+    await page.locator('#decision-form [name=context]').fill('tried in the test');
+    await page.locator('#decision-form [name=confidence]').fill('0.9');
+    await page.locator('#decision-form button[type=submit]').click();
+    await expect.poll(async () => (await rows()).find(([point]) => point === 'browser-storage')).toEqual(['browser-storage', Number(storage[1]) + 1, Number(storage[2]) + 1, storage[3]]);
+    await page.screenshot({ path: join(shots, '2-online.png'), fullPage: true });
+
+    // Offline: the server is gone and the context has no network. The reload comes from the service worker's cache,
+    // the data from IndexedDB.
+    expect(await app.stop()).toBe(0);
+    await context.setOffline(true);
+    await ready(page, () => page.reload());
+    expect(await page.locator('#network').textContent()).toBe('offline');
+    expect(await listed(page)).toEqual(identifiers.map((id) => [id, versionsOf(id).length]));
+    expect(await rows()).toContainEqual(['browser-storage', Number(storage[1]) + 1, Number(storage[2]) + 1, storage[3]]);
+
+    // A version stored offline shows in the list, the timeline and the diff.
+    await page.locator('.spec[data-identifier="ADR-002"]').click();
+    await expect.poll(() => page.locator('#version-form [name=identifier]').inputValue()).toBe('ADR-002');
+    const content = `${seeded.at(-1)!.content}\nWritten offline.`;
+    await page.locator('#version-form [name=content]').fill(content);
+    await page.locator('#version-form [name=status]').selectOption('superseded');
+    await page.locator('#version-form button[type=submit]').click();
+    const next = seeded.length + 1;
+    await expect.poll(() => page.locator('#version-shown').getAttribute('data-version')).toBe(String(next));
+    expect(await page.locator('#version-shown .content').textContent()).toBe(content);
+    expect(await page.locator('#message').textContent()).toBe(`Stored ADR-002 version ${next}.`);
+    expect(await listed(page)).toContainEqual(['ADR-002', next]);
+    await expect.poll(() => marked('insert')).toEqual(['+ Written offline.']);
+    await page.screenshot({ path: join(shots, '3-offline-stored.png'), fullPage: true });
+    expect(errors).toEqual([]);
+
+    // A restart of the browser, still offline and without the server: the same shell and the version written offline.
+    await context.close();
+    context = await launch({ offline: true });
+    const again = context.pages()[0] ?? (await context.newPage());
+    await ready(again, () => again.goto(app!.url));
+    expect(await listed(again)).toContainEqual(['ADR-002', next]);
+    await again.screenshot({ path: join(shots, '4-offline-restart.png'), fullPage: true });
+  });
+});
