@@ -28,6 +28,8 @@ export function decisionChart(analysis: readonly DecisionPatternAnalysis[]): SVG
       s('text', { x: 0, y: y + 32, class: 'chart-sublabel' }, `${row.specType} · ${row.totalDecisions} decided · ${row.selectedCount} confident`),
     );
     let x = LABEL;
+    // Options too narrow for their name inside the bar are named after the total.
+    const outside: string[] = [];
     Object.entries(row.options)
       .sort(([, a], [, b]) => b - a)
       .forEach(([option, count], j) => {
@@ -35,14 +37,15 @@ export function decisionChart(analysis: readonly DecisionPatternAnalysis[]): SVG
         const segment = s('rect', { x, y, width: Math.max(0, width - 2), height: BAR, rx: 3, fill: COLORS[j % COLORS.length]!, class: 'chart-option', 'data-option': option, 'data-count': count });
         segment.append(s('title', {}, `${option}: ${count}`));
         group.append(segment);
-        // A label inside when it fits, else none: the tooltip and the legend line below still name it.
-        if (width > option.length * 7 + 24) group.append(s('text', { x: x + 6, y: y + 15, class: 'chart-option-label' }, `${option} ${count}`));
+        const label = `${option} ${count}`;
+        if (width > label.length * 7 + 12) group.append(s('text', { x: x + 6, y: y + 15, class: 'chart-option-label' }, label));
+        else outside.push(label);
         x += width;
       });
     group.append(
       s('rect', { x: LABEL, y: y + BAR + 4, width: row.totalDecisions * scale - 2, height: 5, rx: 2, class: 'chart-track' }),
       s('rect', { x: LABEL, y: y + BAR + 4, width: Math.max(0, row.selectedCount * scale - 2), height: 5, rx: 2, class: 'chart-confident' }),
-      s('text', { x: LABEL + row.totalDecisions * scale + 6, y: y + 15, class: 'chart-total' }, String(row.totalDecisions)),
+      s('text', { x: LABEL + row.totalDecisions * scale + 6, y: y + 15, class: 'chart-total' }, String(row.totalDecisions), ...(outside.length ? [s('tspan', { class: 'chart-sublabel', dx: 8 }, outside.join(', '))] : [])),
     );
     svg.append(group);
   });

@@ -1,6 +1,6 @@
 // The web app: the browser build of temporal-db (data in IndexedDB), a service worker for the app shell (sw.js), and
 // five views over one store. Everything it does with the store goes through the package's public API.
-import { openTemporalDb } from 'temporal-db';
+import { initializeTemporalDatabase } from 'temporal-db';
 import { analysisView } from './analysis-view.js';
 import type { AppContext, View } from './context.js';
 import { diffView } from './diff-view.js';
@@ -43,7 +43,9 @@ async function start() {
     message,
   );
   void registerServiceWorker();
-  const db = await openTemporalDb({ name: 'temporal-db-web-app' });
+  // The IndexedDB database of that name (`openTemporalDb({ name })` in the browser build; this form also type-checks
+  // where the repository's TypeScript settings map `temporal-db` to the Node entry, whose option is a path).
+  const db = await initializeTemporalDatabase('temporal-db-web-app');
   const seeded = await seedIfEmpty(db);
 
   const views: View[] = [];
@@ -53,6 +55,7 @@ async function start() {
     select(identifier) {
       if (app.state.selected !== identifier) timeline.reset();
       app.state.selected = identifier;
+      history.replaceState(null, '', `#${encodeURIComponent(identifier)}`);
       void app.refresh();
     },
     async refresh() {
@@ -75,7 +78,10 @@ async function start() {
   views.push(list, timeline, diff, analysis, forms);
   root.append(h('div', { class: 'layout' }, list.element, h('main', {}, timeline.element, diff.element, analysis.element, forms.element)));
 
-  app.state.selected = (await db.listSpecifications()).at(0)?.identifier;
+  // The choice is kept in the address (#ADR-002), so a reload or a link shows the same specification.
+  const specs = await db.listSpecifications();
+  const linked = decodeURIComponent(location.hash.slice(1));
+  app.state.selected = specs.find((spec) => spec.identifier === linked)?.identifier ?? specs.at(0)?.identifier;
   if (seeded) app.notify('First run: stored a few ADRs with several versions and decisions.');
   await app.refresh();
   root.dataset.ready = 'true';

@@ -2,7 +2,7 @@
 // current at that instant, read with `getSpecification(identifier, { asOf })`, as a user of the library would.
 import type { Specification } from 'temporal-db';
 import { latestOnly, type AppContext, type View } from './context.js';
-import { formatDateTime, h } from './dom.js';
+import { formatDate, formatDateTime, h } from './dom.js';
 
 const MINUTE = 60_000;
 
@@ -18,11 +18,13 @@ export function timelineView(app: AppContext): TimelineView {
   const instant = h('output', { id: 'as-of-instant', for: 'as-of' });
   const latestButton = h('button', { type: 'button', class: 'link', onclick: () => void showAt(undefined) }, 'latest');
   const shown = h('article', { class: 'version', id: 'version-shown' });
+  const axisStart = h('span', {});
+  const axisEnd = h('span', {});
   const element = h(
     'section',
     { class: 'panel timeline-panel' },
     title,
-    h('div', { class: 'axis' }, markers, slider),
+    h('div', { class: 'axis' }, markers, slider, h('div', { class: 'axis-ends' }, axisStart, axisEnd)),
     h('div', { class: 'as-of-line' }, h('span', {}, 'As of '), instant, ' · ', latestButton),
     shown,
   );
@@ -85,6 +87,8 @@ export function timelineView(app: AppContext): TimelineView {
     const max = Math.max(Date.now(), latest.timestamp);
     slider.min = String(min);
     slider.max = String(max);
+    axisStart.textContent = formatDate(min);
+    axisEnd.textContent = `today, ${formatDate(max)}`;
     markers.replaceChildren(
       ...history.map((version) =>
         h(
