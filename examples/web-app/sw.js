@@ -23,14 +23,17 @@ self.addEventListener('activate', (event) => {
 });
 
 // Cache first: the shell's files are named by their content hash, so a cached one is never stale; a new build comes
-// with a new sw.js, which the browser checks for on every navigation.
+// with a new sw.js, which the browser checks for on every navigation. Other requests (a sync server's, say) are left
+// to the network untouched.
+const shellUrls = new Set(SHELL.map((path) => new URL(path, self.location.href).href));
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
-  if (request.mode === 'navigate') {
+  if (request.method !== 'GET') return;
+  if (request.mode === 'navigate' && new URL(request.url).origin === self.location.origin) {
     // Any page of the app (with a query string too, such as ?sync=) is the one index.html.
     event.respondWith(caches.match('./index.html', { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
-    return;
+  } else if (shellUrls.has(request.url)) {
+    event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
   }
-  event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
 });
