@@ -88,6 +88,9 @@ describe('examples/web-app', () => {
     await slideTo(page, Math.round((stamps[1]! + stamps[2]!) / 2), 2);
     expect(await page.locator('#version-shown .content').textContent()).toBe(seeded[1]!.content);
     await page.screenshot({ path: join(shots, '1-timeline-as-of.png'), fullPage: true });
+    // The right end is now: the latest version again.
+    await slideTo(page, Number(await page.locator('#as-of').getAttribute('max')), seeded.length);
+    expect(await page.locator('#as-of-instant').textContent()).toMatch(/^now /);
 
     // The diff: from version 1 to the latest, the lines only the old one has are deleted, those only the new one has
     // inserted (these seeds repeat no line, so that is the whole diff).

@@ -82,9 +82,10 @@ export function timelineView(app: AppContext): TimelineView {
     const latest = history.at(-1);
     title.textContent = latest ? `${identifier}: ${latest.title}` : identifier;
     if (!latest) return;
-    // From a day before the first version to now (or the last version, if dated in the future).
-    const min = history[0]!.timestamp - 86_400_000;
+    // From a day before the first version to now (or the last version, if dated in the future); the span a whole
+    // number of steps, so that the right end can be reached (a range input snaps to min + k * step).
     const max = Math.max(Date.now(), latest.timestamp);
+    const min = max - Math.ceil((max - history[0]!.timestamp + 86_400_000) / MINUTE) * MINUTE;
     slider.min = String(min);
     slider.max = String(max);
     axisStart.textContent = formatDate(min);
