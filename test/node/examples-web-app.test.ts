@@ -128,13 +128,32 @@ describe('examples/web-app', () => {
     await expect.poll(async () => (await rows()).find(([point]) => point === 'browser-storage')).toEqual(['browser-storage', Number(storage[1]) + 1, Number(storage[2]) + 1, storage[3]]);
     await page.screenshot({ path: join(shots, '2-online.png'), fullPage: true });
 
+    // Two tabs: a version stored in one shows in the other's list and timeline, without a reload (live queries).
+    const other = await context.newPage();
+    await ready(other, () => other.goto(`${app!.url}#ADR-003`));
+    const adr3 = versionsOf('ADR-003').length;
+    expect(await other.locator('#version-shown').getAttribute('data-version')).toBe(String(adr3));
+    await page.locator('.spec[data-identifier="ADR-003"]').click();
+    await expect.poll(() => page.locator('#version-form [name=identifier]').inputValue()).toBe('ADR-003');
+    await page.locator('#version-form [name=title]').fill('Synchronise through the Node service (amended in another tab)');
+    await page.locator('#version-form button[type=submit]').click();
+    await expect.poll(() => other.locator('#version-shown').getAttribute('data-version')).toBe(String(adr3 + 1));
+    expect(await other.locator('#timeline-title').textContent()).toBe('ADR-003: Synchronise through the Node service (amended in another tab)');
+    expect(await listed(other)).toContainEqual(['ADR-003', adr3 + 1]);
+    // Its form, not typed into there, now starts from the new version.
+    await expect.poll(() => other.locator('#version-form [name=title]').inputValue()).toBe('Synchronise through the Node service (amended in another tab)');
+    expect(await other.locator('#diff .diff-summary').textContent()).toBe('Content unchanged.');
+    await other.screenshot({ path: join(shots, '2b-other-tab.png'), fullPage: true });
+    await other.close();
+
     // Offline: the server is gone and the context has no network. The reload comes from the service worker's cache,
     // the data from IndexedDB.
     expect(await app.stop()).toBe(0);
     await context.setOffline(true);
     await ready(page, () => page.reload());
     expect(await page.locator('#network').textContent()).toBe('offline');
-    expect(await listed(page)).toEqual(identifiers.map((id) => [id, versionsOf(id).length]));
+    const withAdr3 = (id: string) => [id, versionsOf(id).length + (id === 'ADR-003' ? 1 : 0)];
+    expect(await listed(page)).toEqual(identifiers.map(withAdr3));
     expect(await rows()).toContainEqual(['browser-storage', Number(storage[1]) + 1, Number(storage[2]) + 1, storage[3]]);
 
     // A version stored offline shows in the list, the timeline and the diff.

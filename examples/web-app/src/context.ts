@@ -4,9 +4,11 @@ import type { SpecType, TemporalDb } from 'temporal-db';
 export interface AppContext {
   db: TemporalDb;
   state: { selected?: string; specType?: SpecType };
-  /** Shows `identifier` in the timeline, diff and forms. */
+  /** Shows `identifier` in the timeline, diff and forms, and follows its history from now on. */
   select(identifier: string): void;
-  /** Re-reads the store in every view (after a write here, or one announced from elsewhere). */
+  /** Lists the specifications of this type (all when undefined), and follows that list from now on. */
+  filter(specType: SpecType | undefined): void;
+  /** Re-reads the store in every view. */
   refresh(): Promise<void>;
   /** A one-line message in the status bar. */
   notify(message: string, kind?: 'info' | 'error'): void;

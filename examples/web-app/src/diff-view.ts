@@ -31,7 +31,7 @@ export function diffView(app: AppContext): View {
     const changed = lines.filter((line) => line.op !== 'equal').length;
     output.replaceChildren(
       ...fields,
-      h('div', { class: 'diff-summary' }, changed === 0 && fields.length === 0 ? 'No difference.' : `${changed} line${changed === 1 ? '' : 's'} changed`),
+      h('div', { class: 'diff-summary' }, changed > 0 ? `${changed} line${changed === 1 ? '' : 's'} changed` : fields.length > 0 ? 'Content unchanged.' : 'No difference.'),
       h(
         'pre',
         { class: 'diff-lines' },

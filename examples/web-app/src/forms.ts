@@ -1,5 +1,6 @@
 // Two forms to try the store: a new version of a specification (any identifier: a new one starts at version 1) and
-// a decision about the chosen one. Bad input comes back as a TemporalDbError with a code and the field's path.
+// a decision about the chosen one. Bad input comes back as a TemporalDbError with a code and the field's path. The views
+// show what was written through their live queries (main.ts), so nothing here redraws them.
 import { SPEC_STATUSES, SPEC_TYPES, isTemporalDbError, type SpecStatus, type SpecType } from 'temporal-db';
 import type { AppContext, View } from './context.js';
 import { h } from './dom.js';
@@ -42,9 +43,9 @@ export function formsView(app: AppContext): View {
           status: status.value as SpecStatus,
           ...(author.value.trim() ? { author: author.value.trim() } : {}),
         });
+        edited = false;
         app.notify(`Stored ${stored.identifier} version ${stored.version}.`);
         app.select(stored.identifier);
-        await app.refresh();
       } catch (error) {
         app.notify(describe(error), 'error');
       }
@@ -79,7 +80,6 @@ export function formsView(app: AppContext): View {
           ...(confidence.value === '' ? {} : { confidence: Number(confidence.value) }),
         });
         app.notify(`Recorded a decision at ${decisionPoint.value.trim()} about ${app.state.selected}.`);
-        await app.refresh();
       } catch (error) {
         app.notify(describe(error), 'error');
       }
@@ -87,18 +87,24 @@ export function formsView(app: AppContext): View {
   });
 
   const element = h('section', { class: 'panel forms-panel' }, h('h2', {}, 'Try it'), versionForm, decisionForm);
-  let filledFor: string | undefined;
+  // The version the form was filled from; edited: typed into since, so a new version (from another tab, say) does not
+  // overwrite what the user is writing.
+  let filledFrom: { identifier: string; version: number } | undefined;
+  let edited = false;
+  versionForm.addEventListener('input', () => (edited = true));
 
   const render = async () => {
     const [specs, analysis] = await Promise.all([app.db.listSpecifications(), app.db.analyzeDecisionPatterns(365)]);
     identifiers.replaceChildren(...specs.map((spec) => h('option', { value: spec.identifier })));
     decisionPoints.replaceChildren(...analysis.map((row) => h('option', { value: row.decisionPoint })));
     about.textContent = app.state.selected ?? '(none)';
-    // Filled from the chosen specification's latest version once per choice, so what a user typed is kept.
-    if (app.state.selected === filledFor) return;
-    filledFor = app.state.selected;
+    // Filled from the chosen specification's latest version: on a new choice, and on a new version while not edited.
     const latest = specs.find((spec) => spec.identifier === app.state.selected);
     if (!latest) return;
+    const choice = latest.identifier !== filledFrom?.identifier;
+    if (!choice && (edited || latest.version === filledFrom?.version)) return;
+    filledFrom = { identifier: latest.identifier, version: latest.version };
+    edited = false;
     identifier.value = latest.identifier;
     specType.value = latest.specType;
     title.value = latest.title;

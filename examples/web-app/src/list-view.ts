@@ -9,10 +9,7 @@ export function listView(app: AppContext): View {
     {
       id: 'type-filter',
       'aria-label': 'Type',
-      onchange: () => {
-        app.state.specType = (filter.value || undefined) as SpecType | undefined;
-        void render();
-      },
+      onchange: () => app.filter((filter.value || undefined) as SpecType | undefined),
     },
     h('option', { value: '' }, 'All types'),
     ...SPEC_TYPES.map((type) => h('option', { value: type }, type)),

@@ -1,6 +1,6 @@
 // The web app: the browser build of temporal-db (data in IndexedDB), a service worker for the app shell (sw.js), and
 // five views over one store. Everything it does with the store goes through the package's public API.
-import { initializeTemporalDatabase } from 'temporal-db';
+import { initializeTemporalDatabase, type WatchQuery } from 'temporal-db';
 import { analysisView } from './analysis-view.js';
 import type { AppContext, View } from './context.js';
 import { diffView } from './diff-view.js';
@@ -49,21 +49,30 @@ async function start() {
   const seeded = await seedIfEmpty(db);
 
   const views: View[] = [];
+  const report = (error: unknown) => app.notify(error instanceof Error ? error.message : String(error), 'error');
+  // Live queries: each view is drawn again when a commit changes what it shows, whether the commit was made here, in
+  // another tab (IndexedDB's BroadcastChannel) or arrived by sync. The first answer comes at once.
+  const follow = (query: WatchQuery, shown: View[]) => db.watch(query, () => void Promise.all(shown.map((view) => view.render())).catch(report), { onError: report });
+  let stopList = () => {};
+  let stopHistory = () => {};
   const app: AppContext = {
     db,
     state: {},
     select(identifier) {
-      if (app.state.selected !== identifier) timeline.reset();
+      if (app.state.selected === identifier) return;
+      timeline.reset();
       app.state.selected = identifier;
       history.replaceState(null, '', `#${encodeURIComponent(identifier)}`);
-      void app.refresh();
+      stopHistory();
+      stopHistory = follow({ history: identifier }, [list, timeline, diff, forms]);
+    },
+    filter(specType) {
+      app.state.specType = specType;
+      stopList();
+      stopList = follow({ list: specType ? { specType } : {} }, [list, forms]);
     },
     async refresh() {
-      try {
-        await Promise.all(views.map((view) => view.render()));
-      } catch (error) {
-        app.notify(error instanceof Error ? error.message : String(error), 'error');
-      }
+      await Promise.all(views.map((view) => view.render())).catch(report);
     },
     notify(text, kind = 'info') {
       message.textContent = text;
@@ -81,8 +90,12 @@ async function start() {
   // The choice is kept in the address (#ADR-002), so a reload or a link shows the same specification.
   const specs = await db.listSpecifications();
   const linked = decodeURIComponent(location.hash.slice(1));
-  app.state.selected = specs.find((spec) => spec.identifier === linked)?.identifier ?? specs.at(0)?.identifier;
+  const first = specs.find((spec) => spec.identifier === linked)?.identifier ?? specs.at(0)?.identifier;
   if (seeded) app.notify('First run: stored a few ADRs with several versions and decisions.');
+  app.filter(undefined);
+  if (first) app.select(first);
+  // A decision is a change record: the newest one changing is what makes the analysis worth reading again.
+  follow({ changes: { changeType: 'Decision', newestFirst: true, limit: 1 } }, [analysis, forms]);
   await app.refresh();
   root.dataset.ready = 'true';
 }
