@@ -88,10 +88,11 @@ function* applyRecord(ctx: PlanContext, line: RecordLine): Plan<boolean> {
  * it writes (a checkpoint) commits with the records or not at all.
  */
 export async function applyPage(store: Internals, lines: readonly RecordLine[], also?: (ctx: PlanContext) => Plan<void>): Promise<AppliedPage> {
+  // Alone in its commit: the commit's keys then say where every record in it came from.
   return store.writes.run(function* (ctx) {
     let added = 0;
     for (const line of lines) if (yield* applyRecord(ctx, line)) added++;
     if (also) yield* also(ctx);
     return { added, skipped: lines.length - added };
-  });
+  }, true);
 }

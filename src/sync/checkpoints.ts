@@ -49,8 +49,13 @@ export function* forgetCheckpoints(ctx: PlanContext, storeId: string, resendUnti
   ctx.put('meta', { name: pushName(storeId), value: { ...START, resendUntil } satisfies PushCheckpoint });
 }
 
-/** True for a commit a pull from `storeId` made: its records came from that server. */
-export function pulledFrom(storeId: string): (commit: { writes: CommitRow['writes'] }) => boolean {
-  const name = pullName(storeId);
+/** The mark a server's commit of a pushed page carries: `syncFrom.<client store id>`. */
+export const pushedName = (clientId: string) => `syncFrom.${clientId}`;
+
+/** True for a commit that wrote the `meta` row `name`: on a client, a pull's page; on a server, a client's push. */
+export function marked(name: string): (commit: { writes: CommitRow['writes'] }) => boolean {
   return (commit) => commit.writes.some((write) => write[0] === 'meta' && write[1] === name);
 }
+
+/** True for a commit a pull from `storeId` made: its records came from that server. */
+export const pulledFrom = (storeId: string) => marked(pullName(storeId));

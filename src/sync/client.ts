@@ -11,6 +11,7 @@ import { forgetCheckpoints, pulledFrom, putPullCheckpoint, putPushCheckpoint, re
 import type { CommitRow } from '../core/tables.js';
 import { feedPages, lastSeq } from './feed.js';
 import { internals, type Internals } from './internals.js';
+import { storeIdOf } from './store-identity.js';
 import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type PageCheckpoint, type PullHeader, type PullLine, type RecordLine } from './protocol.js';
 import { Remote, protocolError, type Fetch } from './remote.js';
 
@@ -141,7 +142,7 @@ class Round {
 export async function sync(db: TemporalDb, url: string, options: SyncOptions = {}): Promise<SyncResult> {
   const store = internals(db);
   const limit = pageLimit(options.limit);
-  const remote = new Remote(url, options);
+  const remote = new Remote(url, { ...options, client: await storeIdOf(store) });
   const identity = await remote.info();
   let checkpoints = await readCheckpoints(store.backend, identity.storeId);
   const round = new Round(store, remote, identity.storeId, limit, options.onPage);

@@ -12,6 +12,8 @@ export interface RemoteOptions {
   token?: string | undefined;
   /** The fetch to use (a test's, a proxy's); default `globalThis.fetch`. */
   fetch?: Fetch | undefined;
+  /** This store's id: the server leaves what this client pushed out of its pulls. */
+  client?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -90,6 +92,10 @@ export class Remote {
     }
   }
 
+  private clientQuery(separator: string): string {
+    return this.options.client === undefined ? '' : `${separator}client=${this.options.client}`;
+  }
+
   /** Who the server is, and whether it still holds the commit `checkpoint` stands on. */
   async info(checkpoint?: PageCheckpoint): Promise<SyncInfo> {
     const query = checkpoint ? `?seq=${checkpoint.seq}&offset=${checkpoint.offset}&commit=${encodeURIComponent(checkpoint.commit)}` : '';
@@ -107,7 +113,7 @@ export class Remote {
    */
   async *pull(from: PageCheckpoint | undefined, limit: number): AsyncGenerator<PullHeader | PullLine> {
     const cursor: Cursor = from ?? { seq: 0, offset: 0 };
-    const query = `?seq=${cursor.seq}&offset=${cursor.offset}&limit=${limit}${from ? `&commit=${encodeURIComponent(from.commit)}` : ''}`;
+    const query = `?seq=${cursor.seq}&offset=${cursor.offset}&limit=${limit}${from ? `&commit=${encodeURIComponent(from.commit)}` : ''}${this.clientQuery('&')}`;
     const response = await this.call(`/v1/sync/pull${query}`);
     if (!response.body) throw protocolError(this.base, 'a pull without a body');
     const lines = readLines(response.body)[Symbol.asyncIterator]();
@@ -137,7 +143,7 @@ export class Remote {
   /** Sends one page; the server commits it whole or not at all. */
   async push(records: readonly RecordLine[]): Promise<PushAnswer> {
     const body = records.map((line) => JSON.stringify(line)).join('\n') + '\n';
-    const response = await this.call('/v1/sync/push', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body, rejected: true });
+    const response = await this.call(`/v1/sync/push${this.clientQuery('?')}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body, rejected: true });
     const answer = await this.json<PushAnswer>(response);
     if (typeof answer?.added !== 'number') throw protocolError(this.base, 'a push answer without `added`');
     return answer;

@@ -23,7 +23,10 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     await b.recordDecision({ specId: 'ADR-002', decisionPoint: 'storage', selectedOption: 'LMDB', context: 'embedded', author: 'ana', confidence: 0.9 });
 
     // Two versions and two changes from A; one version, a Create and a Decision from B.
-    expect(await sync(a, server.url)).toEqual({ pushed: 4, pulled: 0, reset: false });
+    const pages: string[] = [];
+    expect(await sync(a, server.url, { onPage: (page) => pages.push(page.direction) })).toEqual({ pushed: 4, pulled: 0, reset: false });
+    // What A pushed is not pulled back to it.
+    expect(pages).toEqual(['push']);
     expect(await sync(b, server.url)).toEqual({ pushed: 3, pulled: 4, reset: false });
     expect(await sync(a, server.url)).toEqual({ pushed: 0, pulled: 3, reset: false });
 
@@ -139,5 +142,33 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     await other.close();
     expect(await codeOf(sync(a, other.url))).toBe('SYNC_UNAVAILABLE');
     expect(await codeOf(sync(a, 'ftp://example.com'))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('the first sync of a large store', () => {
+  it('streams 10k versions in pages: neither side sends or commits more than a page at a time', async () => {
+    const big = await openReplica('lmdb');
+    for (let batch = 0; batch < 20; batch++) {
+      await big.storeSpecifications(Array.from({ length: 500 }, (_, i) => adr(`ADR-${String(batch * 500 + i).padStart(5, '0')}`)));
+    }
+    // 10k versions and their 10k Create changes.
+    const total = 20_000;
+    const server = await startServer(await openReplica('lmdb'));
+    const pushed: number[] = [];
+    expect(await sync(big, server.url, { limit: 500, onPage: (page) => pushed.push(page.records) })).toMatchObject({ pushed: total, pulled: 0 });
+    expect(pushed).toHaveLength(total / 500);
+    expect(Math.max(...pushed)).toBe(500);
+
+    const fresh = await openReplica('lmdb');
+    const pulled: number[] = [];
+    expect(await sync(fresh, server.url, { limit: 500, onPage: (page) => pulled.push(page.records) })).toMatchObject({
+      pushed: 0,
+      pulled: total,
+    });
+    // Committed a page at a time, as the pages came: 40 pages of 500, never the whole store at once.
+    expect(pulled).toHaveLength(total / 500);
+    expect(Math.max(...pulled)).toBe(500);
+    expect((await fresh.statistics()).versions).toBe(10_000);
+    expect(await records(fresh)).toEqual(await records(big));
   });
 });

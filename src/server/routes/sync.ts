@@ -17,7 +17,8 @@ import { queryArguments, type Route } from '../router.js';
 import { ok } from './reply.js';
 import { NDJSON } from './store.js';
 import { syncEvents } from './sync-events.js';
-import { storeIdOf } from './sync-identity.js';
+import { STORE_ID, storeIdOf } from '../../sync/store-identity.js';
+import { marked, pushedName } from '../../sync/checkpoints.js';
 
 const invalid = (name: string, message: string) =>
   new HttpError(400, 'INVALID_INPUT', `Invalid input at query.${name}: ${message}`, ['query', name], [{ path: ['query', name], message }]);
@@ -38,6 +39,14 @@ function cursorOf(args: Record<string, unknown>): { cursor: Cursor; commit: stri
   return { cursor, commit: commit ?? '' };
 }
 
+/** `?client=`: the store id of the client, whose own pushes a pull leaves out. */
+function clientOf(args: Record<string, unknown>): string | undefined {
+  const client = args.client;
+  if (client === undefined) return undefined;
+  if (typeof client !== 'string' || !STORE_ID.test(client)) throw invalid('client', 'expected the store id (a uuid) of the client');
+  return client;
+}
+
 /** Whether this store holds the commit a client's cursor stands on, with the same fingerprint. */
 async function holds(backend: Backend, cursor: Cursor, commit: string): Promise<boolean> {
   const seq = fingerprintSeq(cursor);
@@ -47,9 +56,11 @@ async function holds(backend: Backend, cursor: Cursor, commit: string): Promise<
   return (await fingerprint(row)) === commit;
 }
 
-async function* pullLines(backend: Backend, storeId: string, from: Cursor, limit: number, until: number): AsyncGenerator<string> {
+async function* pullLines(backend: Backend, storeId: string, from: Cursor, limit: number, until: number, client: string | undefined): AsyncGenerator<string> {
   yield JSON.stringify({ sync: SYNC_PROTOCOL_VERSION, storeId, seq: until }) + '\n';
-  for await (const page of feedPages(backend, from, { limit, until })) {
+  // What the client pushed itself it holds: not sent back (its commits here carry its mark).
+  const skip = client === undefined ? undefined : marked(pushedName(client));
+  for await (const page of feedPages(backend, from, { limit, until, ...(skip ? { skip } : {}) })) {
     // The page's lines are written together: the client commits a page only once its checkpoint line is in.
     let text = '';
     for (const record of page.records) text += JSON.stringify(record) + '\n';
@@ -94,8 +105,9 @@ export function syncRoutes(db: TemporalDb): Route[] {
       method: 'GET',
       path: '/v1/sync/pull',
       handle: async ({ query }) => {
-        const args = queryArguments(query, { seq: 'number', offset: 'number', commit: 'string', limit: 'number' });
+        const args = queryArguments(query, { seq: 'number', offset: 'number', commit: 'string', limit: 'number', client: 'string' });
         const { cursor, commit } = cursorOf(args);
+        const client = clientOf(args);
         const limit = whole(args, 'limit', DEFAULT_PAGE, MAX_PAGE, 1);
         const inner = store();
         const storeId = await storeIdOf(inner);
@@ -104,14 +116,14 @@ export function syncRoutes(db: TemporalDb): Route[] {
         }
         // The feed ends at the last commit as of now; later ones come with the next pull.
         const until = await lastSeq(inner.backend);
-        return { lines: pullLines(inner.backend, storeId, cursor, limit, until), contentType: `${NDJSON}; charset=utf-8` };
+        return { lines: pullLines(inner.backend, storeId, cursor, limit, until, client), contentType: `${NDJSON}; charset=utf-8` };
       },
     },
     {
       method: 'POST',
       path: '/v1/sync/push',
       handle: async ({ spool, query }) => {
-        queryArguments(query, {});
+        const client = clientOf(queryArguments(query, { client: 'string' }));
         const body = await spool();
         let lines: RecordLine[];
         try {
@@ -120,7 +132,10 @@ export function syncRoutes(db: TemporalDb): Route[] {
           await body.remove();
         }
         const inner = store();
-        const applied = await applyPage(inner, lines);
+        // The page's commit carries the client's mark, so that its pulls leave it out.
+        const applied = await applyPage(inner, lines, client === undefined ? undefined : function* (ctx) {
+          ctx.put('meta', { name: pushedName(client), value: true });
+        });
         return ok({ ...applied, seq: await lastSeq(inner.backend) });
       },
     },

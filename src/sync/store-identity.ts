@@ -1,11 +1,16 @@
-// A server store's identity for its sync clients: a uuid kept in `meta`,
-// made on the first sync request. A backup restored keeps it (and loses its
-// later commits: the clients see that through the commit fingerprints); a
-// copy made by `temporal-db copy` or an import gets a new one, since `meta` is
-// not exported, and its clients start over with it.
-import { rowAt } from '../../core/tables.js';
-import { newId } from '../../core/ids.js';
-import type { Internals } from '../../sync/internals.js';
+// A store's identity in sync: a uuid kept in `meta`, made on its first sync.
+// A server's tells its clients which checkpoints apply; a client's tells the
+// server which of its commits came from that client (not sent back to it).
+// A backup restored keeps it (and loses its later commits: the clients see
+// that through the commit fingerprints); a copy made by `temporal-db copy` or
+// an import gets a new one, since `meta` is not exported, and its clients
+// start over with it.
+import { rowAt } from '../core/tables.js';
+import { newId } from '../core/ids.js';
+import type { Internals } from './internals.js';
+
+/** What a store id looks like on the wire (a uuid). */
+export const STORE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const known = new WeakMap<object, Promise<string>>();
 
