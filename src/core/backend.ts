@@ -1,3 +1,4 @@
+import type { CommitRow } from './commit-plan.js';
 import type { Key } from './key-codec.js';
 import type { Row, TableName } from './tables.js';
 import type { StorageUse } from './types.js';
@@ -54,6 +55,8 @@ export type Plan<T> = Generator<ReadRequest, T, unknown>;
 export interface PlannedWrites<T> {
   readonly ops: readonly WriteOp[];
   readonly result: T;
+  /** Told the `commits` row `checkedPlan` adds (inside the transaction: it counts only once `commit` resolves). */
+  readonly committed?: (row: CommitRow) => void;
 }
 
 /** Planning inside the write transaction; called once per commit. */
@@ -104,5 +107,14 @@ export interface Backend {
    * returns, or none of them (a plan that throws writes nothing).
    */
   commit<T>(plan: CommitPlan<T>): Promise<T>;
+  /**
+   * Where other processes, tabs or machines can commit to the same store:
+   * calls `onSeq` with a commit sequence number (or a higher one than the
+   * last) after commits made elsewhere, while watched. The core reads the
+   * `commits` rows itself, so a signal may be late, repeated or cover several
+   * commits. Returns the function that stops watching (timers, channels and
+   * connections released).
+   */
+  watchCommits?(onSeq: (seq: number) => void): () => void;
   close(): Promise<void>;
 }

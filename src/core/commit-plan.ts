@@ -55,8 +55,9 @@ export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
     // Read under the write lock, so sequence numbers are taken once each and in commit order.
     const last = (yield { read: 'last', table: 'commits' }) as CommitRow | undefined;
     const seq = (last?.seq ?? 0) + 1;
-    const writes = ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]);
-    return { ops: [...ops, { type: 'put', table: 'commits', row: { seq, writes } satisfies CommitRow }], result: planned.result };
+    const row = { seq, writes: ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]) } satisfies CommitRow;
+    planned.committed?.(row);
+    return { ops: [...ops, { type: 'put', table: 'commits', row }], result: planned.result };
   };
 }
 

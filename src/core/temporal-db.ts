@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend, Plan } from './backend.js';
 import { writeOps } from './commit-plan.js';
+import { CommitFeed, type CommitEvent } from './commit-events.js';
 import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
@@ -144,6 +145,7 @@ export interface TemporalDb {
  */
 export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
+  private readonly feed: CommitFeed;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
@@ -152,7 +154,8 @@ export class TemporalDb extends EventTarget {
     options: CoreOptions,
   ) {
     super();
-    this.writes = new WriteQueue(backend);
+    this.feed = new CommitFeed(backend);
+    this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -186,8 +189,30 @@ export class TemporalDb extends EventTarget {
 
   /** Waits for pending writes, then closes the store. Later calls reject with `DATABASE_CLOSED`. */
   close(): Promise<void> {
-    this.closing ??= this.writes.idle().then(() => this.backend.close());
+    this.closing ??= this.writes
+      .idle()
+      .then(() => this.feed.close())
+      .then(() => this.backend.close());
     return this.closing;
+  }
+
+  /**
+   * Calls `listener` after each committed batch, in commit sequence order,
+   * once each: this handle's own (`local: true`) and, while at least one
+   * listener is subscribed, those made elsewhere on the same store
+   * (`local: false`): other tabs (IndexedDB), other processes (LMDB, polled
+   * every 50 ms while listened to), other servers (PostgreSQL, LISTEN/NOTIFY).
+   * A listener that throws does not stop the others; its error is rethrown
+   * outside the dispatch, as an EventTarget does. Returns the unsubscribe.
+   *
+   * @example
+   * const stop = db.onCommit(({ seq, writes, local }) => console.log(seq, local, writes));
+   * stop();
+   */
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.open();
+    if (typeof listener !== 'function') throw new TemporalDbError('INVALID_INPUT', 'onCommit takes a function', { path: ['listener'] });
+    return this.feed.subscribe(listener);
   }
 
   private open(): void {

@@ -1,5 +1,5 @@
 import type { Backend, Plan, WriteOp } from './backend.js';
-import { rowId } from './commit-plan.js';
+import { rowId, type CommitRow } from './commit-plan.js';
 import type { Key } from './key-codec.js';
 import { TABLES, keyOf, type Row, type RowOf, type TableName } from './tables.js';
 
@@ -121,7 +121,11 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly backend: Backend) {}
+  constructor(
+    private readonly backend: Backend,
+    /** Told when a batch starts committing and when it settled, with its `commits` row if it wrote. */
+    private readonly observer?: { begin(): void; end(row: CommitRow | undefined): void },
+  ) {}
 
   /** `alone`: committed in a batch of its own, so its commit holds its writes only (what sync tells apart by a commit's keys). */
   run<T>(plan: WritePlan<T>, alone?: boolean): Promise<T> {
@@ -152,6 +156,8 @@ export class WriteQueue {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
+    let row: CommitRow | undefined;
+    this.observer?.begin();
     try {
       outcomes = await this.backend.commit(function* () {
         const overlay = new Overlay();
@@ -166,9 +172,10 @@ export class WriteQueue {
             results.push({ ok: false, error });
           }
         }
-        return { ops: overlay.ops, result: results };
+        return { ops: overlay.ops, result: results, committed: (committed: CommitRow) => (row = committed) };
       });
     } catch (failure) {
+      this.observer?.end(undefined);
       // A plan that refused keeps its own error; the others get the commit's.
       batch.forEach((item, i) => {
         const outcome = outcomes[i];
@@ -176,6 +183,7 @@ export class WriteQueue {
       });
       return;
     }
+    this.observer?.end(row);
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);

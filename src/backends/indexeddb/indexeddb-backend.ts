@@ -147,6 +147,8 @@ export class IndexedDbBackend implements Backend {
   private raw: Connection | undefined;
   private reconnecting: Promise<Connection> | undefined;
   private closed = false;
+  /** Tells the other tabs (and connections) of each commit's sequence number. */
+  private channel: BroadcastChannel | undefined;
 
   private constructor(
     private readonly name: string,
@@ -258,6 +260,7 @@ export class IndexedDbBackend implements Backend {
     const steps = checkedPlan(plan)();
     let failure: unknown;
     let result: T;
+    let seq: number | undefined;
     let writing = false;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
@@ -280,6 +283,8 @@ export class IndexedDbBackend implements Backend {
         const step = steps.next(answer);
         if (step.done) {
           result = step.value.result;
+          const last = step.value.ops.at(-1);
+          if (last?.type === 'put' && last.table === 'commits') seq = last.row.seq as number;
           writing = true;
           // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
           for (const op of step.value.ops) {
@@ -307,7 +312,23 @@ export class IndexedDbBackend implements Backend {
       if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
+    if (seq !== undefined && typeof BroadcastChannel === 'function') (this.channel ??= this.commitChannel()).postMessage(seq);
     return result!;
+  }
+
+  private commitChannel(): BroadcastChannel {
+    const channel = new BroadcastChannel(`temporal-db:${this.name}`);
+    // Node: a channel that only posts must not keep the process alive.
+    (channel as { unref?: () => void }).unref?.();
+    return channel;
+  }
+
+  /** The sequence numbers other connections post after their commits, in this tab or another. */
+  watchCommits(onSeq: (seq: number) => void): () => void {
+    if (typeof BroadcastChannel !== 'function') return () => undefined;
+    const channel = this.commitChannel();
+    channel.onmessage = (event: MessageEvent<unknown>) => typeof event.data === 'number' && onSeq(event.data);
+    return () => channel.close();
   }
 
   /** Issues the requests of one read and hands the answer to `next` from their success callback. */
@@ -378,6 +399,7 @@ export class IndexedDbBackend implements Backend {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.channel?.close();
     this.raw?.close();
     this.raw = undefined;
   }

@@ -2,13 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
 import { migrationOps } from '../../core/migrations.js';
-import { checkedPlan, runSync } from '../../core/commit-plan.js';
+import { checkedPlan, runSync, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import { IndexedKv, KV_SPACE_NAMES, type SortedKv } from '../../core/indexed-kv.js';
 import type { Key, KeyPart } from '../../core/key-codec.js';
 import type { Row, TableName } from '../../core/tables.js';
 
 type LmdbKey = KeyPart[];
+
+/** How often a watched store looks for commits of other processes, in ms. */
+export const COMMIT_POLL_MS = 50;
 
 // msgpackr keeps each table's property names once, under this key, instead of in every row.
 // Symbol keys sort below every number and string, so no bounded range read ever meets it.
@@ -137,6 +140,26 @@ export class LmdbBackend implements Backend {
     const error = outcome?.error;
     if (isTemporalDbError(error)) throw error;
     throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
+  }
+
+  /**
+   * lmdb-js tells a process of its own commits only (`aftercommit`), so
+   * another process's are found by reading the last `commits` row every
+   * {@link COMMIT_POLL_MS} ms while watched: one short read, no write.
+   */
+  watchCommits(onSeq: (seq: number) => void): () => void {
+    let seen = -1;
+    const timer = setInterval(() => {
+      try {
+        // The read snapshot of this event turn may predate another process's commit.
+        this.root.resetReadTxn();
+        const seq = (this.kv.answer({ read: 'last', table: 'commits' }) as CommitRow | undefined)?.seq ?? 0;
+        if (seq > seen) onSeq((seen = seq));
+      } catch {
+        // Closed meanwhile: the watcher is being stopped.
+      }
+    }, COMMIT_POLL_MS);
+    return () => clearInterval(timer);
   }
 
   async close(): Promise<void> {
