@@ -42,8 +42,6 @@ export interface SyncHandle extends EventTarget {
   stop(): Promise<void>;
 }
 
-type CommitHook = (listener: (event: { seq: number; writes: unknown[][]; local: boolean }) => void) => () => void;
-
 const EXPORTED: ReadonlySet<unknown> = new Set(EXPORT_TABLES);
 
 const coded = (error: unknown): TemporalDbError =>
@@ -62,6 +60,8 @@ class LiveSync extends EventTarget implements SyncHandle {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private readonly cleanups: Array<() => void> = [];
   private events: Promise<void> | undefined;
+  /** The last server sequence announced: a poke about it again calls for nothing. */
+  private seen = 0;
   private readonly minRetryMs: number;
   private readonly maxRetryMs: number;
 
@@ -73,17 +73,15 @@ class LiveSync extends EventTarget implements SyncHandle {
     super();
     this.minRetryMs = options.minRetryMs ?? 500;
     this.maxRetryMs = Math.max(this.minRetryMs, options.maxRetryMs ?? 30_000);
-    const onCommit = (db as unknown as { onCommit?: CommitHook }).onCommit;
-    if (typeof onCommit === 'function') {
-      // Local writes only, and only those that wrote records: a pulled page or a checkpoint does not call for a round.
-      const unsubscribe = onCommit.call(db, (event) => {
+    // Local writes only, and only those that wrote records: a pulled page or a checkpoint does not call for a round.
+    this.cleanups.push(
+      db.onCommit((event) => {
         if (!event.local) return;
         const records = event.writes.some((write) => EXPORTED.has(write[0]));
         const pulled = event.writes.some((write) => write[0] === 'meta' && typeof write[1] === 'string' && write[1].startsWith('syncPull.'));
         if (records && !pulled) this.wanted();
-      });
-      this.cleanups.push(unsubscribe);
-    }
+      }),
+    );
     const target = globalThis as unknown as Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
     if (typeof target.addEventListener === 'function' && typeof (globalThis as { window?: unknown }).window !== 'undefined') {
       const online = () => this.reconnect();
@@ -177,15 +175,16 @@ class LiveSync extends EventTarget implements SyncHandle {
       let connected = false;
       try {
         for await (const seq of remote.events(signal)) {
+          const fresh = seq > this.seen;
+          this.seen = Math.max(this.seen, seq);
           if (!connected) {
             connected = true;
             failures = 0;
-            // Back after a break: what happened meanwhile is pulled now.
-            if (this.status === 'offline') this.reconnect();
+            // Connected (again): what happened before or meanwhile is pulled now, and an offline client retries at once.
+            this.reconnect();
             continue;
           }
-          void seq;
-          this.wanted();
+          if (fresh) this.wanted();
         }
       } catch {
         // Unreachable or cut: said by the rounds' status; here only the reconnect waits.

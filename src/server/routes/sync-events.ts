@@ -6,31 +6,23 @@ import type { Backend } from '../../core/backend.js';
 import type { TemporalDb } from '../../core/temporal-db.js';
 import { lastSeq } from '../../sync/feed.js';
 
-/** Until a commit hook is there: how often the last sequence is read. */
-const POLL_MS = 500;
-
-type CommitHook = (listener: (event: { seq: number }) => void) => () => void;
-
 export async function* syncEvents(db: TemporalDb, backend: Backend, signal: AbortSignal, keepAliveMs: number): AsyncGenerator<string> {
-  let seq = await lastSeq(backend);
+  let seq = 0;
   let wake: (() => void) | undefined;
   let announced = -1;
   const poke = () => {
     wake?.();
     wake = undefined;
   };
-  const onCommit = (db as unknown as { onCommit?: CommitHook }).onCommit;
-  // db.onCommit sees this process's commits and, while listened to, those of other processes on the store.
-  const stop =
-    typeof onCommit === 'function'
-      ? onCommit.call(db, (event) => {
-          if (event.seq > seq) seq = event.seq;
-          poke();
-        })
-      : undefined;
-  const poll = stop ? undefined : setInterval(() => void lastSeq(backend).then((last) => last > seq && ((seq = last), poke()), () => undefined), POLL_MS);
+  // db.onCommit sees this process's commits and, while listened to, those of other processes and service instances on the store.
+  const stop = db.onCommit((event) => {
+    if (event.seq > seq) seq = event.seq;
+    poke();
+  });
   signal.addEventListener('abort', poke, { once: true });
   try {
+    // Read after subscribing, so that no commit falls between the two.
+    seq = Math.max(seq, await lastSeq(backend));
     yield `retry: 2000\n\n`;
     while (!signal.aborted) {
       if (seq !== announced) {
@@ -48,7 +40,6 @@ export async function* syncEvents(db: TemporalDb, backend: Backend, signal: Abor
     }
   } finally {
     signal.removeEventListener('abort', poke);
-    stop?.();
-    if (poll) clearInterval(poll);
+    stop();
   }
 }
