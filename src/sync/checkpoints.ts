@@ -26,11 +26,11 @@ export async function readCheckpoints(backend: Backend, storeId: string): Promis
   return { pull: pull?.value as PageCheckpoint | undefined, push: (push?.value as PushCheckpoint | undefined) ?? START };
 }
 
-/** Puts the pull checkpoint, inside the plan that applies its page. */
-// eslint-disable-next-line require-yield
-export function* putPullCheckpoint(ctx: PlanContext, storeId: string, checkpoint: PageCheckpoint): Plan<void> {
-  ctx.put('meta', { name: pullName(storeId), value: { seq: checkpoint.seq, offset: checkpoint.offset, commit: checkpoint.commit } });
-}
+/** The pull checkpoint's row, committed with the page it covers. */
+export const pullCheckpointRow = (storeId: string, checkpoint: PageCheckpoint) => ({
+  name: pullName(storeId),
+  value: { seq: checkpoint.seq, offset: checkpoint.offset, commit: checkpoint.commit },
+});
 
 /** Moves the push checkpoint: only after the server acknowledged what it covers. */
 // eslint-disable-next-line require-yield

@@ -7,12 +7,12 @@
 import { TemporalDbError } from '../core/errors.js';
 import type { TemporalDb } from '../core/temporal-db.js';
 import { applyPage } from './apply-page.js';
-import { forgetCheckpoints, pulledFrom, putPullCheckpoint, putPushCheckpoint, readCheckpoints, type PushCheckpoint } from './checkpoints.js';
+import { forgetCheckpoints, pulledFrom, pullCheckpointRow, putPushCheckpoint, readCheckpoints, type PushCheckpoint } from './checkpoints.js';
 import type { CommitRow } from '../core/tables.js';
 import { feedPages, lastSeq } from './feed.js';
 import { internals, type Internals } from './internals.js';
 import { storeIdOf } from './store-identity.js';
-import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type PageCheckpoint, type PullHeader, type PullLine, type RecordLine } from './protocol.js';
+import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type PageCheckpoint, type PullHeader, type PullLine } from './protocol.js';
 import { Remote, protocolError, type Fetch } from './remote.js';
 
 export interface SyncOptions {
@@ -98,7 +98,7 @@ class Round {
 
   async pull(from: PageCheckpoint | undefined): Promise<void> {
     const storeId = this.storeId;
-    let page: RecordLine[] = [];
+    let page: unknown[] = [];
     let header: PullHeader | undefined;
     let ended = false;
     for await (const line of this.remote.pull(from, this.limit)) {
@@ -116,7 +116,7 @@ class Round {
         const checkpoint = item.checkpoint;
         const records = page;
         page = [];
-        const applied = await applyPage(this.store, records, (ctx) => putPullCheckpoint(ctx, storeId, checkpoint));
+        const applied = await applyPage(this.store, records, [pullCheckpointRow(storeId, checkpoint)]);
         this.pulled += applied.added;
         if (records.length > 0) this.onPage?.({ direction: 'pull', records: records.length, added: applied.added });
       } else if ('end' in item) {

@@ -38,6 +38,44 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await a.analyzeDecisionPatterns(36500)).toEqual(await b.analyzeDecisionPatterns(36500));
   });
 
+  it('two replicas editing one identifier offline both keep their versions: identical export lines everywhere, the conflict visible until resolved', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const b = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001', { title: 'Start' }));
+    await sync(a, server.url);
+    await sync(b, server.url);
+    // Offline, each stores its own version 2.
+    const mine = await a.storeSpecification(adr('ADR-001', { title: 'Edited on A', author: 'ana' }));
+    const theirs = await b.storeSpecification(adr('ADR-001', { title: 'Edited on B', author: 'bo' }));
+    expect([mine.version, theirs.version]).toEqual([2, 2]);
+    await sync(a, server.url);
+    await sync(b, server.url);
+    await sync(a, server.url);
+
+    const expected = await records(server.db);
+    expect(await records(a)).toEqual(expected);
+    expect(await records(b)).toEqual(expected);
+    for (const db of [a, b, server.db]) {
+      const history = await db.getSpecificationHistory('ADR-001');
+      expect(history.map((v) => v.version)).toEqual([1, 2, 2]);
+      expect(history.map((v) => v.id).sort()).toEqual(expect.arrayContaining([mine.id, theirs.id].sort()));
+      const [conflict] = await db.getConflicts('ADR-001');
+      expect(conflict).toMatchObject({ identifier: 'ADR-001', version: 2 });
+      expect(conflict!.versions.map((v) => v.id).sort()).toEqual([mine.id, theirs.id].sort());
+    }
+
+    // A version 3 resolves it, on every replica once synced.
+    await a.storeSpecification(adr('ADR-001', { title: 'Merged' }));
+    await sync(a, server.url);
+    await sync(b, server.url);
+    for (const db of [a, b, server.db]) {
+      expect(await db.getConflicts('ADR-001')).toEqual([]);
+      expect((await db.getLatestSpecification('ADR', 'ADR-001'))?.title).toBe('Merged');
+    }
+    expect(await records(a)).toEqual(await records(b));
+  });
+
   it('a repeated sync adds nothing, and records pulled from the server are not pushed back to it', async () => {
     const server = await startServer(await openReplica('lmdb'));
     const a = await openReplica(kind);

@@ -8,10 +8,10 @@ import { readLines } from '../../core/interchange.js';
 import type { Backend } from '../../core/backend.js';
 import type { TemporalDb } from '../../core/temporal-db.js';
 import { rowAt } from '../../core/tables.js';
-import { applyPage, parseRecordLine } from '../../sync/apply-page.js';
+import { applyPage } from '../../sync/apply-page.js';
 import { feedPages, fingerprint, fingerprintSeq, lastSeq } from '../../sync/feed.js';
 import { internals } from '../../sync/internals.js';
-import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type Cursor, type RecordLine, type SyncInfo } from '../../sync/protocol.js';
+import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type Cursor, type SyncInfo } from '../../sync/protocol.js';
 import { HttpError } from '../http-error.js';
 import { queryArguments, type Route } from '../router.js';
 import { ok } from './reply.js';
@@ -69,9 +69,9 @@ async function* pullLines(backend: Backend, storeId: string, from: Cursor, limit
   yield JSON.stringify({ end: { seq: until } }) + '\n';
 }
 
-/** The record lines of a pushed page, each checked against its table's schema. */
-async function pushedLines(file: string): Promise<RecordLine[]> {
-  const lines: RecordLine[] = [];
+/** The lines of a pushed page as JSON values (checked as records by applyRecords). */
+async function pushedLines(file: string): Promise<unknown[]> {
+  const lines: unknown[] = [];
   for await (const text of readLines(createReadStream(file))) {
     if (text.trim() === '') continue;
     if (lines.length >= MAX_PAGE) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `A pushed page holds at most ${MAX_PAGE} records`);
@@ -81,7 +81,7 @@ async function pushedLines(file: string): Promise<RecordLine[]> {
     } catch (error) {
       throw new HttpError(400, 'INVALID_INPUT', `Record ${lines.length}: not JSON (${(error as Error).message})`, [lines.length]);
     }
-    lines.push(parseRecordLine(value, lines.length));
+    lines.push(value);
   }
   return lines;
 }
@@ -125,7 +125,7 @@ export function syncRoutes(db: TemporalDb): Route[] {
       handle: async ({ spool, query }) => {
         const client = clientOf(queryArguments(query, { client: 'string' }));
         const body = await spool();
-        let lines: RecordLine[];
+        let lines: unknown[];
         try {
           lines = await pushedLines(body.file);
         } finally {
@@ -133,9 +133,7 @@ export function syncRoutes(db: TemporalDb): Route[] {
         }
         const inner = store();
         // The page's commit carries the client's mark, so that its pulls leave it out.
-        const applied = await applyPage(inner, lines, client === undefined ? undefined : function* (ctx) {
-          ctx.put('meta', { name: pushedName(client), value: true });
-        });
+        const applied = await applyPage(inner, lines, client === undefined ? [] : [{ name: pushedName(client), value: true }]);
         return ok({ ...applied, seq: await lastSeq(inner.backend) });
       },
     },
