@@ -62,7 +62,8 @@ export class Remote {
     this.base = url.replace(/\/+$/, '');
     const given = options.fetch ?? (globalThis.fetch as Fetch | undefined);
     if (typeof given !== 'function') throw new TemporalDbError('INVALID_INPUT', 'Invalid input at options.fetch: expected a fetch function', { path: ['options', 'fetch'] });
-    this.fetch = given;
+    // Called unbound: a browser's fetch refuses any `this` but the window's.
+    this.fetch = (input, init) => given(input, init);
   }
 
   get url(): string {
