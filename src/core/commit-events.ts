@@ -31,7 +31,7 @@ export const reportLater = (error: unknown): void => queueMicrotask(() => {
  */
 export class CommitFeed {
   private readonly listeners = new Set<(event: CommitEvent) => void>();
-  /** The highest sequence number dispatched or passed over; unknown until the first commit or subscription. */
+  /** The highest sequence number dispatched or passed over; unknown until the first commit or baseline. */
   private cursor: number | undefined;
   /** This handle's commits not dispatched yet. */
   private readonly own = new Map<number, KeyPart[][]>();
@@ -40,13 +40,15 @@ export class CommitFeed {
   /** Commits of others up to here were made before anyone listened: passed over. */
   private skipUpTo = 0;
   private committing = false;
-  private settled: Array<() => void> = [];
   private stopWatching: (() => void) | undefined;
   private baseline: Promise<void> | undefined;
-  /** The baseline was read: commits that follow the cursor can be dispatched at once. */
+  /** The baseline was read: a commit that follows the cursor can be dispatched at once. */
   private synced = false;
   private pumping: Promise<void> | undefined;
   private again = false;
+  private ended!: () => void;
+  /** Resolves when the store closes: nothing is dispatched after. */
+  readonly closed = new Promise<void>((resolve) => (this.ended = resolve));
 
   constructor(private readonly backend: Backend) {}
 
@@ -62,33 +64,26 @@ export class CommitFeed {
       void this.ready();
     }
     return () => {
-      if (!this.listeners.delete(entry) || this.listeners.size > 0) return;
-      this.stopWatching?.();
-      this.stopWatching = undefined;
+      if (this.listeners.delete(entry) && this.listeners.size === 0) this.unwatch();
     };
   }
 
   /**
-   * Resolves once commits made elsewhere from now on will be delivered (the
-   * store's last sequence number at subscription has been read).
+   * Resolves once the commits made elsewhere from now on will be dispatched:
+   * the store's last sequence number has been read (those up to it are passed over).
    */
   ready(): Promise<void> {
-    this.baseline ??= this.readBaseline().catch(() => {
+    this.baseline ??= this.backend.read([{ read: 'last', table: 'commits' }]).then(
+      ([last]) => {
+        const seq = (last as CommitRow | undefined)?.seq ?? 0;
+        this.skipUpTo = Math.max(this.skipUpTo, seq);
+        this.synced = true;
+        this.reach(seq);
+      },
       // Read again at the next signal or commit.
-      this.baseline = undefined;
-    });
+      () => (this.baseline = undefined),
+    );
     return this.baseline;
-  }
-
-  private async readBaseline(): Promise<void> {
-    const [last] = await this.backend.read([{ read: 'last', table: 'commits' }]);
-    const seq = (last as CommitRow | undefined)?.seq ?? 0;
-    // A batch of ours settling now may be in what was just read: its number is needed to start below it.
-    if (this.committing) await new Promise<void>((wake) => this.settled.push(wake));
-    this.skipUpTo = Math.max(this.skipUpTo, seq);
-    this.cursor ??= Math.min(seq, ...[...this.own.keys()].map((own) => own - 1));
-    this.target = Math.max(this.target, seq);
-    this.synced = true;
   }
 
   /** The write queue starts committing a batch. */
@@ -99,27 +94,30 @@ export class CommitFeed {
   /** The write queue's batch settled: `row` when it committed. */
   end(row: CommitRow | undefined): void {
     this.committing = false;
-    for (const wake of this.settled.splice(0)) wake();
-    if (!row) return;
-    if (this.listeners.size === 0) {
+    if (row && this.listeners.size === 0) {
       this.cursor = Math.max(this.cursor ?? 0, row.seq);
-      return;
-    }
-    // The usual case, delivered before the write's promise resolves: the next number, nothing else to read first.
-    if (this.synced && !this.pumping && this.cursor === row.seq - 1) {
+    } else if (row && this.synced && !this.pumping && this.cursor === row.seq - 1) {
+      // The usual case, dispatched before the write's promise resolves: the next number, nothing to read first.
       this.target = Math.max(this.target, row.seq);
-      return this.emit({ seq: row.seq, writes: row.writes, local: true });
+      this.emit(row.seq, row.writes, true);
+    } else {
+      if (row) this.own.set(row.seq, row.writes);
+      // Also without a row: a number passed by while this batch settled is now known not to be ours.
+      this.reach(row?.seq ?? 0);
     }
-    this.own.set(row.seq, row.writes);
-    this.reach(row.seq);
   }
 
-  /** Stops watching and waits for the dispatch under way; listeners hear nothing more. */
+  /** Stops watching and lets the dispatch under way finish; listeners hear nothing more. */
   async close(): Promise<void> {
-    this.stopWatching?.();
-    this.stopWatching = undefined;
+    this.unwatch();
     await this.pumping;
     this.listeners.clear();
+    this.ended();
+  }
+
+  private unwatch(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   private reach(seq: number): void {
@@ -137,35 +135,35 @@ export class CommitFeed {
     });
   }
 
+  /**
+   * Dispatches from the cursor on. A number that is not one of this handle's
+   * commits is someone else's, read from the `commits` table, unless this
+   * handle's batch is still settling: then it waits for that batch's `end`.
+   */
   private async pump(): Promise<void> {
     if (this.listeners.size > 0) await this.ready();
+    const ownFrom = () => Math.min(...this.own.keys());
+    // A batch of ours settling now may be below the baseline: its number is needed to start below it.
+    if (this.synced && !this.committing) this.cursor ??= Math.min(this.skipUpTo, ownFrom() - 1);
     try {
       while (this.listeners.size > 0 && this.cursor !== undefined) {
         const next = this.cursor + 1;
         const mine = this.own.get(next);
         if (mine) {
           this.own.delete(next);
-          this.emit({ seq: next, writes: mine, local: true });
+          this.emit(next, mine, true);
           continue;
         }
-        const ownAbove = this.own.size > 0 ? Math.min(...this.own.keys()) : undefined;
-        if (ownAbove === undefined && next > this.target) break;
-        // Not known as ours: someone else's, unless it is our batch still settling.
-        if (ownAbove === undefined && this.committing) {
-          await new Promise<void>((wake) => this.settled.push(wake));
-          continue;
-        }
-        const upto = Math.min(this.target, (ownAbove ?? Infinity) - 1);
+        const above = ownFrom();
+        if (above === Infinity && (next > this.target || this.committing)) break;
+        const upto = Math.min(this.target, above - 1);
         if (next <= this.skipUpTo) {
           this.cursor = Math.min(this.skipUpTo, upto);
           continue;
         }
         const rows = (await this.backend.range({ table: 'commits', lower: [next], upper: [upto] })) as unknown as CommitRow[];
         if (rows[0]?.seq !== next) break;
-        for (const row of rows) {
-          if (this.listeners.size === 0) break;
-          this.emit({ seq: row.seq, writes: row.writes, local: false });
-        }
+        for (const row of rows) this.emit(row.seq, row.writes, false);
       }
     } catch {
       // A read that failed (the store closing, a connection lost): the next signal or commit tries again.
@@ -177,8 +175,9 @@ export class CommitFeed {
     }
   }
 
-  private emit(event: CommitEvent): void {
-    this.cursor = event.seq;
+  private emit(seq: number, writes: KeyPart[][], local: boolean): void {
+    this.cursor = seq;
+    const event: CommitEvent = { seq, writes, local };
     for (const listener of [...this.listeners]) {
       try {
         listener(event);
