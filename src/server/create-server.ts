@@ -148,8 +148,9 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
   const match = createRouter(v1Routes(db));
   const log = options.log;
   const keepAliveMs = positive(options.keepAliveMs, 15_000, 'keepAliveMs');
-  // Ends the long-lived responses (sync events) when the server closes, so close() does not wait on them.
-  const shutdown = new AbortController();
+  // Each request's signal, aborted when it ends or the server closes: what ends the long-lived responses
+  // (sync events), so close() does not wait on them. A set, not listeners on one signal: requests are many.
+  const signals = new Set<AbortController>();
 
   let closing = false;
   const inFlight = new Set<ServerResponse>();
@@ -189,11 +190,10 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
     inFlight.add(res);
     let code: string | undefined;
     const gone = new AbortController();
-    const abort = () => gone.abort();
-    shutdown.signal.addEventListener('abort', abort, { once: true });
+    signals.add(gone);
     res.once('close', () => {
       gone.abort();
-      shutdown.signal.removeEventListener('abort', abort);
+      signals.delete(gone);
       finished(res);
       log?.({ method: req.method ?? '', route: route?.path, status: res.statusCode, ...(code ? { code } : {}), durationMs: performance.now() - started });
     });
@@ -267,7 +267,7 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
   server.close = () => {
     closed ??= (async () => {
       closing = true;
-      shutdown.abort();
+      for (const signal of signals) signal.abort();
       const stopped = http ? new Promise<void>((resolve) => http!.close(() => resolve())) : Promise.resolve();
       http?.closeIdleConnections();
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
