@@ -21,6 +21,7 @@ export {
   type ExportTable,
   type ImportResult,
   type ImportSource,
+  type ApplyOptions,
 } from './core/interchange.js';
 export type { Clock } from './core/time.js';
 export {
@@ -36,6 +37,8 @@ export {
   type JsonValue,
   type JsonObject,
   type Specification,
+  type SpecificationConflict,
+  type Tombstone,
   type SpecificationInput,
   type SpecificationQuery,
   type ListSpecificationsOptions,

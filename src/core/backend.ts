@@ -93,9 +93,10 @@ export interface Backend {
   /** The space the store may use and uses, where the engine knows its quota (IndexedDB). */
   storage?(): Promise<StorageUse | undefined>;
   /**
-   * The writes that bring a store of an older schema version `from` up to
-   * this one, where the engine can hold such stores and has not upgraded
-   * them itself (IndexedDB does it in its upgrade transaction).
+   * Re-keys the tables of a store of an older schema version `from` whose
+   * key changed, where the engine can hold such stores and has not done it
+   * itself (IndexedDB does it in its upgrade transaction); resolves to any
+   * writes to add to the core's migration (`migrations.ts`), which follows.
    */
   upgrade?(from: number): Promise<WriteOp[]>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */

@@ -15,7 +15,8 @@ export type SpecStatus = (typeof SPEC_STATUSES)[number];
 export const PATTERN_TYPES = ['Domain', 'Application', 'Infrastructure', 'Interface'] as const;
 export type PatternType = (typeof PATTERN_TYPES)[number];
 
-export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision'] as const;
+/** `Conflict`: two replicas each wrote a version of the same number (see `getConflicts`). */
+export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision', 'Conflict'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 export const specType = z.enum(SPEC_TYPES);

@@ -8,8 +8,8 @@ import { encodeKeyString } from './key-codec.js';
 import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
 import { rowAt, rowsIn, span, type HeadRow, type RowOf } from './tables.js';
-import type { ChangeRecord, FieldChange, SpecType, Specification, Tombstone } from './types.js';
-import { latestVersion, versionAsOf, versionTimestamp, versionsOf } from './versioned.js';
+import type { ChangeRecord, FieldChange, SpecType, Specification, SpecificationConflict, Tombstone } from './types.js';
+import { latestVersion, versionAsOf, versionAt, versionTimestamp, versionsOf, wins } from './versioned.js';
 import type { PlanContext } from './write-queue.js';
 
 export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
@@ -55,10 +55,65 @@ export const headOf = (ik: string, version: Specification | Tombstone, firstTime
   specId: version.specId,
   specType: version.specType,
   latestVersion: version.version,
+  latestId: version.id,
   latestTimestamp: version.timestamp,
   firstTimestamp,
   deleted: 'deleted' in version && version.deleted === true,
 });
+
+/**
+ * The change record of two siblings (versions of one number that replicas
+ * wrote without seeing each other): everything in it, its id and timestamp
+ * included, comes from the two versions, so every replica that meets them
+ * writes the same record, whichever arrived first. The fields that differ go
+ * from the lower id's value to the higher one's.
+ */
+export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
+  const [a, b] = one.id < other.id ? [one, other] : [other, one];
+  let id = `${a.id}+${b.id}`;
+  // Ids of imported versions can be long: past the key budget the pair is named by a hash of it.
+  if (id.length > 240) id = `${a.id.slice(0, 100)}+${b.id.slice(0, 100)}+${pairHash(id)}`;
+  return {
+    id,
+    changeType: 'Conflict',
+    specId: b.specId,
+    identifier: b.identifier,
+    specType: b.specType,
+    version: b.version,
+    fieldChanges: a.deleted || b.deleted ? {} : fieldChanges(a, b),
+    timestamp: Math.max(a.timestamp, b.timestamp),
+    recordedAt: Math.max(a.recordedAt, b.recordedAt),
+  };
+}
+
+/** 64 bits of FNV-1a (two 32-bit lanes) as hex. */
+function pairHash(text: string): string {
+  let h = 0x811c9dc5;
+  let g = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    g = Math.imul(g ^ text.charCodeAt(i), 0x01000193);
+  }
+  return (h >>> 0).toString(16) + (g >>> 0).toString(16);
+}
+
+/**
+ * Adds the version `row` (imported, or pulled from a replica) to the head of
+ * its identifier and writes a `Conflict` change for each sibling it has.
+ */
+export function* planUnion(ctx: PlanContext, head: HeadRow | undefined, row: VersionRow): Plan<void> {
+  const first = Math.min(head?.firstTimestamp ?? row.timestamp, row.timestamp);
+  if (!head || row.version > head.latestVersion) return ctx.put('heads', headOf(row.ik, row, first));
+  for (const sibling of yield* ctx.range('specifications', [row.ik, row.version])) {
+    if (sibling.id === row.id) continue;
+    const change = conflictOf(sibling, row);
+    if (!(yield* ctx.get('changes', [change.timestamp, change.id]))) ctx.insert('changes', changeRow(change, [sibling.id, row.id].sort()));
+  }
+  if (row.version === head.latestVersion) {
+    const current = { timestamp: head.latestTimestamp, id: head.latestId };
+    ctx.put('heads', { ...(wins(row, current) ? headOf(row.ik, row, first) : { ...head, firstTimestamp: first }), conflict: true });
+  } else if (first < head.firstTimestamp) ctx.put('heads', { ...head, firstTimestamp: first });
+}
 
 const latestOf = (head: HeadRow | undefined) => head && { version: head.latestVersion, timestamp: head.latestTimestamp };
 
@@ -77,7 +132,7 @@ function* addVersion(
     extra,
   );
   ctx.insert('specifications', version);
-  ctx.insert('changes', changeRow(change));
+  ctx.insert('changes', changeRow(change, head && [head.latestId, version.id]));
   ctx.put('heads', headOf(ik, version, head?.firstTimestamp ?? timestamp));
   return change;
 }
@@ -114,7 +169,7 @@ export function* planStoreSpecification(ctx: PlanContext, input: ParsedSpecifica
     { author: input.author },
   );
   // The version row itself, not a copy kept in the head: the head stays a small pointer.
-  const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion])) : undefined;
+  const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion, head.latestId])) : undefined;
   yield* addVersion(ctx, head, { ...record, ik }, previous ? 'Update' : 'Create', previous ? fieldChanges(previous, record) : {}, { author: input.author });
   return record;
 }
@@ -154,7 +209,7 @@ export async function readLatest(backend: Backend, identifier: string): Promise<
 }
 
 export async function readVersion(backend: Backend, identifier: string, version: number) {
-  return toSpecification(await rowAt(backend, 'specifications', [identifierKey(identifier), version]));
+  return toSpecification(await versionAt(backend, 'specifications', [identifierKey(identifier)], version));
 }
 
 export async function readAsOf(backend: Backend, identifier: string, asOf: number) {
@@ -163,6 +218,21 @@ export async function readAsOf(backend: Backend, identifier: string, asOf: numbe
 
 export async function readHistory(backend: Backend, identifier: string): Promise<Specification[]> {
   return present((await versionsOf(backend, 'specifications', [identifierKey(identifier)])).map(toSpecification));
+}
+
+/** The siblings of each identifier (or of `identifier`) whose latest number has more than one version. */
+export async function readConflicts(backend: Backend, identifier?: string): Promise<SpecificationConflict[]> {
+  const heads = identifier === undefined ? await allHeads(backend) : [await rowAt(backend, 'heads', [identifierKey(identifier)])];
+  return Promise.all(
+    heads
+      .filter((head) => head?.conflict)
+      .map(async (head) => ({
+        identifier: head!.identifier,
+        version: head!.latestVersion,
+        winner: head!.latestId,
+        versions: (await rowsIn(backend, span('specifications', [head!.ik, head!.latestVersion]))).map(({ ik: _ik, ...version }) => version),
+      })),
+  );
 }
 
 /** Every head: one small row per identifier. */
@@ -174,7 +244,7 @@ export async function readList(backend: Backend, options: { specType?: SpecType 
   const { asOf } = options;
   if (asOf === undefined) {
     const live = heads.filter((head) => !head.deleted);
-    const rows = (await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion]))) as Array<VersionRow | undefined>;
+    const rows = (await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion, head.latestId]))) as Array<VersionRow | undefined>;
     return present(rows.map(toSpecification));
   }
   return present(

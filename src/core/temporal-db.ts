@@ -8,9 +8,10 @@ import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.j
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
+import { migrationOps } from './migrations.js';
 import { sha256Hex } from './hash.js';
 import { planPutImported, readImported } from './imported-records.js';
-import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
+import { applyRecords, exportLines, exportStream, exportTo, importLines, type ApplyOptions, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
@@ -46,6 +47,7 @@ import {
   readAsOf,
   readHistory,
   readLatest,
+  readConflicts,
   readList,
   readVersion,
   specIdOf,
@@ -75,6 +77,7 @@ import type {
   SimilarPattern,
   SpecType,
   Specification,
+  SpecificationConflict,
   SpecificationInput,
   SpecificationQuery,
   StoreStatistics,
@@ -172,7 +175,7 @@ export class TemporalDb extends EventTarget {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      const migration = (typeof stored === 'number' && (await backend.upgrade?.(stored))) || [];
+      const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
     return new TemporalDb(backend, options);
@@ -685,6 +688,35 @@ export class TemporalDb extends EventTarget {
       });
     }
     return importLines(this.backend, this.writes, source);
+  }
+
+  /**
+   * Applies tagged records (`{ table, record }`, the objects export lines
+   * hold) as one commit, all or nothing, checked as `importFrom` checks
+   * lines (an error's path is `['records', i, ...]`): what sync calls per
+   * page pulled. `options.meta` rows (`{ name, value }`, such as a sync
+   * checkpoint) go into the store's `meta` table in the same commit, so they
+   * never get ahead of the records. Records already held are skipped.
+   *
+   * @example
+   * const { added } = await db.applyRecords(page.records, { meta: [{ name: 'sync:pull', value: page.seq }] });
+   */
+  applyRecords(records: readonly unknown[], options: ApplyOptions = {}): Promise<Omit<ImportResult, 'header'>> {
+    this.open();
+    return applyRecords(this.backend, this.writes, records, options);
+  }
+
+  /**
+   * The identifiers whose latest version number has several versions
+   * (siblings from replicas that edited offline), with all of them; only
+   * `identifier` when given. Storing a new version resolves a conflict.
+   *
+   * @example
+   * for (const { identifier, versions } of await db.getConflicts()) console.log(identifier, versions.map((v) => v.author));
+   */
+  async getConflicts(identifier?: string): Promise<SpecificationConflict[]> {
+    this.open();
+    return readConflicts(this.backend, identifier === undefined ? undefined : this.identifier(identifier));
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Backend, Plan, WriteOp } from './backend.js';
 import { rowId, type CommitRow } from './commit-plan.js';
 import type { Key } from './key-codec.js';
-import { TABLES, keyOf, type Row, type RowOf, type TableName } from './tables.js';
+import { TABLES, keyOf, span, type Row, type RowOf, type TableName } from './tables.js';
 
 /**
  * What a write plan sees: reads that include the writes planned before it in
@@ -12,6 +12,8 @@ export interface PlanContext {
   get<T extends TableName>(table: T, key: Key): Plan<RowOf<T> | undefined>;
   /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a round trip. */
   prefetch(table: TableName, keys: readonly Key[]): Plan<void>;
+  /** The rows whose key starts with `prefix`, this batch's writes included, in no set order. */
+  range<T extends TableName>(table: T, prefix: Key): Plan<Array<RowOf<T>>>;
   insert<T extends TableName>(table: T, row: RowOf<T>): void;
   put<T extends TableName>(table: T, row: RowOf<T>): void;
   delete(table: TableName, key: Key): void;
@@ -26,6 +28,7 @@ export type WritePlan<T> = (ctx: PlanContext) => Plan<T>;
 
 interface Pending {
   plan: WritePlan<unknown>;
+  alone?: boolean | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -68,6 +71,19 @@ class Overlay implements PlanContext {
     if (missing.length === 0) return;
     const rows = (yield { read: 'getMany', table, keys: missing.map(([, key]) => key) }) as Array<Row | undefined>;
     missing.forEach(([id], i) => this.reads.set(id, rows[i]));
+  }
+
+  *range<T extends TableName>(table: T, prefix: Key): Plan<Array<RowOf<T>>> {
+    const start = rowId(table, prefix) + '\u0000';
+    const found = new Map<string, Row | null>();
+    for (let at: Overlay | undefined = this; at; at = at.parent) {
+      for (const [id, row] of at.rows) if (id.startsWith(start) && !found.has(id)) found.set(id, row);
+    }
+    for (const row of (yield { read: 'range', query: span(table, prefix) }) as Row[]) {
+      const id = rowId(table, keyOf(TABLES[table].key, row));
+      if (!found.has(id)) found.set(id, row);
+    }
+    return [...found.values()].filter((row) => row !== null) as Array<RowOf<T>>;
   }
 
   insert<T extends TableName>(table: T, row: RowOf<T>): void {
@@ -126,9 +142,10 @@ export class WriteQueue {
     private readonly observer?: { begin(): void; end(row: CommitRow | undefined): void },
   ) {}
 
-  run<T>(plan: WritePlan<T>): Promise<T> {
+  /** `alone`: committed in a batch of its own, so its commit holds its writes only (what sync tells apart by a commit's keys). */
+  run<T>(plan: WritePlan<T>, alone?: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ plan, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ plan, alone, resolve: resolve as (value: unknown) => void, reject });
       this.running ??= this.drain();
     });
   }
@@ -143,8 +160,8 @@ export class WriteQueue {
     await Promise.resolve();
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
+        const cut = this.pending.findIndex((item) => item.alone);
+        const batch = this.pending.splice(0, cut > 0 ? cut : cut === 0 ? 1 : this.pending.length);
         await this.runBatch(batch);
       }
     } finally {

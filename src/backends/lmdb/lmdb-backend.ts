@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
-import { migrationOps } from '../../core/migrations.js';
 import { checkedPlan, runSync, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import { IndexedKv, KV_SPACE_NAMES, type SortedKv } from '../../core/indexed-kv.js';
@@ -96,9 +95,30 @@ export class LmdbBackend implements Backend {
     }
   }
 
-  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only. */
-  upgrade(from: number): Promise<WriteOp[]> {
-    return migrationOps(this, from);
+  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only; schema 3 re-keys versions. */
+  async upgrade(from: number): Promise<WriteOp[]> {
+    if (from < 3) this.rekeyVersions();
+    return [];
+  }
+
+  /**
+   * Schema 3 keys specification versions by [ik, version, id] (schema 2 by
+   * [ik, version]): every version moves to its new key with its index
+   * entries, in one write transaction. A version already moved is left alone,
+   * so an upgrade cut off before the schema version was recorded runs again.
+   */
+  private rekeyVersions(): void {
+    const [rows, byId, byTime] = ['specifications', 'specifications.byId', 'specifications.byTime'].map((name) => this.dbs.get(name)!);
+    this.root.transactionSync(() => {
+      for (const { key, value } of [...rows!.getRange(ALL)]) {
+        if (key.length !== 2) continue;
+        const row = value as Row;
+        rows!.removeSync(key);
+        byId!.removeSync([row.id as string]);
+        byTime!.removeSync([row.ik as string, row.timestamp as number, row.version as number]);
+        this.kv.apply({ type: 'insert', table: 'specifications', row });
+      }
+    });
   }
 
   /** LMDB copies a consistent snapshot while writers go on (mdb_env_copy). */

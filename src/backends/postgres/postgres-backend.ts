@@ -1,12 +1,12 @@
 import pg from 'pg';
-import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
 import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { TABLE_NAMES, type Row, type TableName } from '../../core/tables.js';
 import type { PostgresBackendOptions } from './options.js';
 import { codedPgError, isConnectionLoss } from './pg-errors.js';
-import { COMMIT_CHANNEL, DEFAULT_PG_SCHEMA, createStatements, tableLayouts, writeLockKeys, type TableLayout } from './sql-layout.js';
+import { COMMIT_CHANNEL, DEFAULT_PG_SCHEMA, createStatements, names, quote, tableLayouts, writeLockKeys, type TableLayout } from './sql-layout.js';
 import { applyOps, countRows, readLast, readRange, readRow, readRows, readUnique, type Queryable } from './sql-rows.js';
 
 interface TransactionOptions {
@@ -88,6 +88,25 @@ export class PostgresBackend implements Backend {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
       for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
     });
+  }
+
+  /**
+   * Schema 3 keys specification versions by (ik, version, id): the primary
+   * key and the `byTime` index (which orders by the key columns it lacks)
+   * are made again, in one transaction under the write lock. Every row keeps
+   * its place; running it twice does no harm.
+   */
+  async upgrade(from: number): Promise<WriteOp[]> {
+    if (from < 3) {
+      const table = this.layout('specifications');
+      await this.transaction('upgrade to schema 3', async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+        await client.query(`ALTER TABLE ${table.sql} DROP CONSTRAINT IF EXISTS "specifications_pkey", ADD PRIMARY KEY (${names(table.key)})`);
+        await client.query(`DROP INDEX IF EXISTS ${quote(this.schema)}.${quote('specifications.byTime')}`);
+        for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
+      });
+    }
+    return [];
   }
 
   private check(): void {
