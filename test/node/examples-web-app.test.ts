@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../scripts/chromium-launch.js';
 import { SEED_DECISIONS, SEED_VERSIONS } from '../../examples/web-app/src/seed.js';
 import { requireBuild, root, tempDir } from './cli-harness.js';
+import { cleanUpExamples, startServiceExample } from './examples-harness.js';
 import { startWebApp, type RunningWebApp } from './examples-web-app-harness.js';
 
 const dir = tempDir('example-web-app');
@@ -15,6 +16,7 @@ const shots = join(dir, 'screenshots');
 const profile = join(dir, 'profile');
 let app: RunningWebApp | undefined;
 let context: BrowserContext | undefined;
+const started: { stop(): Promise<unknown> }[] = [];
 
 beforeAll(() => {
   requireBuild();
@@ -24,11 +26,13 @@ beforeAll(() => {
 afterAll(async () => {
   await context?.close();
   await app?.stop();
+  for (const running of started) await running.stop();
+  cleanUpExamples();
   if (!process.env.KEEP_SCREENSHOTS) rmSync(dir, { recursive: true, force: true });
 });
 
-const launch = (options: { offline?: boolean } = {}) =>
-  chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions, viewport: { width: 1280, height: 1100 }, ...options });
+const launch = (options: { offline?: boolean } = {}, userDataDir = profile) =>
+  chromium.launchPersistentContext(userDataDir, { ...chromiumLaunchOptions, viewport: { width: 1280, height: 1100 }, ...options });
 
 /** Loads (or reloads) the page and waits until the app has read the store. */
 async function ready(page: Page, load: () => Promise<unknown>): Promise<void> {
@@ -179,5 +183,46 @@ describe('examples/web-app', () => {
     await ready(again, () => again.goto(app!.url));
     expect(await listed(again)).toContainEqual(['ADR-002', next]);
     await again.screenshot({ path: join(shots, '4-offline-restart.png'), fullPage: true });
+  });
+
+  it('syncs with examples/node-service when opened with ?sync=, both ways and live, and resumes on the next start', async () => {
+    const web = await startWebApp(join(dir, 'build-sync'));
+    started.push(web);
+    const service = await startServiceExample({ CORS_ORIGINS: new URL(web.url).origin });
+    started.push(service);
+    const api = async (path: string, init?: RequestInit) => (await fetch(`${service.service}${path}`, init)).json();
+    const browser = await launch({}, join(dir, 'profile-sync'));
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      await ready(page, () => page.goto(`${web.url}?sync=${encodeURIComponent(service.service)}#ADR-002`));
+      // The seeded store is pushed: the service holds every seeded version.
+      await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('idle');
+      await expect.poll(async () => (await api('/v1/specifications/ADR-002/history')).length).toBe(versionsOf('ADR-002').length);
+      expect((await api('/v1/specifications')).map((s: { identifier: string; version: number }) => [s.identifier, s.version])).toEqual(
+        [...new Set(SEED_VERSIONS.map((v) => v.identifier))].sort().map((id) => [id, versionsOf(id).length]),
+      );
+
+      // A version written to the service arrives in the open page without a reload (a poke, a pull, the live query).
+      const latest = versionsOf('ADR-002').at(-1)!;
+      const body = { specType: 'ADR', identifier: 'ADR-002', title: latest.title, status: 'accepted', author: 'service', content: `${latest.content}\nWritten through the service.` };
+      const written = await api('/v1/specifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(written).toMatchObject({ identifier: 'ADR-002', version: versionsOf('ADR-002').length + 1 });
+      await expect.poll(() => page.locator('#version-shown').getAttribute('data-version')).toBe(String(written.version));
+      expect(await page.locator('#version-shown .content').textContent()).toBe(body.content);
+
+      // A version stored in the app reaches the service.
+      await page.locator('#version-form [name=status]').selectOption('deprecated');
+      await page.locator('#version-form button[type=submit]').click();
+      await expect.poll(async () => (await api('/v1/specifications/ADR-002')).version).toBe(written.version + 1);
+      expect((await api('/v1/specifications/ADR-002')).status).toBe('deprecated');
+      await page.screenshot({ path: join(shots, '5-sync.png'), fullPage: true });
+
+      // Opened again without ?sync=: the saved address, and it is in sync at once.
+      await ready(page, () => page.goto(web.url));
+      expect(await page.locator('#sync-url').inputValue()).toBe(service.service);
+      await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('idle');
+    } finally {
+      await browser.close();
+    }
   });
 });

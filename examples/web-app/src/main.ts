@@ -8,6 +8,7 @@ import { h } from './dom.js';
 import { formsView } from './forms.js';
 import { listView } from './list-view.js';
 import { seedIfEmpty } from './seed.js';
+import { initialSync, syncView } from './sync-view.js';
 import { timelineView } from './timeline-view.js';
 import './style.css';
 
@@ -84,8 +85,9 @@ async function start() {
   const diff = diffView(app);
   const analysis = analysisView(app);
   const forms = formsView(app);
+  const syncing = syncView(app);
   views.push(list, timeline, diff, analysis, forms);
-  root.append(h('div', { class: 'layout' }, list.element, h('main', {}, timeline.element, diff.element, analysis.element, forms.element)));
+  root.append(h('div', { class: 'layout' }, h('div', { class: 'side' }, list.element, syncing.element), h('main', {}, timeline.element, diff.element, analysis.element, forms.element)));
 
   // The choice is kept in the address (#ADR-002), so a reload or a link shows the same specification.
   const specs = await db.listSpecifications();
@@ -97,6 +99,8 @@ async function start() {
   // A decision is a change record: the newest one changing is what makes the analysis worth reading again.
   follow({ changes: { changeType: 'Decision', newestFirst: true, limit: 1 } }, [analysis, forms]);
   await app.refresh();
+  const { url, token } = initialSync();
+  if (url) void syncing.use(url, token);
   root.dataset.ready = 'true';
 }
 

@@ -20,11 +20,12 @@ export function timelineView(app: AppContext): TimelineView {
   const shown = h('article', { class: 'version', id: 'version-shown' });
   const axisStart = h('span', {});
   const axisEnd = h('span', {});
+  const axis = h('div', { class: 'axis' }, markers, slider, h('div', { class: 'axis-ends' }, axisStart, axisEnd));
   const element = h(
     'section',
     { class: 'panel timeline-panel' },
     title,
-    h('div', { class: 'axis' }, markers, slider, h('div', { class: 'axis-ends' }, axisStart, axisEnd)),
+    axis,
     h('div', { class: 'as-of-line' }, h('span', {}, 'As of '), instant, ' · ', latestButton),
     shown,
   );
@@ -90,23 +91,34 @@ export function timelineView(app: AppContext): TimelineView {
     slider.max = String(max);
     axisStart.textContent = formatDate(min);
     axisEnd.textContent = `today, ${formatDate(max)}`;
+    // Versions close in time would hide each other: each one closer than a marker's width to the one before goes a
+    // lane higher (the axis grows to fit).
+    const width = markers.clientWidth || 600;
+    let previous = -Infinity;
+    let lane = 0;
+    let lanes = 1;
     markers.replaceChildren(
-      ...history.map((version) =>
-        h(
+      ...history.map((version) => {
+        const left = (version.timestamp - min) / (max - min);
+        lane = (left - previous) * width < 34 ? lane + 1 : 0;
+        previous = left;
+        lanes = Math.max(lanes, lane + 1);
+        return h(
           'button',
           {
             type: 'button',
             class: 'marker',
             title: `Version ${version.version}: ${formatDateTime(version.timestamp)}`,
-            style: `left: ${((version.timestamp - min) / (max - min)) * 100}%`,
+            style: `left: ${left * 100}%; --lane: ${lane}`,
             'data-version': version.version,
             'data-timestamp': version.timestamp,
             onclick: () => void showAt(version === latest ? undefined : version.timestamp),
           },
           `v${version.version}`,
-        ),
-      ),
+        );
+      }),
     );
+    axis.style.setProperty('--lanes', String(lanes));
     if (asOf !== undefined && (asOf < min || asOf > max)) asOf = undefined;
     await showAt(asOf);
   });
