@@ -99,8 +99,9 @@ async function start() {
   // A decision is a change record: the newest one changing is what makes the analysis worth reading again.
   follow({ changes: { changeType: 'Decision', newestFirst: true, limit: 1 } }, [analysis, forms]);
   await app.refresh();
+  // The address given (?sync=, saved for next time; an empty one stops) or the one saved; none: no sync.
   const { url, token } = initialSync();
-  if (url) void syncing.use(url, token);
+  void syncing.use(url, token);
   root.dataset.ready = 'true';
 }
 
