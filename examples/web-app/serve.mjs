@@ -24,7 +24,13 @@ const TYPES = {
 await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 
 const server = createServer((request, response) => {
-  const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
+    return;
+  }
   const file = normalize(join(outDir, path.endsWith('/') ? `${path}index.html` : path));
   // Nothing outside the build is served.
   let found = file.startsWith(outDir.endsWith(sep) ? outDir : outDir + sep) && (request.method === 'GET' || request.method === 'HEAD');

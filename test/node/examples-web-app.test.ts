@@ -1,7 +1,8 @@
 // examples/web-app in the system Chromium: built and served as its README says, opened in a persistent profile (so
 // IndexedDB and the service worker outlive a reload and a restart), used online, then with the server gone and the
 // context offline. Screenshots go to a temporary folder (printed) to be looked at.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,31 @@ describe('examples/web-app', () => {
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
     expect(readme).toContain('npm run example:web');
     expect(scripts['example:web']).toBe('npm run build && node examples/web-app/serve.mjs');
+  });
+
+  it('serves the build and nothing else, on 127.0.0.1, with the service worker and the shell it caches', async () => {
+    const web = await startWebApp(join(dir, 'build-static'));
+    started.push(web);
+    const get = (path: string) => fetch(new URL(path, web.url));
+    const page = await get('./');
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const worker = await (await get('./sw.js')).text();
+    const shell = JSON.parse(/^const SHELL = (.*);$/m.exec(worker)![1]!) as string[];
+    expect(shell).toContain('./index.html');
+    for (const file of shell) expect((await get(file)).status, file).toBe(200);
+    // Every script the page loads is in the shell, so it is there offline.
+    for (const [, src] of (await page.text()).matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)) expect(shell).toContain(src);
+    // Paths sent as written (fetch would resolve the dots itself).
+    const raw = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(web.url);
+        request({ host: hostname, port, path }, (response) => resolve(response.resume().statusCode!)).on('error', reject).end();
+      });
+    // A file beside the build folder (OUT_DIR is dir/build-static) is not served, however the path is spelled.
+    writeFileSync(join(dir, 'beside.txt'), 'not for the web\n');
+    for (const outside of ['/../beside.txt', '/%2e%2e/beside.txt', '/assets/../../beside.txt', '/..%2fbeside.txt', '/src/main.ts', '/missing.js']) expect(await raw(outside), outside).toBe(404);
+    expect(await raw('/%E0%A4%A')).toBe(400);
+    expect((await get('./')).status).toBe(200); // still serving
   });
 
   it('shows the list, the as-of timeline, a diff and the analysis, and keeps working offline', async () => {
