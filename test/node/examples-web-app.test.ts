@@ -224,6 +224,8 @@ describe('examples/web-app', () => {
       // The seeded store is pushed: the service holds every seeded version.
       await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('idle');
       await expect.poll(async () => (await api('/v1/specifications/ADR-002/history')).length).toBe(versionsOf('ADR-002').length);
+      const pushed = Number(/Since start: (\d+) records pushed, 0 pulled/.exec((await page.locator('#sync-status').textContent())!)?.[1]);
+      expect(pushed).toBeGreaterThanOrEqual(SEED_VERSIONS.length + SEED_DECISIONS.length);
       expect((await api('/v1/specifications')).map((s: { identifier: string; version: number }) => [s.identifier, s.version])).toEqual(
         [...new Set(SEED_VERSIONS.map((v) => v.identifier))].sort().map((id) => [id, versionsOf(id).length]),
       );
@@ -242,6 +244,18 @@ describe('examples/web-app', () => {
       await expect.poll(async () => (await api('/v1/specifications/ADR-002')).version).toBe(written.version + 1);
       expect((await api('/v1/specifications/ADR-002')).status).toBe('deprecated');
       await page.screenshot({ path: join(shots, '5-sync.png'), fullPage: true });
+
+      // Offline, a version is kept in the page and the panel says the service cannot be reached; back online, it is pushed.
+      await browser.setOffline(true);
+      await page.locator('#version-form [name=status]').selectOption('superseded');
+      await page.locator('#version-form button[type=submit]').click();
+      await expect.poll(() => page.locator('#version-shown').getAttribute('data-version')).toBe(String(written.version + 2));
+      await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('offline');
+      expect((await api('/v1/specifications/ADR-002')).version).toBe(written.version + 1);
+      await page.screenshot({ path: join(shots, '6-sync-offline.png'), fullPage: true });
+      await browser.setOffline(false);
+      await expect.poll(async () => (await api('/v1/specifications/ADR-002')).status).toBe('superseded');
+      await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('idle');
 
       // Opened again without ?sync=: the saved address, and it is in sync at once.
       await ready(page, () => page.goto(web.url));

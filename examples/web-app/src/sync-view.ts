@@ -25,17 +25,18 @@ export function syncView(app: AppContext): SyncView {
   const element = h('section', { class: 'panel sync-panel' }, h('h2', {}, 'Sync'), form, status);
 
   let handle: SyncHandle | undefined;
-  let last: SyncResult | undefined;
+  // Totals since this sync started, and when its last round ended.
+  let totals: { pushed: number; pulled: number } | undefined;
   let lastAt = 0;
 
   const show = (detail: SyncStatusDetail | { status: 'off' }) => {
     status.dataset.status = detail.status;
-    const totals = last ? ` Last round ${formatDateTime(lastAt)}: pushed ${last.pushed}, pulled ${last.pulled}.` : '';
+    const done = totals ? ` Since start: ${totals.pushed} records pushed, ${totals.pulled} pulled; last round ${formatDateTime(lastAt)}.` : '';
     const text: Record<string, string> = {
       off: 'Not syncing.',
-      idle: `In sync with ${url.value}.${totals}`,
-      syncing: `Syncing with ${url.value}…${totals}`,
-      offline: `${url.value} cannot be reached; retrying${'retryInMs' in detail && detail.retryInMs !== undefined ? ` in ${Math.ceil(detail.retryInMs / 1000)} s` : ''}. Writes are kept and pushed later.${totals}`,
+      idle: `In sync with ${url.value}.${done}`,
+      syncing: `Syncing with ${url.value}…${done}`,
+      offline: `${url.value} cannot be reached; retrying${'retryInMs' in detail && detail.retryInMs !== undefined ? ` in ${Math.ceil(detail.retryInMs / 1000)} s` : ''}. Writes are kept and pushed later.${done}`,
       error: `Sync failed: ${'error' in detail && detail.error ? `${detail.error.message} [${detail.error.code}]` : 'unknown error'}.`,
     };
     status.textContent = text[detail.status] ?? detail.status;
@@ -45,7 +46,7 @@ export function syncView(app: AppContext): SyncView {
   const use = async (address: string, secret = '') => {
     await handle?.stop();
     handle = undefined;
-    last = undefined;
+    totals = undefined;
     url.value = address;
     token.value = secret;
     localStorage.setItem(URL_KEY, address);
@@ -62,7 +63,8 @@ export function syncView(app: AppContext): SyncView {
         if (handle === started) show((event as CustomEvent<SyncStatusDetail>).detail);
       });
       started.addEventListener('synced', (event) => {
-        last = (event as CustomEvent<SyncResult>).detail;
+        const { pushed, pulled } = (event as CustomEvent<SyncResult>).detail;
+        totals = { pushed: (totals?.pushed ?? 0) + pushed, pulled: (totals?.pulled ?? 0) + pulled };
         lastAt = Date.now();
         if (handle === started) show({ status: started.status });
       });
