@@ -1,6 +1,7 @@
 // The web app: the browser build of temporal-db (data in IndexedDB), a service worker for the app shell (sw.js), and
 // five views over one store. Everything it does with the store goes through the package's public API.
-import { initializeTemporalDatabase, type WatchQuery } from 'temporal-db';
+import { initializeTemporalDatabase } from 'temporal-db';
+import { watch, type WatchQuery } from 'temporal-db/live';
 import { analysisView } from './analysis-view.js';
 import type { AppContext, View } from './context.js';
 import { diffView } from './diff-view.js';
@@ -51,9 +52,9 @@ async function start() {
 
   const views: View[] = [];
   const report = (error: unknown) => app.notify(error instanceof Error ? error.message : String(error), 'error');
-  // Live queries: each view is drawn again when a commit changes what it shows, whether the commit was made here, in
+  // Live queries (`watch` from temporal-db/live): each view is drawn again when a commit changes what it shows, whether the commit was made here, in
   // another tab (IndexedDB's BroadcastChannel) or arrived by sync. The first answer comes at once.
-  const follow = (query: WatchQuery, shown: View[]) => db.watch(query, () => void Promise.all(shown.map((view) => view.render())).catch(report), { onError: report });
+  const follow = (query: WatchQuery, shown: View[]) => watch(db, query, () => void Promise.all(shown.map((view) => view.render())).catch(report), { onError: report });
   let stopList = () => {};
   let stopHistory = () => {};
   const app: AppContext = {
