@@ -182,6 +182,7 @@ describe('examples/web-app', () => {
     await context.setOffline(true);
     await ready(page, () => page.reload());
     expect(await page.locator('#network').textContent()).toBe('offline');
+    await page.locator('#shell.ok').waitFor();
     const withAdr3 = (id: string) => [id, versionsOf(id).length + (id === 'ADR-003' ? 1 : 0)];
     expect(await listed(page)).toEqual(identifiers.map(withAdr3));
     expect(await rows()).toContainEqual(['browser-storage', Number(storage[1]) + 1, Number(storage[2]) + 1, storage[3]]);
@@ -207,6 +208,7 @@ describe('examples/web-app', () => {
     context = await launch({ offline: true });
     const again = context.pages()[0] ?? (await context.newPage());
     await ready(again, () => again.goto(app!.url));
+    await again.locator('#shell.ok').waitFor();
     expect(await listed(again)).toContainEqual(['ADR-002', next]);
     await again.screenshot({ path: join(shots, '4-offline-restart.png'), fullPage: true });
   });
