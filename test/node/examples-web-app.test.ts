@@ -18,6 +18,7 @@ const profile = join(dir, 'profile');
 let app: RunningWebApp | undefined;
 let context: BrowserContext | undefined;
 const started: { stop(): Promise<unknown> }[] = [];
+const opened: BrowserContext[] = [];
 
 beforeAll(() => {
   requireBuild();
@@ -27,6 +28,7 @@ beforeAll(() => {
 afterAll(async () => {
   await context?.close();
   await app?.stop();
+  for (const browser of opened) await browser.close();
   for (const running of started) await running.stop();
   cleanUpExamples();
   if (!process.env.KEEP_SCREENSHOTS) rmSync(dir, { recursive: true, force: true });
@@ -263,6 +265,17 @@ describe('examples/web-app', () => {
       await ready(page, () => page.goto(web.url));
       expect(await page.locator('#sync-url').inputValue()).toBe(service.service);
       await expect.poll(() => page.locator('#sync-status').getAttribute('data-status')).toBe('idle');
+
+      // A second browser's first run with ?sync= takes the service's ADRs instead of seeding copies of its own (which
+      // would be concurrent versions of the same identifiers): the same list, and every version number once.
+      const second = await launch({}, join(dir, 'profile-sync-2'));
+      opened.push(second);
+      const page2 = second.pages()[0] ?? (await second.newPage());
+      await ready(page2, () => page2.goto(`${web.url}?sync=${encodeURIComponent(service.service)}`));
+      expect(await page2.locator('#message').textContent()).not.toContain('First run');
+      expect(await listed(page2)).toEqual(await listed(page));
+      const numbers = (await api('/v1/specifications/ADR-002/history')).map((v: { version: number }) => v.version);
+      expect(numbers).toEqual(Array.from({ length: written.version + 2 }, (_, i) => i + 1));
     } finally {
       await browser.close();
     }

@@ -9,7 +9,7 @@ import { h } from './dom.js';
 import { formsView } from './forms.js';
 import { listView } from './list-view.js';
 import { seedIfEmpty } from './seed.js';
-import { initialSync, syncView } from './sync-view.js';
+import { firstSync, initialSync, syncView } from './sync-view.js';
 import { timelineView } from './timeline-view.js';
 import './style.css';
 
@@ -51,7 +51,11 @@ async function start() {
   // The IndexedDB database of that name (`openTemporalDb({ name })` in the browser build; this form also type-checks
   // where the repository's TypeScript settings map `temporal-db` to the Node entry, whose option is a path).
   const db = await initializeTemporalDatabase('temporal-db-web-app');
-  const seeded = await seedIfEmpty(db);
+  // The address given (?sync=, saved for next time; an empty one stops) or the one saved; none: no sync.
+  const { url, token } = initialSync();
+  // With a service to sync with, a first run takes what the service holds instead of seeding: seeding here too would
+  // give every browser its own concurrent copies of the same ADRs. Unreachable (offline, say): seeded all the same.
+  const seeded = await seedIfEmpty(db, url ? { fill: () => firstSync(db, url, token) } : {});
 
   const views: View[] = [];
   const report = (error: unknown) => app.notify(error instanceof Error ? error.message : String(error), 'error');
@@ -103,8 +107,6 @@ async function start() {
   // A decision is a change record: the newest one changing is what makes the analysis worth reading again.
   follow({ changes: { changeType: 'Decision', newestFirst: true, limit: 1 } }, [analysis, forms]);
   await app.refresh();
-  // The address given (?sync=, saved for next time; an empty one stops) or the one saved; none: no sync.
-  const { url, token } = initialSync();
   void syncing.use(url, token);
   root.dataset.ready = 'true';
 }

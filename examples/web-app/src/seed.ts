@@ -138,14 +138,19 @@ export const SEED_DECISIONS: (Omit<DecisionInput, 'timestamp'> & { daysAgo: numb
 ];
 
 /**
- * Seeds an empty store and leaves any other alone. A Web Lock keeps two tabs opened at once from both seeding.
+ * Seeds an empty store and leaves any other alone. `fill` runs first on an empty store (a first sync, say), and the
+ * seed only if the store is still empty after it. A Web Lock keeps two tabs opened at once from both seeding.
  *
  * @example
  * await seedIfEmpty(db);
  */
-export async function seedIfEmpty(db: TemporalDb, now = Date.now()): Promise<boolean> {
+export async function seedIfEmpty(db: TemporalDb, options: { fill?: () => Promise<unknown>; now?: number } = {}): Promise<boolean> {
+  const empty = async () => (await db.listSpecifications()).length === 0;
   const seed = async () => {
-    if ((await db.listSpecifications()).length > 0) return false;
+    if (!(await empty())) return false;
+    await options.fill?.();
+    if (!(await empty())) return false;
+    const now = options.now ?? Date.now();
     for (const { daysAgo, ...version } of SEED_VERSIONS) await db.storeSpecification({ ...version, timestamp: now - daysAgo * DAY });
     await db.recordDecisions(SEED_DECISIONS.map(({ daysAgo, ...decision }) => ({ ...decision, timestamp: now - daysAgo * DAY })));
     return true;

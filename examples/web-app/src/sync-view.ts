@@ -5,6 +5,7 @@
 // versions reach the views through their live queries, like any other commit. `temporal-db/sync` is loaded only when
 // a sync starts: an app that never syncs never downloads it.
 import type { SyncHandle, SyncResult, SyncStatusDetail } from 'temporal-db/sync';
+import type { TemporalDb } from 'temporal-db';
 import type { AppContext, View } from './context.js';
 import { formatDateTime, h } from './dom.js';
 
@@ -88,4 +89,14 @@ export function syncView(app: AppContext): SyncView {
 export function initialSync(): { url: string; token: string } {
   const given = new URLSearchParams(location.search).get('sync');
   return { url: given ?? localStorage.getItem(URL_KEY) ?? '', token: sessionStorage.getItem(TOKEN_KEY) ?? '' };
+}
+
+/** One sync round before anything else (at most 5 s); a failure is left to the Sync panel, which retries and shows it. */
+export async function firstSync(db: TemporalDb, url: string, token: string): Promise<void> {
+  try {
+    const { sync } = await import('temporal-db/sync');
+    await sync(db, url, { ...(token ? { token } : {}), signal: AbortSignal.timeout(5000) });
+  } catch {
+    // Seeded instead; the panel's startSync reports why.
+  }
 }
