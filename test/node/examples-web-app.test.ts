@@ -150,6 +150,13 @@ describe('examples/web-app', () => {
     expect(await rows()).toEqual(expect.arrayContaining(expected));
     expect(await rows()).toHaveLength(points.length);
 
+    // A refused write says why (the library's code and field) and writes nothing.
+    const before = await listed(page);
+    await page.locator('#version-form [name=identifier]').fill('X'.repeat(1025));
+    await page.locator('#version-form button[type=submit]').click();
+    await expect.poll(() => page.locator('#message.error').textContent()).toMatch(/\[INVALID_INPUT at identifier\]$/);
+    expect(await listed(page)).toEqual(before);
+
     // A decision recorded through the form shows in the chart.
     const storage = expected.find(([point]) => point === 'browser-storage')!;
     await page.locator('#decision-form [name=decisionPoint]').fill('browser-storage');
