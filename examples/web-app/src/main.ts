@@ -1,5 +1,6 @@
 // The web app: the browser build of temporal-db (data in IndexedDB), a service worker for the app shell (sw.js), and
-// five views over one store. Everything it does with the store goes through the package's public API.
+// views over one store (list, timeline, diff, analysis, forms, sync). Everything it does with the store goes through the
+// package's public API.
 import { initializeTemporalDatabase } from 'temporal-db';
 import { watch, type WatchQuery } from 'temporal-db/live';
 import { analysisView } from './analysis-view.js';
