@@ -8,6 +8,7 @@ import type { BrowserCommand } from 'vitest/node';
 import { openTemporalDb } from './src/lmdb.js';
 import { populateSample } from './test/contract/sample-store.js';
 import { exportLines } from './src/interchange.js';
+import { nodeReplicaWrite, pauseSyncServer, startSyncServer, stopSyncServer, syncServerRecords } from './test/browser/sync-commands.js';
 
 /** Runs in Node for a browser test: the NDJSON export of a sample LMDB store. */
 const lmdbSampleExport: BrowserCommand<[]> = async () => {
@@ -79,7 +80,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            commands: { lmdbSampleExport },
+            commands: { lmdbSampleExport, startSyncServer, pauseSyncServer, nodeReplicaWrite, syncServerRecords, stopSyncServer },
             provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: 'chromium' }],
           },
