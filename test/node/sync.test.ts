@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemporalDbError } from '../../src/index.js';
 import { sync } from '../../src/sync.js';
@@ -169,6 +170,46 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await records(b)).toEqual(expected);
   });
 
+  it('a server restored to a point between the last pull and the last acknowledged push is detected too', async () => {
+    const serverDb = await openReplica('lmdb');
+    let server = await startServer(serverDb);
+    const a = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001'));
+    await sync(a, server.url);
+    const dir = tempDir('backup');
+    await serverDb.backup(dir);
+    // Pushed and acknowledged after the backup; the pull that would follow does not get through.
+    await a.storeSpecification(adr('ADR-002'));
+    const flaky = flakyFetch();
+    flaky.failWhen((path) => (path.endsWith('/pull') ? 'refuse' : 'ok'));
+    expect(await codeOf(sync(a, server.url, { fetch: flaky.fetch }))).toBe('SYNC_UNAVAILABLE');
+    expect((await records(serverDb)).some((line) => line.includes('ADR-002'))).toBe(true);
+
+    await server.close();
+    const restored = await openReplica('lmdb', dir);
+    server = await startServer(restored);
+    // The pull checkpoint is older than the backup, so it alone would pass; the push's answer is not.
+    expect(await sync(a, server.url)).toMatchObject({ reset: true, pushed: 2 });
+    expect(await records(restored)).toEqual(await records(a));
+  });
+
+  it('a push cut half way through its body writes nothing; the next sync pushes the whole page', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    await a.storeSpecifications([adr('ADR-001'), adr('ADR-002')]);
+    const body = (await records(a)).join('');
+    const before = await records(server.db);
+    await new Promise<void>((resolve) => {
+      const req = request(`${server.url}/v1/sync/push`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(body) } });
+      req.on('error', () => resolve());
+      req.on('response', () => resolve());
+      req.write(body.slice(0, body.length >> 1), () => setTimeout(() => req.destroy(), 50));
+    });
+    expect(await records(server.db)).toEqual(before);
+    expect(await sync(a, server.url)).toMatchObject({ pushed: 4 });
+    expect(await records(server.db)).toEqual(await records(a));
+  });
+
   it('refuses a wrong token with SYNC_UNAUTHORIZED and a server without sync with SYNC_PROTOCOL; an unreachable one is SYNC_UNAVAILABLE', async () => {
     const server = await startServer(await openReplica('lmdb'), { token: 'a-token-of-sixteen-chars' });
     const a = await openReplica(kind);
@@ -208,5 +249,34 @@ describe('the first sync of a large store', () => {
     expect(Math.max(...pulled)).toBe(500);
     expect((await fresh.statistics()).versions).toBe(10_000);
     expect(await records(fresh)).toEqual(await records(big));
+  });
+});
+
+describe('the sync event stream', () => {
+  it('pokes with the last sequence, sends keep-alive comments, and ends cleanly on server.close()', async () => {
+    const db = await openReplica('memory');
+    const server = await startServer(db, { keepAliveMs: 50 });
+    const response = await fetch(`${server.url}/v1/sync/events`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (wanted: RegExp) => {
+      while (!wanted.test(text)) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${wanted}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntil(/data: \{"seq":\d+\}\n\n/);
+    const first = Number(/"seq":(\d+)/.exec(text)![1]);
+    await readUntil(/: keep-alive\n\n/);
+    await db.storeSpecification(adr('ADR-001'));
+    await readUntil(new RegExp(`"seq":${first + 1}\\}`));
+    // Only the sequence: a poke carries no data.
+    expect(text).not.toContain('ADR-001');
+    const closed = server.close();
+    for (;;) if ((await reader.read()).done) break;
+    await closed;
   });
 });
