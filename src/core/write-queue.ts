@@ -161,7 +161,7 @@ export class WriteQueue {
     try {
       while (this.pending.length > 0) {
         const cut = this.pending.findIndex((item) => item.alone);
-        const batch = this.pending.splice(0, cut > 0 ? cut : cut === 0 ? 1 : this.pending.length);
+        const batch = this.pending.splice(0, cut < 0 ? this.pending.length : cut || 1);
         await this.runBatch(batch);
       }
     } finally {

@@ -142,6 +142,13 @@ class LiveSync extends EventTarget implements SyncHandle {
       } catch (failure) {
         if (this.stopping.signal.aborted) throw failure;
         const error = coded(failure);
+        if (error.code === 'DATABASE_CLOSED') {
+          // The store was closed under the sync: nothing left to sync.
+          this.error = error;
+          this.setStatus('error', { error });
+          void this.stop();
+          throw error;
+        }
         this.error = error;
         this.failures++;
         // Full jitter (a random wait up to the exponential bound): clients that lost one server do not come back in step.
