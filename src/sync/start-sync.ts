@@ -146,7 +146,7 @@ class LiveSync extends EventTarget implements SyncHandle {
           // The store was closed under the sync: nothing left to sync.
           this.error = error;
           this.setStatus('error', { error });
-          void this.stop();
+          void this.halt();
           throw error;
         }
         this.error = error;
@@ -207,13 +207,17 @@ class LiveSync extends EventTarget implements SyncHandle {
   }
 
   async stop(): Promise<void> {
+    await this.halt();
+    if (this.status !== 'idle' && this.error?.code !== 'DATABASE_CLOSED') this.setStatus('idle');
+  }
+
+  private async halt(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort(new TemporalDbError('SYNC_UNAVAILABLE', 'Sync was stopped'));
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.retry = undefined;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     await Promise.allSettled([this.running, this.events]);
-    if (this.status !== 'idle') this.setStatus('idle');
   }
 }
 

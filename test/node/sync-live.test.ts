@@ -23,6 +23,18 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
     expect(handles.map((handle) => handle.status)).toEqual(['idle', 'idle']);
   });
 
+  it('stops by itself when its store is closed under it', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const handle = startSync(a, server.url, { minRetryMs: 20, maxRetryMs: 40 });
+    await vi.waitFor(() => expect(handle.status).toBe('idle'), { timeout: 20_000, interval: 10 });
+    await a.close();
+    await expect(handle.syncNow()).rejects.toMatchObject({ code: 'DATABASE_CLOSED' });
+    expect(handle.status).toBe('error');
+    // Stopped: no round is scheduled any more.
+    await expect(handle.syncNow()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('backs off with jitter while the server is down, never in a tight loop, and recovers when it is back', async () => {
     const serverDb = await openReplica('lmdb');
     const first = await startServer(serverDb);

@@ -221,6 +221,10 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     await other.close();
     expect(await codeOf(sync(a, other.url))).toBe('SYNC_UNAVAILABLE');
     expect(await codeOf(sync(a, 'ftp://example.com'))).toBe('INVALID_INPUT');
+    // A page over the server's body limit is refused (413): nothing of it is written there.
+    const strict = await startServer(await openReplica('memory'), { maxImportBytes: 100 });
+    expect(await codeOf(sync(a, strict.url))).toBe('SYNC_REJECTED');
+    expect(await records(strict.db)).toEqual([]);
   });
 });
 
