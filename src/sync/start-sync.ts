@@ -73,10 +73,10 @@ class LiveSync extends EventTarget implements SyncHandle {
     super();
     this.minRetryMs = options.minRetryMs ?? 500;
     this.maxRetryMs = Math.max(this.minRetryMs, options.maxRetryMs ?? 30_000);
-    // Local writes only, and only those that wrote records: a pulled page or a checkpoint does not call for a round.
+    // Writes of records, made here or elsewhere on the store (another tab, another process): each calls for a
+    // round. A pulled page or a checkpoint does not.
     this.cleanups.push(
       db.onCommit((event) => {
-        if (!event.local) return;
         const records = event.writes.some((write) => EXPORTED.has(write[0]));
         const pulled = event.writes.some((write) => write[0] === 'meta' && typeof write[1] === 'string' && write[1].startsWith('syncPull.'));
         if (records && !pulled) this.wanted();

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSync, type SyncStatusDetail } from '../../src/sync.js';
+import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
+import { tempDir } from './cli-harness.js';
 import { KINDS, adr, cleanUp, flakyFetch, openReplica, records, startServer } from './sync-harness.js';
 
 afterEach(cleanUp);
@@ -68,6 +70,24 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
       expect(handle.error).toBeUndefined();
     } finally {
       await handle.stop();
+    }
+  });
+});
+
+describe('startSync on an LMDB store shared by two handles', () => {
+  it('pushes the writes another handle makes on the same store (another process or tab would do the same)', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const path = tempDir('shared');
+    const a = await openReplica('lmdb', path);
+    const other = await openLmdb({ path });
+    const handle = startSync(a, server.url);
+    try {
+      await vi.waitFor(() => expect(handle.status).toBe('idle'), { timeout: 20_000, interval: 10 });
+      await other.storeSpecification(adr('ADR-OTHER'));
+      await vi.waitFor(async () => expect((await server.db.getSpecification('ADR-OTHER'))?.version).toBe(1), { timeout: 20_000, interval: 20 });
+    } finally {
+      await handle.stop();
+      await other.close();
     }
   });
 });
