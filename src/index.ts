@@ -6,7 +6,6 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 export type { Backend, CommitPlan, Plan, PlannedWrites, RangeQuery, ReadRequest, WriteOp } from './core/backend.js';
 export { checkedPlan, runSync, type CommitRow } from './core/commit-plan.js';
 export type { CommitEvent } from './core/commit-events.js';
-export type { WatchOptions, WatchQuery, WatchResult } from './core/watch.js';
 export { ConnectionLostEvent, type ConnectionLostReason } from './core/connection-lost.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';

@@ -1,4 +1,3 @@
-import type { CommitRow } from './commit-plan.js';
 import type { Key } from './key-codec.js';
 import type { Row, TableName } from './tables.js';
 import type { StorageUse } from './types.js';
@@ -55,8 +54,8 @@ export type Plan<T> = Generator<ReadRequest, T, unknown>;
 export interface PlannedWrites<T> {
   readonly ops: readonly WriteOp[];
   readonly result: T;
-  /** Told the `commits` row `checkedPlan` adds (inside the transaction: it counts only once `commit` resolves). */
-  readonly committed?: (row: CommitRow) => void;
+  /** Who planned the writes (a TemporalDb handle), kept in the batch's `commits` row. */
+  readonly origin?: number;
 }
 
 /** Planning inside the write transaction; called once per commit. */

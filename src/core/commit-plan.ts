@@ -6,10 +6,14 @@ import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefiniti
 // Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
 export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
 
-/** A row of the `commits` table: a batch's sequence number and the `[table, ...key]` of each row it wrote. */
+/**
+ * A row of the `commits` table: a batch's sequence number, the `[table, ...key]`
+ * of each row it wrote, and the handle that made it (`origin`, when it says).
+ */
 export interface CommitRow {
   seq: number;
   writes: KeyPart[][];
+  origin?: number;
 }
 
 /**
@@ -55,8 +59,8 @@ export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
     // Read under the write lock, so sequence numbers are taken once each and in commit order.
     const last = (yield { read: 'last', table: 'commits' }) as CommitRow | undefined;
     const seq = (last?.seq ?? 0) + 1;
-    const row = { seq, writes: ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]) } satisfies CommitRow;
-    planned.committed?.(row);
+    const writes = ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]);
+    const row = { seq, writes, origin: planned.origin } satisfies CommitRow;
     return { ops: [...ops, { type: 'put', table: 'commits', row }], result: planned.result };
   };
 }

@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count, withDefault } from './fields.js';
+import { count, oneOf, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -170,7 +170,7 @@ type ImportLine =
 // The table picks the record's schema (and `deleted` tells a tombstone from a version),
 // so that errors point into the schema that applies.
 const lineSchema = z.pipe(
-  z.object({ table: z.enum(EXPORT_TABLES), record: z.optional(z.unknown()) }),
+  z.object({ table: oneOf(EXPORT_TABLES), record: z.optional(z.unknown()) }),
   z.transform(({ table, record }, ctx): ImportLine => {
     const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
     const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import type { Backend, Plan } from './backend.js';
 import { writeOps } from './commit-plan.js';
-import { CommitFeed, type CommitEvent } from './commit-events.js';
-import { watch, type WatchOptions, type WatchQuery, type WatchResult } from './watch.js';
+import { CommitFeed, lastCommit, type CommitEvent } from './commit-events.js';
 import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
@@ -158,7 +157,7 @@ export class TemporalDb extends EventTarget {
     options: CoreOptions,
   ) {
     super();
-    this.feed = new CommitFeed(backend);
+    this.feed = new CommitFeed(backend, () => this.writes.run(lastCommit));
     this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
   }
@@ -217,24 +216,6 @@ export class TemporalDb extends EventTarget {
     this.open();
     if (typeof listener !== 'function') throw new TemporalDbError('INVALID_INPUT', 'onCommit takes a function', { path: ['listener'] });
     return this.feed.subscribe(listener);
-  }
-
-  /**
-   * A live query: hands `listener` the current result of `query`, then the
-   * new one each time a commit (here, in another tab or process, or by
-   * import) changes it. Returns the function that stops it. Without a
-   * listener, an async iterator of the results (`return()` stops it).
-   * A bad query is `INVALID_INPUT` with its path under `query`.
-   *
-   * @example
-   * const stop = db.watch({ latest: 'ADR-001' }, (adr) => console.log(adr?.version));
-   * for await (const adrs of db.watch({ list: { specType: 'ADR' } })) console.log(adrs.length);
-   */
-  watch<Q extends WatchQuery>(query: Q, listener: (result: WatchResult<Q>) => void, options?: WatchOptions): () => void;
-  watch<Q extends WatchQuery>(query: Q, options?: WatchOptions): AsyncIterableIterator<WatchResult<Q>>;
-  watch(query: WatchQuery, listener?: ((result: never) => void) | WatchOptions, options?: WatchOptions): (() => void) | AsyncIterableIterator<unknown> {
-    this.open();
-    return watch(this, this.feed, query, listener as (result: unknown) => void, options);
   }
 
   private open(): void {

@@ -9,15 +9,15 @@ import type { TemporalDb } from './temporal-db.js';
 import type { ChangeRecord, ChangesQuery, Instant, ListSpecificationsOptions, Specification } from './types.js';
 
 /**
- * What `db.watch` follows: the latest version of an identifier (or the one
+ * What `watch` follows: the latest version of an identifier (or the one
  * current as of an instant), an identifier's history, the list of current
  * specifications (`listSpecifications` options), or the change log
  * (`getChanges` filters).
  *
  * @example
- * db.watch({ latest: 'ADR-001' }, (adr) => render(adr));
- * db.watch({ list: { specType: 'ADR' } }, (adrs) => render(adrs));
- * db.watch({ changes: { since: Date.now() } }, (changes) => render(changes));
+ * watch(db, { latest: 'ADR-001' }, (adr) => render(adr));
+ * watch(db, { list: { specType: 'ADR' } }, (adrs) => render(adrs));
+ * watch(db, { changes: { since: Date.now() } }, (changes) => render(changes));
  */
 export type WatchQuery =
   | { latest: string; asOf?: Instant }
@@ -120,26 +120,40 @@ function observe(db: TemporalDb, feed: CommitFeed, query: unknown, listener: (re
     unsubscribe();
   };
   // Commits made elsewhere are heard from the baseline on, so the first run starts after it.
-  void feed.ready().then(run);
+  void feed.pumping.then(run);
   void feed.closed.then(stop);
   return stop;
 }
 
 /**
- * `db.watch` in both its forms: with a listener, the stop function; without,
- * an async iterator of results (the latest one not yet taken: a slow
- * consumer skips results, never gets them out of order).
+ * A live query: hands `listener` the current result of `query`, then the new
+ * one each time a commit changes it (made by this handle, in another tab or
+ * process, or by an import or sync). Returns the function that stops it.
+ * Without a listener, an async iterator of the results (`return()`, or
+ * leaving the `for await` loop, stops it; a slow consumer gets the latest
+ * result, never one out of order). A bad query is `INVALID_INPUT` with its
+ * path under `query`. In its own entry, so that the browser root stays small.
+ *
+ * @example
+ * import { watch } from 'temporal-db/live';
+ * const stop = watch(db, { latest: 'ADR-001' }, (adr) => console.log(adr?.version));
+ * for await (const adrs of watch(db, { list: { specType: 'ADR' } })) console.log(adrs.length);
  */
+export function watch<Q extends WatchQuery>(db: TemporalDb, query: Q, listener: (result: WatchResult<Q>) => void, options?: WatchOptions): () => void;
+export function watch<Q extends WatchQuery>(db: TemporalDb, query: Q, options?: WatchOptions): AsyncIterableIterator<WatchResult<Q>>;
 export function watch(
   db: TemporalDb,
-  feed: CommitFeed,
-  query: unknown,
-  listener?: ((result: unknown) => void) | WatchOptions,
+  query: WatchQuery,
+  listener?: ((result: never) => void) | WatchOptions,
   options?: WatchOptions,
 ): (() => void) | AsyncIterableIterator<unknown> {
+  // The handle's commit feed: what db.onCommit subscribes to, with the baseline a first run waits for.
+  const feed = (db as unknown as { feed?: CommitFeed } | undefined)?.feed;
+  if (!feed) throw new TemporalDbError('INVALID_INPUT', 'watch takes a TemporalDb first', { path: ['db'] });
+  if (db.closed) throw new TemporalDbError('DATABASE_CLOSED', 'The temporal database is closed; open it again');
   if (typeof listener !== 'function') return iterate(db, feed, query, listener ?? {});
   const { signal, onError = reportLater } = options ?? {};
-  const stop = observe(db, feed, query, listener, onError);
+  const stop = observe(db, feed, query, listener as (result: unknown) => void, onError);
   const end = () => {
     stop();
     signal?.removeEventListener('abort', end);

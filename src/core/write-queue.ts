@@ -1,5 +1,5 @@
 import type { Backend, Plan, WriteOp } from './backend.js';
-import { rowId, type CommitRow } from './commit-plan.js';
+import { rowId } from './commit-plan.js';
 import type { Key } from './key-codec.js';
 import { TABLES, keyOf, span, type Row, type RowOf, type TableName } from './tables.js';
 
@@ -138,8 +138,8 @@ export class WriteQueue {
 
   constructor(
     private readonly backend: Backend,
-    /** Told when a batch starts committing and when it settled, with its `commits` row if it wrote. */
-    private readonly observer?: { begin(): void; end(row: CommitRow | undefined): void },
+    /** Marks the batches' `commits` rows with its origin, and is told when each batch settled. */
+    private readonly feed?: { readonly origin: number; reach(): void },
   ) {}
 
   /** `alone`: committed in a batch of its own, so its commit holds its writes only (what sync tells apart by a commit's keys). */
@@ -171,8 +171,7 @@ export class WriteQueue {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
-    let row: CommitRow | undefined;
-    this.observer?.begin();
+    const origin = this.feed?.origin;
     try {
       outcomes = await this.backend.commit(function* () {
         const overlay = new Overlay();
@@ -187,18 +186,18 @@ export class WriteQueue {
             results.push({ ok: false, error });
           }
         }
-        return { ops: overlay.ops, result: results, committed: (committed: CommitRow) => (row = committed) };
+        return { ops: overlay.ops, result: results, origin };
       });
     } catch (failure) {
-      this.observer?.end(undefined);
       // A plan that refused keeps its own error; the others get the commit's.
       batch.forEach((item, i) => {
         const outcome = outcomes[i];
         item.reject(outcome && !outcome.ok ? outcome.error : failure);
       });
       return;
+    } finally {
+      this.feed?.reach();
     }
-    this.observer?.end(row);
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);

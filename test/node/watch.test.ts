@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeRecord, Specification, TemporalDb } from '../../src/index.js';
 import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
+import { watch } from '../../src/live.js';
 import { openTemporalDb as openMemory } from '../../src/memory.js';
 import { runChild } from './run-child.js';
 
@@ -45,7 +46,7 @@ describe('db.watch', () => {
     const db = await memory();
     await db.storeSpecification(adr('ADR-001', 'one'));
     const { seen, listener } = results<Specification | undefined>();
-    const stop = db.watch({ latest: 'ADR-001' }, listener);
+    const stop = watch(db, { latest: 'ADR-001' }, listener);
     await vi.waitFor(() => expect(contents(seen)).toEqual(['one']));
     await db.storeSpecification(adr('ADR-002', 'other'));
     await db.storeSpecification(adr('ADR-001', 'two'));
@@ -56,7 +57,7 @@ describe('db.watch', () => {
     await db.storeSpecification(adr('ADR-001', 'three'));
     // A later watch sees the new version, so the stopped one would have by now.
     const after = results<Specification | undefined>();
-    db.watch({ latest: 'ADR-001' }, after.listener);
+    watch(db, { latest: 'ADR-001' }, after.listener);
     await vi.waitFor(() => expect(contents(after.seen)).toEqual(['three']));
     expect(seen).toHaveLength(3);
   });
@@ -67,9 +68,9 @@ describe('db.watch', () => {
     const list = results<Specification[]>();
     const past = results<Specification | undefined>();
     const history = results<Specification[]>();
-    db.watch({ list: { specType: 'ADR' } }, list.listener);
-    db.watch({ latest: 'ADR-001', asOf: first.timestamp }, past.listener);
-    db.watch({ history: 'ADR-001' }, history.listener);
+    watch(db, { list: { specType: 'ADR' } }, list.listener);
+    watch(db, { latest: 'ADR-001', asOf: first.timestamp }, past.listener);
+    watch(db, { history: 'ADR-001' }, history.listener);
     await vi.waitFor(() => expect([list.seen.length, past.seen.length, history.seen.length]).toEqual([1, 1, 1]));
     await db.storeSpecification(adr('PRD-001', 'a product', 'PRD'));
     await db.storeSpecification(adr('ADR-001', 'two'));
@@ -85,7 +86,7 @@ describe('db.watch', () => {
     const since = Date.now() + 1;
     await new Promise((resolve) => setTimeout(resolve, 5));
     const { seen, listener } = results<ChangeRecord[]>();
-    db.watch({ changes: { since, identifier: 'ADR-001' } }, listener);
+    watch(db, { changes: { since, identifier: 'ADR-001' } }, listener);
     await vi.waitFor(() => expect(seen).toEqual([[]]));
     await db.storeSpecification(adr('ADR-002', 'other'));
     await db.storeSpecification(adr('ADR-001', 'new'));
@@ -107,7 +108,7 @@ describe('db.watch', () => {
       }
     };
     const { seen, listener } = results<Specification[]>();
-    db.watch({ history: 'ADR-HOT' }, listener);
+    watch(db, { history: 'ADR-HOT' }, listener);
     for (let i = 0; i < 20; i++) await db.storeSpecification(adr('ADR-HOT', `v${i}`));
     await vi.waitFor(() => expect(seen.at(-1)).toHaveLength(20));
     expect(most).toBe(1);
@@ -118,7 +119,7 @@ describe('db.watch', () => {
   it('keeps the other watches going when a listener throws, and reports the error to onError', async () => {
     const db = await memory();
     const errors: unknown[] = [];
-    db.watch(
+    watch(db, 
       { latest: 'ADR-001' },
       () => {
         throw new Error('render failed');
@@ -126,7 +127,7 @@ describe('db.watch', () => {
       { onError: (error) => errors.push(error) },
     );
     const { seen, listener } = results<Specification | undefined>();
-    db.watch({ latest: 'ADR-001' }, listener);
+    watch(db, { latest: 'ADR-001' }, listener);
     await db.storeSpecification(adr('ADR-001', 'one'));
     await db.storeSpecification(adr('ADR-001', 'two'));
     await vi.waitFor(() => expect(contents(seen).at(-1)).toBe('two'));
@@ -138,7 +139,7 @@ describe('db.watch', () => {
     const db = await memory();
     await db.storeSpecification(adr('ADR-001', 'one'));
     const seen: Array<string | undefined> = [];
-    for await (const latest of db.watch({ latest: 'ADR-001' })) {
+    for await (const latest of watch(db, { latest: 'ADR-001' })) {
       seen.push(latest?.content);
       if (seen.length === 1) void db.storeSpecification(adr('ADR-001', 'two'));
       else break; // calls return()
@@ -148,7 +149,7 @@ describe('db.watch', () => {
     const controller = new AbortController();
     const iterated: number[] = [];
     const loop = (async () => {
-      for await (const history of db.watch({ history: 'ADR-001' }, { signal: controller.signal })) {
+      for await (const history of watch(db, { history: 'ADR-001' }, { signal: controller.signal })) {
         iterated.push(history.length);
         if (history.length === 3) controller.abort();
       }
@@ -159,11 +160,11 @@ describe('db.watch', () => {
 
     const heard = results<Specification | undefined>();
     const stopping = new AbortController();
-    db.watch({ latest: 'ADR-001' }, heard.listener, { signal: stopping.signal });
+    watch(db, { latest: 'ADR-001' }, heard.listener, { signal: stopping.signal });
     await vi.waitFor(() => expect(heard.seen).toHaveLength(1));
     stopping.abort();
     await db.storeSpecification(adr('ADR-001', 'four'));
-    for await (const latest of db.watch({ latest: 'ADR-001' })) {
+    for await (const latest of watch(db, { latest: 'ADR-001' })) {
       expect(latest?.content).toBe('four');
       break;
     }
@@ -174,7 +175,7 @@ describe('db.watch', () => {
     const db = await openMemory();
     const loop = (async () => {
       let n = 0;
-      for await (const _ of db.watch({ list: {} })) n++;
+      for await (const _ of watch(db, { list: {} })) n++;
       return n;
     })();
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -192,12 +193,12 @@ describe('db.watch', () => {
       }
       return undefined;
     };
-    expect(code(() => db.watch({ list: { specType: 'XYZ' } } as never, () => undefined))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'list', 'specType'] });
-    expect(code(() => db.watch({ latest: '' }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'latest'] });
-    expect(code(() => db.watch({ latest: 'ADR-1', asOf: 'not a date' }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'asOf'] });
-    expect(code(() => db.watch({ changes: { limit: -1 } }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'changes', 'limit'] });
-    expect(code(() => db.watch({} as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
-    expect(code(() => db.watch({ latest: 'A', history: 'A' } as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
+    expect(code(() => watch(db, { list: { specType: 'XYZ' } } as never, () => undefined))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'list', 'specType'] });
+    expect(code(() => watch(db, { latest: '' }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'latest'] });
+    expect(code(() => watch(db, { latest: 'ADR-1', asOf: 'not a date' }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'asOf'] });
+    expect(code(() => watch(db, { changes: { limit: -1 } }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'changes', 'limit'] });
+    expect(code(() => watch(db, {} as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
+    expect(code(() => watch(db, { latest: 'A', history: 'A' } as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
   });
 
   it('fires after an import brings versions', async () => {
@@ -207,7 +208,7 @@ describe('db.watch', () => {
     await source.exportTo((line) => lines.push(line));
     const db = await memory();
     const { seen, listener } = results<Specification[]>();
-    db.watch({ list: { specType: 'ADR' } }, listener);
+    watch(db, { list: { specType: 'ADR' } }, listener);
     await vi.waitFor(() => expect(seen).toEqual([[]]));
     await db.importFrom(new Blob(lines));
     await vi.waitFor(() => expect(seen.map((list) => list.map((s) => s.content))).toEqual([[], ['imported']]));
@@ -218,7 +219,7 @@ describe('db.watch', () => {
     const path = dirs.at(-1)!;
     const other = await lmdb(path);
     const { seen, listener } = results<Specification[]>();
-    db.watch({ history: 'ADR-001' }, listener);
+    watch(db, { history: 'ADR-001' }, listener);
     await vi.waitFor(() => expect(seen).toEqual([[]]));
     await other.storeSpecification(adr('ADR-001', 'from another handle'));
     await vi.waitFor(() => expect(seen.map(contents)).toEqual([[], ['from another handle']]));
