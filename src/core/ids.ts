@@ -32,3 +32,20 @@ export function newId(): string {
   ].map((byte) => HEX[byte & 0xff]!);
   return `${h[0]}${h[1]}${h[2]}${h[3]}-${h[4]}${h[5]}-${h[6]}${h[7]}-${h[8]}${h[9]}-${h[10]}${h[11]}${h[12]}${h[13]}${h[14]}${h[15]}`;
 }
+
+/**
+ * Makes every later id of this process sort after `id`, a uuid v7 made
+ * elsewhere (another replica, another process): the ids' milliseconds and
+ * sequence are the counter of the hybrid clock, so records of one
+ * millisecond are ordered by id as they were made, received ones first.
+ * Other strings are ignored.
+ */
+export function observeId(id: string): void {
+  const hex = id.replace(/-/g, '');
+  if (!/^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/.test(hex)) return;
+  const byte = (i: number) => parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const msecs = parseInt(hex.slice(0, 12), 16);
+  // The 32-bit sequence as newId lays it out: 4 bits after the version, 8, 6 after the variant, 8, 6.
+  const seq = ((byte(6) & 0xf) << 28) | (byte(7) << 20) | ((byte(8) & 0x3f) << 14) | (byte(9) << 6) | (byte(10) >>> 2);
+  if (msecs > state.msecs || (msecs === state.msecs && seq >>> 0 > state.seq >>> 0)) Object.assign(state, { msecs, seq });
+}

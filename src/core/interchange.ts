@@ -25,6 +25,8 @@ import { identifierKey, planUnion } from './specifications.js';
 import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
+import type { HybridClock } from './hlc.js';
+import { observeId } from './ids.js';
 
 /** The NDJSON interchange format: a header line, then one tagged record per line. */
 export const EXPORT_FORMAT = 'temporal-db';
@@ -322,7 +324,9 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
-    if (!head || pattern.version > head.version) ctx.put('patternHeads', patternHead(pattern));
+    // Of siblings, the later timestamp wins, then the later recordedAt (their keys differ there).
+    const order = head ? pattern.version - head.version || pattern.timestamp - head.timestamp || pattern.recordedAt - head.recordedAt : 1;
+    if (order > 0) ctx.put('patternHeads', patternHead(pattern));
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record;
     if (!change.decision) throw recordError(at, 'a Decision change needs its decision', ['record', 'decision']);
@@ -333,10 +337,21 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
 
 const perTable = () => ({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
 
-/** Plans records in order as one batch; how many of each table were added and skipped. */
-function* applyAll(ctx: PlanContext, items: ReadonlyArray<readonly [At, ImportLine]>): Plan<Pick<ImportResult, 'added' | 'skipped'>> {
+/**
+ * Plans records in order as one batch; how many of each table were added and
+ * skipped. The store's clock learns the times they were recorded at and their
+ * ids first, so what it writes later sorts after them.
+ */
+function* applyAll(ctx: PlanContext, items: ReadonlyArray<readonly [At, ImportLine]>, clock: HybridClock): Plan<Pick<ImportResult, 'added' | 'skipped'>> {
   const added = perTable();
   const skipped = perTable();
+  let seen = -Infinity;
+  for (const [, { record }] of items) {
+    const { id, recordedAt, createdAt } = record as { id: string; recordedAt?: number; createdAt?: number };
+    seen = Math.max(seen, recordedAt ?? createdAt ?? seen);
+    observeId(id);
+  }
+  yield* clock.tick(ctx, seen);
   for (const [at, item] of items) ((yield* applyRecord(ctx, item, at)) ? added : skipped)[item.table]++;
   return { added, skipped };
 }
@@ -348,7 +363,7 @@ function* applyAll(ctx: PlanContext, items: ReadonlyArray<readonly [At, ImportLi
  * nothing twice; a version of a number the store holds with another id is
  * kept beside it (a sibling, see `planUnion`).
  */
-export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource): Promise<ImportResult> {
+export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource, clock: HybridClock): Promise<ImportResult> {
   let header: ExportHeader | undefined;
   const seen = perTable();
   const check = checker(backend);
@@ -375,7 +390,7 @@ export async function importLines(backend: Backend, writes: WriteQueue, source: 
   const apply = async () => {
     const items = chunk;
     chunk = [];
-    const done = await writes.run((ctx) => applyAll(ctx, items));
+    const done = await writes.run((ctx) => applyAll(ctx, items, clock));
     for (const table of EXPORT_TABLES) {
       added[table] += done.added[table];
       skipped[table] += done.skipped[table];
@@ -402,7 +417,7 @@ const metaRow = z.object({ name: z.string().check(z.refine((name) => name !== 's
  * Checks tagged records (`{ table, record }`, as export lines hold them) as
  * an import does, then writes them and `options.meta` in one commit.
  */
-export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions) {
+export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });
   const meta = (options.meta ?? []).map((row, i) => parseValue(metaRow, row, ['meta', i]));
   const check = checker(backend);
@@ -414,7 +429,7 @@ export async function applyRecords(backend: Backend, writes: WriteQueue, records
   }
   await check.flush();
   return writes.run(function* (ctx) {
-    const result = yield* applyAll(ctx, items);
+    const result = yield* applyAll(ctx, items, clock);
     for (const row of meta) ctx.put('meta', row as RowOf<'meta'>);
     return result;
   });

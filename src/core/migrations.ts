@@ -1,6 +1,6 @@
 import type { Backend, WriteOp } from './backend.js';
 import type { ChangeRow } from './change-log.js';
-import { encodeKeyString } from './key-codec.js';
+import { encodeKeyString, type KeyPart } from './key-codec.js';
 import { rowsIn, span, type CommitRow, type Row } from './tables.js';
 
 /**
@@ -20,11 +20,13 @@ export async function migrationOps(backend: Backend, from: number): Promise<Writ
     }
   }
   if (from < 3) {
-    // Schema 3 keys versions by [ik, version, id]. Before it a number held one version, so the keys
-    // that name a version by [ik, version] (heads, lean changes, commit rows) get its id.
-    const ids = new Map<string, string>();
-    for (const version of await rowsIn(backend, span('specifications'))) ids.set(`${version.ik}\u0000${version.version}`, version.id);
-    const idOf = (ik: unknown, version: unknown) => ids.get(`${ik}\u0000${version}`);
+    // Schema 3 keys versions by [ik, version, id] and pattern versions by [id, version, recordedAt].
+    // Before it a number held one version, so the keys that name a version by its number alone
+    // (heads, lean changes, commit rows) get the part that was added.
+    const added = { specifications: new Map<string, KeyPart>(), patterns: new Map<string, KeyPart>() };
+    for (const version of await rowsIn(backend, span('specifications'))) added.specifications.set(`${version.ik}\u0000${version.version}`, version.id);
+    for (const version of await rowsIn(backend, span('patterns'))) added.patterns.set(`${version.id}\u0000${version.version}`, version.recordedAt);
+    const idOf = (ik: unknown, version: unknown) => added.specifications.get(`${ik}\u0000${version}`) as string | undefined;
     for (const head of await rowsIn(backend, span('heads'))) {
       const latestId = idOf(head.ik, head.latestVersion);
       if (head.latestId === undefined && latestId) ops.push({ type: 'put', table: 'heads', row: { ...head, latestId } });
@@ -38,9 +40,9 @@ export async function migrationOps(backend: Backend, from: number): Promise<Writ
     }
     for (const commit of (await rowsIn(backend, span('commits'))) as CommitRow[]) {
       let changed = false;
-      const writes = commit.writes.map((key) => {
-        const id = key[0] === 'specifications' && key.length === 3 ? idOf(key[1], key[2]) : undefined;
-        return id ? ((changed = true), [...key, id]) : key;
+      const writes = commit.writes.map(([table, ...key]) => {
+        const part = key.length === 2 && (table === 'specifications' || table === 'patterns') ? added[table].get(key.join('\u0000')) : undefined;
+        return part === undefined ? [table!, ...key] : ((changed = true), [table!, ...key, part]);
       });
       if (changed) ops.push({ type: 'put', table: 'commits', row: { seq: commit.seq, writes } });
     }

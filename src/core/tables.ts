@@ -43,7 +43,8 @@ export interface TableDefinition {
 
 /**
  * Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`.
- * 3: specification versions keyed by their id too, so that replicas' versions of one number are kept side by side.
+ * 3: specification versions keyed by their id too, pattern versions by their `recordedAt`, so that replicas'
+ * versions of one number are kept side by side.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -109,9 +110,12 @@ export const TABLES = {
       byCreated: { columns: { createdAt: 'number', id: 'id' } },
     },
   },
-  /** Every version of every architectural pattern. */
+  /**
+   * Every version of every architectural pattern. A pattern's versions share its id, so replicas'
+   * versions of one number (siblings) are told apart by when each was recorded.
+   */
   patterns: {
-    key: { id: 'id', version: 'number' },
+    key: { id: 'id', version: 'number', recordedAt: 'number' },
     indexes: {
       byTime: { columns: { id: 'id', timestamp: 'number', version: 'number' } },
     },

@@ -7,6 +7,7 @@ import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.j
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
+import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
 import { sha256Hex } from './hash.js';
 import { planPutImported, readImported } from './imported-records.js';
@@ -149,6 +150,8 @@ export interface TemporalDb {
 export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
   private readonly feed: CommitFeed;
+  /** What writes take their time from (see HybridClock); reads relative to now use the physical clock. */
+  private readonly hlc: HybridClock;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
@@ -160,12 +163,14 @@ export class TemporalDb extends EventTarget {
     this.feed = new CommitFeed(backend, () => this.writes.run(lastCommit));
     this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
+    this.hlc = new HybridClock(this.clock);
   }
 
   /** For backends: wraps an opened backend, checking and recording the schema version. */
   static async create(engine: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
     const backend = guardBackend(engine);
-    const stored = (await backend.get('meta', ['schemaVersion']))?.value;
+    const [version, clock] = await backend.getMany('meta', [['schemaVersion'], ['clock']]);
+    const stored = version?.value;
     if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
       await backend.close();
       throw new TemporalDbError(
@@ -177,7 +182,9 @@ export class TemporalDb extends EventTarget {
       const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
-    return new TemporalDb(backend, options);
+    const db = new TemporalDb(backend, options);
+    db.hlc.observe(clock?.value);
+    return db;
   }
 
   /** Which engine holds the data: `lmdb` or `indexeddb`. */
@@ -226,7 +233,7 @@ export class TemporalDb extends EventTarget {
    * The write prologue: asserts the store is open, runs `prepare` (parsing;
    * maybe async work such as hashing or resolving references, after which
    * the store must still be open), then queues `plan`, which runs inside the
-   * engine's write transaction with the clock read there, and commits.
+   * engine's write transaction with the store's clock read there, and commits.
    */
   private async write<P, T>(prepare: () => P | Promise<P>, plan: (prepared: P, ctx: PlanContext, now: number) => Plan<T>): Promise<T> {
     this.open();
@@ -235,8 +242,10 @@ export class TemporalDb extends EventTarget {
       prepared = await prepared;
       this.open();
     }
-    const clock = this.clock;
-    return this.writes.run((ctx) => plan(prepared, ctx, clock()));
+    const hlc = this.hlc;
+    return this.writes.run(function* (ctx) {
+      return yield* plan(prepared as P, ctx, yield* hlc.tick(ctx));
+    });
   }
 
   /** The read prologue: asserts the store is open, parses `input` (its problems under `path`), then reads. */
@@ -668,7 +677,7 @@ export class TemporalDb extends EventTarget {
         path: ['source'],
       });
     }
-    return importLines(this.backend, this.writes, source);
+    return importLines(this.backend, this.writes, source, this.hlc);
   }
 
   /**
@@ -684,7 +693,7 @@ export class TemporalDb extends EventTarget {
    */
   applyRecords(records: readonly unknown[], options: ApplyOptions = {}): Promise<Omit<ImportResult, 'header'>> {
     this.open();
-    return applyRecords(this.backend, this.writes, records, options);
+    return applyRecords(this.backend, this.writes, records, options, this.hlc);
   }
 
   /**

@@ -18,6 +18,6 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 /** Checks and applies `records` (`{ table, record }` objects) with `meta` rows; `INVALID_INPUT` with path `['records', i, ...]` writes nothing. */
 export async function applyPage(store: Internals, records: readonly unknown[], meta: ReadonlyArray<{ name: string; value: unknown }> = []): Promise<AppliedPage> {
   const alone = { run: <T>(plan: WritePlan<T>) => store.writes.run(plan, true) } as WriteQueue;
-  const { added, skipped } = await applyRecords(store.backend, alone, records, { meta });
+  const { added, skipped } = await applyRecords(store.backend, alone, records, { meta }, store.hlc);
   return { added: total(added), skipped: total(skipped) };
 }

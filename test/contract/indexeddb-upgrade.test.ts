@@ -49,7 +49,7 @@ describe('IndexedDB schema 2 to 3', () => {
     const opening = indexedDB.open(name, 2);
     opening.onupgradeneeded = () => {
       for (const table of TABLE_NAMES) {
-        const keyPath = table === 'specifications' ? ['ik', 'version'] : columnsOf(TABLES[table].key);
+        const keyPath = table === 'specifications' ? ['ik', 'version'] : table === 'patterns' ? ['id', 'version'] : columnsOf(TABLES[table].key);
         const store = opening.result.createObjectStore(table, { keyPath });
         for (const [index, definition] of Object.entries(TABLES[table].indexes) as Array<[string, { columns: Record<string, string>; unique?: boolean }]>) {
           store.createIndex(index, Object.keys(definition.columns), { unique: definition.unique ?? false });

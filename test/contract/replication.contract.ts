@@ -138,6 +138,28 @@ export function replicationContract(ctx: ContractContext): void {
       expect(await a.getConflicts()).toEqual([]);
     });
 
+    it('keeps both versions of a pattern that two replicas each used offline; the later one is current', async () => {
+      const { db: a } = await ctx.openStore();
+      const { db: b } = await ctx.openStore();
+      const pattern = await a.storeArchitecturalPattern({ patternName: 'Repository', patternType: 'Application', patternDefinition: { intent: 'data access' } });
+      await send(a, b);
+      ctx.now += 1_000;
+      await a.recordPatternUse(pattern.id);
+      ctx.now += 1_000;
+      const later = await b.storeArchitecturalPattern({ id: pattern.id, patternName: 'Repository (renamed)', patternType: 'Application' });
+      await send(a, b);
+      await send(b, a);
+      expect(recordLines(await collect(a))).toEqual(recordLines(await collect(b)));
+      for (const db of [a, b]) {
+        expect((await db.getPatternHistory(pattern.id)).map((v) => v.version)).toEqual([1, 2, 2]);
+        expect(await db.getArchitecturalPattern(pattern.id)).toEqual(later);
+        expect((await db.getArchitecturalPattern(pattern.id, { asOf: ctx.now - 1_000 }))?.usageFrequency).toBe(1);
+      }
+      expect((await send(a, b)).added).toEqual(nothing);
+      // The next version follows the current one.
+      expect((await a.recordPatternUse(pattern.id)).version).toBe(3);
+    });
+
     it('merges the feedback two replicas gave one recommendation', async () => {
       const { db: a } = await ctx.openStore();
       const { db: b } = await ctx.openStore();
@@ -159,6 +181,60 @@ export function replicationContract(ctx: ContractContext): void {
       const recommendations = async (db: TemporalDb) => (await recordsOf(db)).filter((line) => line.table === 'recommendations');
       expect(await recommendations(b)).toEqual(await recommendations(a));
       expect((await send(a, b)).added.recommendations).toBe(0);
+    });
+
+    describe('the hybrid clock', () => {
+      const HOUR = 3_600_000;
+
+      it('orders what a replica an hour behind writes after what it received, in one identifier and across them', async () => {
+        const { db: a } = await ctx.openStore();
+        const { store, db: b } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        const first = await a.storeSpecification(adr('ADR-001'));
+        const decided = await a.recordDecision({ specId: 'ADR-001', decisionPoint: 'storage', selectedOption: 'LMDB', context: 'c', author: 'ana', confidence: 0.9 });
+        await send(a, b);
+        ctx.now += 10;
+        // B's own clock says an hour ago; what it writes now still comes after what it has seen.
+        const second = await b.storeSpecification(adr('ADR-001', { title: 'Later' }));
+        const other = await b.storeSpecification(adr('ADR-002'));
+        for (const version of [second, other]) {
+          expect(version.timestamp).toBe(decided.recordedAt);
+          expect(version.recordedAt).toBe(decided.recordedAt);
+        }
+        const log = (await b.getChanges()).map((change) => [change.identifier, change.changeType]);
+        expect(log).toEqual([
+          ['ADR-001', 'Create'],
+          ['ADR-001', 'Decision'],
+          ['ADR-001', 'Update'],
+          ['ADR-002', 'Create'],
+        ]);
+        expect(second.timestamp).toBeGreaterThanOrEqual(first.timestamp);
+        // The store keeps its clock: a new handle on it, its clock still behind, carries on from there.
+        const reopened = await (async () => {
+          const db = await store.open({ clock: () => ctx.now - HOUR });
+          try {
+            return await db.storeSpecification(adr('ADR-003'));
+          } finally {
+            await db.close();
+          }
+        })();
+        expect(reopened.recordedAt).toBe(decided.recordedAt);
+        // Once its own clock passes what it has seen, it follows its own clock again.
+        ctx.now += 2 * HOUR;
+        const { db: c } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        await send(a, c);
+        expect((await c.storeSpecification(adr('ADR-004'))).recordedAt).toBe(ctx.now - HOUR);
+      });
+
+      it('does not run ahead of the latest time it saw, however many records an import brings', async () => {
+        const { db: a } = await ctx.openStore();
+        await a.storeSpecifications(Array.from({ length: 600 }, (_, i) => adr(`ADR-${i}`)));
+        const { db: b } = await ctx.openStore({ clock: () => ctx.now - HOUR });
+        const page = await recordsOf(a);
+        await b.applyRecords(page);
+        expect((await b.storeSpecification(adr('ADR-LAST'))).recordedAt).toBe(ctx.now);
+        const history = await b.getChanges();
+        expect(history.at(-1)!.identifier).toBe('ADR-LAST');
+      });
     });
 
     describe('applyRecords (the entry point of sync)', () => {

@@ -19,7 +19,7 @@ export function schema2Row(table: string, row: Row): Row {
     return change;
   }
   if (table === 'commits') {
-    const writes = (row.writes as unknown[][]).map((key) => (key[0] === 'specifications' ? key.slice(0, 3) : key));
+    const writes = (row.writes as unknown[][]).map((key) => (key[0] === 'specifications' || key[0] === 'patterns' ? key.slice(0, 3) : key));
     return { ...row, writes };
   }
   if (table === 'meta' && row.name === 'schemaVersion') return { ...row, value: 2 };
@@ -29,6 +29,8 @@ export function schema2Row(table: string, row: Row): Row {
 /** The sample store with an update (a lean change row) on top, as the store to carry over. */
 export async function populateForUpgrade(db: TemporalDb): Promise<void> {
   await populateSample(db);
+  const [pattern] = (await db.getSimilarPatterns('repository', 0, 100_000)).map((match) => match.pattern);
+  await db.recordPatternUse(pattern!.id, { timestamp: pattern!.timestamp + 1 });
   const latest = (await db.getLatestSpecification('ADR', 'ADR-001'))!;
   await db.storeSpecification({ ...latest, title: 'Renamed', timestamp: latest.timestamp + 1 });
 }
@@ -42,5 +44,10 @@ export async function snapshot(db: TemporalDb) {
     history: await db.getSpecificationHistory('ADR-001'),
     latest: await db.listSpecifications(),
     changes: await db.getChanges(),
+    patterns: await Promise.all(
+      [...new Set(lines.slice(1).map((line) => JSON.parse(line)).filter((line) => line.table === 'patterns').map((line) => line.record.id as string))].map(
+        async (id) => [await db.getArchitecturalPattern(id), await db.getPatternHistory(id)],
+      ),
+    ),
   };
 }

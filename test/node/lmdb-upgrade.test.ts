@@ -23,7 +23,7 @@ type Key = Array<string | number>;
 async function downgradeToSchema2(path: string): Promise<void> {
   const root = open({ path, maxDbs: 64 });
   const opened = new Map(
-    ['specifications', 'specifications.byId', 'specifications.byTime', 'heads', 'changes', 'commits', 'meta'].map((name) => [
+    ['specifications', 'specifications.byId', 'specifications.byTime', 'patterns', 'patterns.byTime', 'heads', 'changes', 'commits', 'meta'].map((name) => [
       name,
       root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') }),
     ]),
@@ -39,6 +39,14 @@ async function downgradeToSchema2(path: string): Promise<void> {
       byId.putSync([row.id as string], [row.ik, row.version]);
       byTime.removeSync([row.ik as string, row.timestamp as number, row.version as number, row.id as string]);
       byTime.putSync([row.ik as string, row.timestamp as number, row.version as number], true);
+    }
+    const [patterns, patternsByTime] = [db('patterns'), db('patterns.byTime')];
+    for (const { key, value } of [...patterns.getRange(all())]) {
+      const row = value as Row;
+      patterns.removeSync(key);
+      patterns.putSync([row.id as string, row.version as number], row);
+      patternsByTime.removeSync([row.id as string, row.timestamp as number, row.version as number, row.recordedAt as number]);
+      patternsByTime.putSync([row.id as string, row.timestamp as number, row.version as number], true);
     }
     const keys: Record<string, (row: Row) => Key> = {
       heads: (row) => [row.ik as string],
@@ -73,9 +81,9 @@ describe('LMDB schema upgrade', () => {
       // Each version is at its new key, once; the version of the next write follows on.
       const backend = (db as unknown as { backend: { range: (q: unknown) => Promise<Row[]>; get: (t: string, k: Key) => Promise<Row | undefined> } }).backend;
       const commits = await backend.range({ table: 'commits', lower: [-Infinity], upper: [Infinity] });
-      const specKeys = commits.flatMap((c) => (c.writes as Key[]).filter((k) => k[0] === 'specifications'));
-      expect(specKeys.length).toBeGreaterThan(0);
-      for (const key of specKeys) expect(key, 'a commit names its versions by [ik, version, id]').toHaveLength(4);
+      const versionKeys = commits.flatMap((c) => (c.writes as Key[]).filter((k) => k[0] === 'specifications' || k[0] === 'patterns'));
+      expect(new Set(versionKeys.map((k) => k[0]))).toEqual(new Set(['specifications', 'patterns']));
+      for (const key of versionKeys) expect(key, 'a commit names its versions by their whole key').toHaveLength(4);
       expect((await backend.get('meta', ['schemaVersion']))?.value).toBe(SCHEMA_VERSION);
       const next = await db.storeSpecification({ ...before.history.at(-1)!, title: 'After the upgrade' });
       expect(next.version).toBe(before.history.length + 1);

@@ -41,6 +41,10 @@ describe('PostgreSQL schema upgrade', () => {
       await client.query(`ALTER TABLE ${s}.specifications DROP CONSTRAINT specifications_pkey, ADD PRIMARY KEY (ik, version)`);
       await client.query(`DROP INDEX ${s}."specifications.byTime"`);
       await client.query(`CREATE INDEX "specifications.byTime" ON ${s}.specifications (ik, timestamp, version)`);
+      await client.query(`ALTER TABLE ${s}.patterns DROP CONSTRAINT patterns_pkey, ADD PRIMARY KEY (id, version)`);
+      await client.query(`DROP INDEX ${s}."patterns.byTime"`);
+      await client.query(`ALTER TABLE ${s}.patterns DROP COLUMN "recordedAt"`);
+      await client.query(`CREATE INDEX "patterns.byTime" ON ${s}.patterns (id, timestamp, version)`);
       for (const table of ['heads', 'changes', 'commits', 'meta']) {
         const { rows } = await client.query<{ ctid: string; row: Record<string, unknown> }>(`SELECT ctid::text, "row" FROM ${s}."${table}"`);
         for (const { ctid, row } of rows) {
@@ -56,6 +60,7 @@ describe('PostgreSQL schema upgrade', () => {
     db = await open();
     try {
       expect(await primaryKey(schema, 'specifications')).toEqual(['ik', 'version', 'id']);
+      expect(await primaryKey(schema, 'patterns')).toEqual(['id', 'version', 'recordedAt']);
       expect(await snapshot(db)).toEqual(before);
       const next = await db.storeSpecification({ ...before.history.at(-1)!, title: 'After the upgrade' });
       expect(next.version).toBe(before.history.length + 1);

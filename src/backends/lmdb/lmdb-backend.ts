@@ -102,21 +102,24 @@ export class LmdbBackend implements Backend {
   }
 
   /**
-   * Schema 3 keys specification versions by [ik, version, id] (schema 2 by
-   * [ik, version]): every version moves to its new key with its index
-   * entries, in one write transaction. A version already moved is left alone,
-   * so an upgrade cut off before the schema version was recorded runs again.
+   * Schema 3 keys specification versions by [ik, version, id] and pattern
+   * versions by [id, version, recordedAt] (schema 2 by their first two):
+   * every version moves to its new key with its index entries, in one write
+   * transaction. A version already moved is left alone, so an upgrade cut off
+   * before the schema version was recorded runs again.
    */
   private rekeyVersions(): void {
-    const [rows, byId, byTime] = ['specifications', 'specifications.byId', 'specifications.byTime'].map((name) => this.dbs.get(name)!);
     this.root.transactionSync(() => {
-      for (const { key, value } of [...rows!.getRange(ALL)]) {
-        if (key.length !== 2) continue;
-        const row = value as Row;
-        rows!.removeSync(key);
-        byId!.removeSync([row.id as string]);
-        byTime!.removeSync([row.ik as string, row.timestamp as number, row.version as number]);
-        this.kv.apply({ type: 'insert', table: 'specifications', row });
+      for (const table of ['specifications', 'patterns'] as const) {
+        const rows = this.dbs.get(table)!;
+        for (const { key, value } of [...rows.getRange(ALL)]) {
+          if (key.length !== 2) continue;
+          const row = value as Row;
+          rows.removeSync(key);
+          if (table === 'specifications') this.dbs.get('specifications.byId')!.removeSync([row.id as string]);
+          this.dbs.get(`${table}.byTime`)!.removeSync([key[0]!, row.timestamp as number, key[1]!]);
+          this.kv.apply({ type: 'insert', table, row });
+        }
       }
     });
   }

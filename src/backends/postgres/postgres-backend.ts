@@ -91,18 +91,25 @@ export class PostgresBackend implements Backend {
   }
 
   /**
-   * Schema 3 keys specification versions by (ik, version, id): the primary
-   * key and the `byTime` index (which orders by the key columns it lacks)
-   * are made again, in one transaction under the write lock. Every row keeps
+   * Schema 3 keys specification versions by (ik, version, id) and pattern
+   * versions by (id, version, recordedAt): their primary keys and `byTime`
+   * indexes (which order by the key columns they lack) are made again, in
+   * one transaction under the write lock. Every row keeps
    * its place; running it twice does no harm.
    */
   async upgrade(from: number): Promise<WriteOp[]> {
     if (from < 3) {
-      const table = this.layout('specifications');
       await this.transaction('upgrade to schema 3', async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
-        await client.query(`ALTER TABLE ${table.sql} DROP CONSTRAINT IF EXISTS "specifications_pkey", ADD PRIMARY KEY (${names(table.key)})`);
-        await client.query(`DROP INDEX IF EXISTS ${quote(this.schema)}.${quote('specifications.byTime')}`);
+        // Pattern rows had no recordedAt column: it is filled in from the row.
+        const patterns = this.layout('patterns').sql;
+        await client.query(`ALTER TABLE ${patterns} ADD COLUMN IF NOT EXISTS "recordedAt" double precision`);
+        await client.query(`UPDATE ${patterns} SET "recordedAt" = ("row"->>'recordedAt')::float8 WHERE "recordedAt" IS NULL`);
+        for (const name of ['specifications', 'patterns'] as const) {
+          const table = this.layout(name);
+          await client.query(`ALTER TABLE ${table.sql} DROP CONSTRAINT IF EXISTS ${quote(`${name}_pkey`)}, ADD PRIMARY KEY (${names(table.key)})`);
+          await client.query(`DROP INDEX IF EXISTS ${quote(this.schema)}.${quote(`${name}.byTime`)}`);
+        }
         for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
       });
     }
