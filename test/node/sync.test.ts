@@ -92,6 +92,39 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await records(b)).toEqual(await records(server.db));
   });
 
+  it('writes made while pages are being pulled are pushed by the next round (a pull never hides them)', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const b = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001'));
+    await sync(a, server.url);
+    const writes: Array<Promise<unknown>> = [];
+    // Each time a checkpoint line reaches B, B's application writes at that very moment.
+    const racing = async (input: string, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (!new URL(input).pathname.endsWith('/pull')) return response;
+      const text = await response.text();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const line of text.split(/(?<=\n)/)) {
+            if (line.includes('"checkpoint"')) writes.push(b.storeSpecification(adr(`ADR-B${writes.length}`)));
+            controller.enqueue(new TextEncoder().encode(line));
+          }
+          controller.close();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    await sync(b, server.url, { fetch: racing, limit: 1 });
+    await Promise.all(writes);
+    expect(writes.length).toBeGreaterThan(1);
+    await sync(b, server.url);
+    await sync(a, server.url);
+    for (let i = 0; i < writes.length; i++) expect((await server.db.getSpecification(`ADR-B${i}`))?.version).toBe(1);
+    expect(await records(a)).toEqual(await records(server.db));
+    expect(await records(b)).toEqual(await records(server.db));
+  });
+
   it('a push whose answer is lost is sent again and adds nothing twice; pages pushed out of order add nothing twice', async () => {
     const server = await startServer(await openReplica('lmdb'));
     const a = await openReplica(kind);
