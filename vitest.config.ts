@@ -67,7 +67,7 @@ export default defineConfig({
           name: 'happy-dom',
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto'],
-          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/connection.test.ts', 'test/browser/storage.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/connection.test.ts', 'test/browser/storage.test.ts', 'test/react/**/*.test.ts'],
         },
       },
       {

@@ -41,6 +41,8 @@ export class CommitFeed {
   private readonly listeners = new Set<(event: CommitEvent) => void>();
   /** The last sequence number dispatched or passed over; read again when the first listener subscribes. */
   private cursor: number | undefined;
+  /** Where a first listener starts: asked for when it subscribes, so that any write queued after comes after it. */
+  private start: Promise<number> | undefined;
   private unwatch: (() => void) | undefined;
   /** The dispatch under way (after `subscribe`, the one that reads where to start), and whether another one is queued after it. */
   pumping: Promise<void> = Promise.resolve();
@@ -63,6 +65,7 @@ export class CommitFeed {
     if (this.listeners.size === 1) {
       // What was committed before anyone listened is passed over.
       this.cursor = undefined;
+      this.start = this.baseline();
       this.unwatch = this.backend.watchCommits?.(() => this.reach());
       this.reach();
     }
@@ -81,32 +84,27 @@ export class CommitFeed {
     });
   }
 
-  /** Stops watching and lets the dispatch under way finish; listeners hear nothing more. */
+  /** Stops watching and lets the dispatch under way finish (the write queue is idle by then, so nothing follows). */
   async close(): Promise<void> {
     this.unwatch?.();
     await this.pumping;
-    this.listeners.clear();
     this.ended();
   }
 
   private async pump(): Promise<void> {
     if (this.listeners.size === 0) return;
     try {
-      this.cursor ??= await this.baseline();
+      this.cursor ??= await (this.start ??= this.baseline());
       const rows = (await this.backend.range({ table: 'commits', lower: [this.cursor + 1], upper: [Infinity] })) as unknown as CommitRow[];
       for (const { seq, writes, origin } of rows) {
         this.cursor = seq;
         const event: CommitEvent = { seq, writes, local: origin === this.origin };
-        for (const listener of this.listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            reportLater(error);
-          }
-        }
+        // Each call a microtask of its own: one that throws is reported as uncaught, as an EventTarget listener's is, and the others still run.
+        for (const listener of this.listeners) queueMicrotask(() => listener(event));
       }
     } catch {
       // A read that failed (the store closing, a connection lost): the next signal or commit tries again.
+      this.start = undefined;
     }
   }
 }

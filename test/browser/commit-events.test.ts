@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { encodeKeyString, openTemporalDb, type CommitEvent, type TemporalDb } from '../../src/indexeddb.js';
+import { encodeKeyString, openTemporalDb, type CommitEvent, type Specification, type TemporalDb } from '../../src/indexeddb.js';
+import { watch } from '../../src/live.js';
 
 const adr = (identifier: string, content: string) => ({ specType: 'ADR' as const, identifier, title: 't', content });
 
@@ -56,6 +57,31 @@ describe('db.onCommit on IndexedDB', () => {
       expect(heard[0]!.local).toBe(true);
     } finally {
       await db.close();
+    }
+  });
+
+  it('a live query fires after another tab writes, and after a second connection in this one', async () => {
+    const name = `temporal-db-watch-tabs-${Date.now()}`;
+    const [db, other] = [await openTemporalDb({ name }), await openTemporalDb({ name })];
+    try {
+      const seen: Specification[][] = [];
+      const stop = watch(db, { history: 'ADR-WORKER' }, (history) => seen.push(history));
+      await vi.waitFor(() => expect(seen).toEqual([[]]));
+      const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
+      await new Promise<void>((resolve, reject) => {
+        worker.onmessage = () => resolve();
+        worker.onerror = (event) => reject(new Error(event.message));
+        worker.postMessage({ name, writes: 3 });
+      });
+      worker.terminate();
+      await vi.waitFor(() => expect(seen.at(-1)?.map((v) => v.content)).toEqual(['w0', 'w1', 'w2']));
+      await other.storeSpecification({ specType: 'ADR', identifier: 'ADR-WORKER', title: 't', content: 'from the other connection' });
+      await vi.waitFor(() => expect(seen.at(-1)).toHaveLength(4));
+      // Each result differs from the one before it, and they come in commit order.
+      expect(seen.map((history) => history.length)).toEqual([...new Set(seen.map((history) => history.length))].sort((a, b) => a - b));
+      stop();
+    } finally {
+      await Promise.all([db.close(), other.close()]);
     }
   });
 });

@@ -183,7 +183,7 @@ describe('db.watch', () => {
     expect(await loop).toBe(1);
   });
 
-  it('refuses a bad query with INVALID_INPUT and its path', async () => {
+  it('refuses a bad query with INVALID_INPUT and its path, and a closed store with DATABASE_CLOSED', async () => {
     const db = await memory();
     const code = (run: () => unknown) => {
       try {
@@ -199,6 +199,12 @@ describe('db.watch', () => {
     expect(code(() => watch(db, { changes: { limit: -1 } }))).toEqual({ code: 'INVALID_INPUT', path: ['query', 'changes', 'limit'] });
     expect(code(() => watch(db, {} as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
     expect(code(() => watch(db, { latest: 'A', history: 'A' } as never))).toEqual({ code: 'INVALID_INPUT', path: ['query'] });
+    expect(code(() => watch({} as never, { latest: 'A' }))).toEqual({ code: 'INVALID_INPUT', path: ['db'] });
+    const closed = await openMemory();
+    await closed.close();
+    expect(code(() => watch(closed, { latest: 'A' }, () => undefined))).toEqual({ code: 'DATABASE_CLOSED', path: [] });
+    expect(code(() => closed.onCommit(() => undefined))).toEqual({ code: 'DATABASE_CLOSED', path: [] });
+    expect(code(() => db.onCommit('not a function' as never))).toEqual({ code: 'INVALID_INPUT', path: ['listener'] });
   });
 
   it('fires after an import brings versions', async () => {

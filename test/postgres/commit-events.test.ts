@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeKeyString, type CommitEvent, type TemporalDb } from '../../src/index.js';
+import { watch } from '../../src/live.js';
 import { openTemporalDb } from '../../src/postgres.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient, until } from './server.js';
 
@@ -69,5 +70,17 @@ describe('db.onCommit on PostgreSQL', () => {
     } finally {
       await admin.end();
     }
+  });
+
+  it('a live query on one instance fires after a write through another', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const [a, b] = [await instance(schema), await instance(schema)];
+    const seen: Array<string | undefined> = [];
+    const stop = watch(a, { latest: 'ADR-001' }, (latest) => seen.push(latest?.content));
+    await vi.waitFor(() => expect(seen).toEqual([undefined]));
+    await b.storeSpecification(adr('ADR-001', 'through b'));
+    await vi.waitFor(() => expect(seen).toEqual([undefined, 'through b']), { timeout: 20_000 });
+    stop();
   });
 });
