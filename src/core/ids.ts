@@ -35,17 +35,13 @@ export function newId(): string {
 
 /**
  * Makes every later id of this process sort after `id`, a uuid v7 made
- * elsewhere (another replica, another process): the ids' milliseconds and
- * sequence are the counter of the hybrid clock, so records of one
- * millisecond are ordered by id as they were made, received ones first.
- * Other strings are ignored.
+ * elsewhere (another replica, another process), by moving this process's
+ * ids to the millisecond after it when they are not past it already: the
+ * ids are the counter of the hybrid clock, so records of one millisecond are
+ * ordered by id as they were made, received ones first. Other strings are
+ * ignored.
  */
 export function observeId(id: string): void {
-  const hex = id.replace(/-/g, '');
-  if (!/^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/.test(hex)) return;
-  const byte = (i: number) => parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  const msecs = parseInt(hex.slice(0, 12), 16);
-  // The 32-bit sequence as newId lays it out: 4 bits after the version, 8, 6 after the variant, 8, 6.
-  const seq = ((byte(6) & 0xf) << 28) | (byte(7) << 20) | ((byte(8) & 0x3f) << 14) | (byte(9) << 6) | (byte(10) >>> 2);
-  if (msecs > state.msecs || (msecs === state.msecs && seq >>> 0 > state.seq >>> 0)) Object.assign(state, { msecs, seq });
+  const msecs = /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id) ? parseInt(id.slice(0, 8) + id.slice(9, 13), 16) : -Infinity;
+  if (msecs >= state.msecs) state.msecs = msecs + 1;
 }

@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count, oneOf, withDefault } from './fields.js';
+import { arrayOf, count, oneOf, parseInput, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -21,8 +21,8 @@ import {
   type Tombstone,
 } from './records.js';
 import { patternHead } from './patterns.js';
-import { identifierKey, planUnion } from './specifications.js';
-import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
+import { planUnion } from './specifications.js';
+import { TABLES, keyOf, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
 import type { HybridClock } from './hlc.js';
@@ -245,11 +245,9 @@ async function* numberedLines(source: ImportSource): AsyncGenerator<[number, str
 /**
  * Checks parsed records against the store before anything is written: a
  * record may exist already, but only unchanged (a recommendation's copies
- * merge instead), and an identifier keeps one specId, in the input and
- * against the store. Records are checked a chunk at a time (`flush`).
+ * merge instead). Records are checked a chunk at a time (`flush`).
  */
 function checker(backend: Backend) {
-  const specIds = new Map<string, string>();
   let chunk: Array<[At, ImportLine]> = [];
   const flush = async () => {
     const byTable = new Map<TableName, Array<[At, Row]>>();
@@ -274,15 +272,6 @@ function checker(backend: Backend) {
   };
   return {
     async add(at: At, item: ImportLine) {
-      if (item.table === 'specifications') {
-        const { identifier, specId } = item.record;
-        let known = specIds.get(identifier);
-        if (known === undefined) {
-          known = (await rowAt(backend, 'heads', [identifierKey(identifier)]))?.specId ?? specId;
-          specIds.set(identifier, known);
-        }
-        if (known !== specId) throw recordError(at, `"${identifier}" has specId ${known}, not ${specId}`, ['record', 'specId']);
-      }
       chunk.push([at, item]);
       if (chunk.length >= PAGE) await flush();
     },
@@ -315,12 +304,7 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
   }
   ctx.insert(table, (item.table === 'changes' ? yield* importedChangeRow(ctx, item.record) : row) as RowOf<typeof table>);
   if (item.table === 'specifications') {
-    const record = item.record;
-    const head = yield* ctx.get('heads', [row.ik as string]);
-    if (head && head.specId !== record.specId) {
-      throw recordError(at, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
-    }
-    yield* planUnion(ctx, head, row as RowOf<'specifications'>);
+    yield* planUnion(ctx, yield* ctx.get('heads', [row.ik as string]), row as RowOf<'specifications'>);
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
@@ -411,7 +395,11 @@ export interface ApplyOptions {
   meta?: ReadonlyArray<{ name: string; value: unknown }>;
 }
 
-const metaRow = z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion', 'the schema version is not written this way')), value: z.unknown() });
+const applyOptions = z.object({
+  meta: z.optional(
+    arrayOf(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
+  ),
+});
 
 /**
  * Checks tagged records (`{ table, record }`, as export lines hold them) as
@@ -419,7 +407,7 @@ const metaRow = z.object({ name: z.string().check(z.refine((name) => name !== 's
  */
 export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });
-  const meta = (options.meta ?? []).map((row, i) => parseValue(metaRow, row, ['meta', i]));
+  const meta = parseInput(applyOptions, options, ['options']).meta ?? [];
   const check = checker(backend);
   const items: Array<[At, ImportLine]> = [];
   for (const [i, record] of records.entries()) {

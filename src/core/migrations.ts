@@ -1,7 +1,8 @@
 import type { Backend, WriteOp } from './backend.js';
 import type { ChangeRow } from './change-log.js';
+import { rowId } from './commit-plan.js';
 import { encodeKeyString, type KeyPart } from './key-codec.js';
-import { rowsIn, span, type CommitRow, type Row } from './tables.js';
+import { rowsIn, span, type CommitRow, type Row, type TableName } from './tables.js';
 
 /**
  * The writes that bring a store of schema `from` up to the current one, on
@@ -11,40 +12,41 @@ import { rowsIn, span, type CommitRow, type Row } from './tables.js';
  */
 export async function migrationOps(backend: Backend, from: number): Promise<WriteOp[]> {
   const ops: WriteOp[] = [];
+  const all = <T extends TableName>(table: T) => rowsIn(backend, span(table));
+  const put = (table: TableName, row: Row) => ops.push({ type: 'put', table, row });
   if (from < 2) {
     // Schema 1 keyed imported records by their raw id; schema 2 by the encoded id (`idKey`).
-    for (const row of (await rowsIn(backend, span('importedRecords'))) as Row[]) {
+    for (const row of await all('importedRecords')) {
       if (row.idKey !== undefined) continue;
-      ops.push({ type: 'delete', table: 'importedRecords', key: [row.kindKey as string, row.timestamp as number, row.id as string] });
-      ops.push({ type: 'put', table: 'importedRecords', row });
+      ops.push({ type: 'delete', table: 'importedRecords', key: [row.kindKey, row.timestamp, row.id] });
+      put('importedRecords', row);
     }
   }
   if (from < 3) {
     // Schema 3 keys versions by [ik, version, id] and pattern versions by [id, version, recordedAt].
-    // Before it a number held one version, so the keys that name a version by its number alone
-    // (heads, lean changes, commit rows) get the part that was added.
-    const added = { specifications: new Map<string, KeyPart>(), patterns: new Map<string, KeyPart>() };
-    for (const version of await rowsIn(backend, span('specifications'))) added.specifications.set(`${version.ik}\u0000${version.version}`, version.id);
-    for (const version of await rowsIn(backend, span('patterns'))) added.patterns.set(`${version.id}\u0000${version.version}`, version.recordedAt);
-    const idOf = (ik: unknown, version: unknown) => added.specifications.get(`${ik}\u0000${version}`) as string | undefined;
-    for (const head of await rowsIn(backend, span('heads'))) {
+    // Before it a number held one version, so what names a version by its number alone (heads,
+    // lean changes, commit rows) gets the key part that was added, found by the old key.
+    const added = new Map<string, KeyPart>();
+    for (const v of await all('specifications')) added.set(rowId('specifications', [v.ik, v.version]), v.id);
+    for (const v of await all('patterns')) added.set(rowId('patterns', [v.id, v.version]), v.recordedAt);
+    const idOf = (ik: string, version: number) => added.get(rowId('specifications', [ik, version])) as string | undefined;
+    for (const head of await all('heads')) {
       const latestId = idOf(head.ik, head.latestVersion);
-      if (head.latestId === undefined && latestId) ops.push({ type: 'put', table: 'heads', row: { ...head, latestId } });
+      if (head.latestId === undefined && latestId) put('heads', { ...head, latestId });
     }
-    for (const change of (await rowsIn(backend, span('changes'))) as ChangeRow[]) {
-      if (!change.changed || change.joins) continue;
+    for (const change of (await all('changes')) as ChangeRow[]) {
       const ik = encodeKeyString(change.identifier);
       const joins = [idOf(ik, change.version - 1), idOf(ik, change.version)];
-      // Without both versions there were no values to give (as before); the row is kept as it is.
-      if (joins[0] && joins[1]) ops.push({ type: 'put', table: 'changes', row: { ...change, joins } });
+      // Without both versions there were no values to give (as before): the row stays as it is.
+      if (change.changed && !change.joins && joins[0] && joins[1]) put('changes', { ...change, joins });
     }
-    for (const commit of (await rowsIn(backend, span('commits'))) as CommitRow[]) {
-      let changed = false;
+    for (const commit of (await all('commits')) as CommitRow[]) {
+      let moved = false;
       const writes = commit.writes.map(([table, ...key]) => {
-        const part = key.length === 2 && (table === 'specifications' || table === 'patterns') ? added[table].get(key.join('\u0000')) : undefined;
-        return part === undefined ? [table!, ...key] : ((changed = true), [table!, ...key, part]);
+        const part = added.get(rowId(table as string, key));
+        return part === undefined ? [table!, ...key] : ((moved = true), [table!, ...key, part]);
       });
-      if (changed) ops.push({ type: 'put', table: 'commits', row: { seq: commit.seq, writes } });
+      if (moved) put('commits', { seq: commit.seq, writes });
     }
   }
   return ops;

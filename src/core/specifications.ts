@@ -4,6 +4,7 @@ import { changeRow } from './change-log.js';
 import { TemporalDbError, type FieldPath } from './errors.js';
 import { newId } from './ids.js';
 import { jsonEqual, withOptional, type JsonValue } from './json.js';
+import { sha256Hex } from './hash.js';
 import { encodeKeyString } from './key-codec.js';
 import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
@@ -12,7 +13,18 @@ import type { ChangeRecord, FieldChange, SpecType, Specification, SpecificationC
 import { latestVersion, versionAsOf, versionAt, versionTimestamp, versionsOf, wins } from './versioned.js';
 import type { PlanContext } from './write-queue.js';
 
-export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
+export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string; specId: string };
+
+/**
+ * A parsed input with the SHA-256 of its content and the specId a new
+ * identifier gets: derived from the identifier (a uuid v8 of its SHA-256), so
+ * replicas that each create it offline give it the same one, and their
+ * first versions are plain siblings.
+ */
+export async function withHashes<T extends { content: string; identifier: string }>(input: T) {
+  const [hash, h] = await Promise.all([sha256Hex(input.content), sha256Hex(`temporal-db specId ${input.identifier}`)]);
+  return { ...input, hash, specId: `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}` };
+}
 type VersionRow = RowOf<'specifications'>;
 
 /** Fields compared between versions; an `Update` lists those that differ. */
@@ -70,11 +82,9 @@ export const headOf = (ik: string, version: Specification | Tombstone, firstTime
  */
 export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
   const [a, b] = one.id < other.id ? [one, other] : [other, one];
-  let id = `${a.id}+${b.id}`;
-  // Ids of imported versions can be long: past the key budget the pair is named by a hash of it.
-  if (id.length > 240) id = `${a.id.slice(0, 100)}+${b.id.slice(0, 100)}+${pairHash(id)}`;
   return {
-    id,
+    // Within the key budget of an id however long the two are (uuids are kept whole).
+    id: `${a.id.slice(0, 80)}+${b.id.slice(0, 80)}`,
     changeType: 'Conflict',
     specId: b.specId,
     identifier: b.identifier,
@@ -84,17 +94,6 @@ export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
     timestamp: Math.max(a.timestamp, b.timestamp),
     recordedAt: Math.max(a.recordedAt, b.recordedAt),
   };
-}
-
-/** 64 bits of FNV-1a (two 32-bit lanes) as hex. */
-function pairHash(text: string): string {
-  let h = 0x811c9dc5;
-  let g = 0x9e3779b9;
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    g = Math.imul(g ^ text.charCodeAt(i), 0x01000193);
-  }
-  return (h >>> 0).toString(16) + (g >>> 0).toString(16);
 }
 
 /**
@@ -147,7 +146,7 @@ export function* planStoreSpecification(ctx: PlanContext, input: ParsedSpecifica
       { path: ['specType'] },
     );
   }
-  const specId = head?.specId ?? newId();
+  const specId = head?.specId ?? input.specId;
   const record = withOptional<Specification>(
     {
       id: newId(),

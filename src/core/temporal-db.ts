@@ -9,7 +9,6 @@ import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
 import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
-import { sha256Hex } from './hash.js';
 import { planPutImported, readImported } from './imported-records.js';
 import { applyRecords, exportLines, exportStream, exportTo, importLines, type ApplyOptions, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
@@ -51,6 +50,7 @@ import {
   readList,
   readVersion,
   specIdOf,
+  withHashes,
 } from './specifications.js';
 import { readStatistics } from './statistics.js';
 import { SCHEMA_VERSION } from './tables.js';
@@ -266,7 +266,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const parsed = parseInput(specificationInputSchema, input);
-        return { ...parsed, hash: await sha256Hex(parsed.content) };
+        return withHashes(parsed);
       },
       (parsed, ctx, now) => planStoreSpecification(ctx, parsed, now),
     );
@@ -288,8 +288,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const items = parseEach(specificationInputSchema, inputs, 'inputs');
-        const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
-        return items.map((item, i) => ({ ...item, hash: hashes[i]! }));
+        return Promise.all(items.map(withHashes));
       },
       function* (items, ctx, now) {
         yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));

@@ -72,6 +72,44 @@ export function replicationContract(ctx: ContractContext): void {
       });
     }
 
+    it('keeps both first versions of an identifier two replicas each created offline, as siblings', async () => {
+      const { db: a } = await ctx.openStore();
+      const { db: b } = await ctx.openStore();
+      const mine = await a.storeSpecification(adr('ADR-005', { title: 'Created on A' }));
+      ctx.now += 1_000;
+      const theirs = await b.storeSpecification(adr('ADR-005', { title: 'Created on B' }));
+      // A new identifier's specId comes from the identifier, so both replicas gave it the same one.
+      expect(theirs.specId).toBe(mine.specId);
+      await send(a, b);
+      await send(b, a);
+      expect(recordLines(await collect(a))).toEqual(recordLines(await collect(b)));
+      const [conflict] = await a.getConflicts();
+      expect(conflict).toMatchObject({ identifier: 'ADR-005', version: 1, winner: theirs.id });
+      expect((await a.getChanges({ specId: mine.specId })).map((c) => c.changeType).sort()).toEqual(['Conflict', 'Create', 'Create']);
+      ctx.now += 1_000;
+      expect((await a.storeSpecification(adr('ADR-005', { title: 'Agreed' }))).version).toBe(2);
+      await send(a, b);
+      expect(await b.getConflicts()).toEqual([]);
+      expect(recordLines(await collect(a))).toEqual(recordLines(await collect(b)));
+    });
+
+    it('keeps a version whose identifier the store holds under another specId (the winner names it)', async () => {
+      const { db: a } = await ctx.openStore();
+      const { db: b } = await ctx.openStore();
+      await a.storeSpecification(adr('ADR-006'));
+      ctx.now += 1_000;
+      await b.storeSpecification(adr('ADR-006', { title: 'Elsewhere' }));
+      // As a store made before specIds came from identifiers would send it: another specId.
+      const other = '01234567-89ab-7def-8123-456789abcdef';
+      const page = (await recordsOf(b)).map((line) => ({ ...line, record: { ...line.record, specId: other } }));
+      await a.applyRecords(page);
+      const latest = await a.getLatestSpecification('ADR', 'ADR-006');
+      expect(latest).toMatchObject({ title: 'Elsewhere', specId: other });
+      expect((await a.getConflicts('ADR-006'))[0]!.versions).toHaveLength(2);
+      expect((await a.getChanges({ specId: other })).map((c) => c.changeType)).toContain('Create');
+      expect((await a.getSpecificationHistory('ADR-006')).map((v) => v.title).sort()).toEqual(['Elsewhere', 'Title of ADR-006']);
+    });
+
     it('resolves a conflict with a later version, which every replica then agrees on', async () => {
       const { a, b, mine, theirs } = await divergedPair();
       await send(a, b);
@@ -262,7 +300,9 @@ export function replicationContract(ctx: ContractContext): void {
         const bad = [...page.slice(0, 2), { table: 'specifications', record: { ...page[0]!.record, version: 'two' } }];
         await expectError(a.applyRecords(bad, { meta: [{ name: 'sync:checkpoint', value: 1 }] }), 'INVALID_INPUT', ['records', 2, 'record', 'version']);
         await expectError(a.applyRecords([{ table: 'users', record: {} }]), 'INVALID_INPUT', ['records', 0, 'table']);
-        await expectError(a.applyRecords([], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['meta', 0, 'name']);
+        await expectError(a.applyRecords([], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['options', 'meta', 0, 'name']);
+        await expectError(a.applyRecords([], { meta: 'checkpoint' as never }), 'INVALID_INPUT', ['options', 'meta']);
+        await expectError(a.applyRecords('records' as never), 'INVALID_INPUT', ['records']);
         // A record that clashes with a stored one (same key, other content) is refused like in an import.
         const clash = page.find((line) => line.table === 'specifications' && line.record.version === 1)!;
         await expectError(a.applyRecords([{ ...clash, record: { ...clash.record, title: 'Rewritten' } }]), 'INVALID_INPUT', ['records', 0, 'record']);
