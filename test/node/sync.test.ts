@@ -92,6 +92,24 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await records(b)).toEqual(await records(server.db));
   });
 
+  it('two replicas creating the same new identifier offline converge to siblings of version 1, not a refused sync', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const b = await openReplica(kind);
+    const mine = await a.storeSpecification(adr('ADR-005', { title: 'Made on A' }));
+    const theirs = await b.storeSpecification(adr('ADR-005', { title: 'Made on B' }));
+    expect(await sync(a, server.url)).toMatchObject({ pushed: 2 });
+    expect(await sync(b, server.url)).toMatchObject({ pushed: 2 });
+    await sync(a, server.url);
+    const expected = await records(server.db);
+    expect(await records(a)).toEqual(expected);
+    expect(await records(b)).toEqual(expected);
+    for (const db of [a, b, server.db]) {
+      expect((await db.getSpecificationHistory('ADR-005')).map((v) => v.id).sort()).toEqual([mine.id, theirs.id].sort());
+      expect((await db.getConflicts('ADR-005'))[0]?.version).toBe(1);
+    }
+  });
+
   it('writes made while pages are being pulled are pushed by the next round (a pull never hides them)', async () => {
     const server = await startServer(await openReplica('lmdb'));
     const a = await openReplica(kind);
