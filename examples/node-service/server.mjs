@@ -12,6 +12,8 @@ const port = Number(process.env.PORT ?? 4780);
 const appPort = Number(process.env.APP_PORT ?? 4781);
 // Without a token both listen on loopback only; with one, every request of the service needs it.
 const token = process.env.TEMPORAL_DB_TOKEN || undefined;
+// Browser origins allowed to call it cross-origin (the web app's sync, say), comma-separated.
+const corsOrigins = (process.env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
 
 const db = await openTemporalDb({ path });
 let service;
@@ -20,11 +22,11 @@ let app;
 
 try {
   // 1. Standalone: the handler listens on a port of its own.
-  service = createTemporalDbServer(db, { token });
+  service = createTemporalDbServer(db, { token, corsOrigins });
   const { url } = await service.listen({ host: '127.0.0.1', port });
 
   // 2. Mounted: /db/v1/... goes to the handler; any other path is passed on (`next`) to the application.
-  mounted = createTemporalDbServer(db, { token, basePath: '/db' });
+  mounted = createTemporalDbServer(db, { token, corsOrigins, basePath: '/db' });
   app = createServer((req, res) => mounted(req, res, () => appRoutes(req, res)));
   await new Promise((resolve, reject) => {
     app.once('error', reject);
