@@ -154,7 +154,8 @@ async function start() {
     try {
       const stored = await db.storeSpecification({ specType: 'ADR', identifier: IDENTIFIER, title: title.value, status: status.value as SpecStatus, content: content.value, author: client });
       typed = false;
-      message.textContent = `Stored ${IDENTIFIER} version ${stored.version} here${handle?.status === 'idle' || handle?.status === 'syncing' ? '' : ' (pushed when the service is back)'}.`;
+      const away = !navigator.onLine || !handle || handle.status === 'offline';
+      message.textContent = `Stored ${IDENTIFIER} version ${stored.version} on client ${client}${away ? '; it is pushed when the service can be reached' : ''}.`;
       message.className = 'info';
     } catch (error) {
       report(error);
