@@ -154,6 +154,19 @@ describe('examples/offline-first', () => {
     }
     await expect.poll(async () => JSON.stringify(await exported(a))).toBe(JSON.stringify(await exported(b)));
     await a.screenshot({ path: join(shots, '4-resolved-A.png'), fullPage: true });
+
+    // Pause sync (the README's way to try it in two windows of one browser): a version stored on A stays on A until
+    // the sync resumes.
+    await a.locator('#pause').click();
+    await expect.poll(() => syncStatus(a)).toBe('paused');
+    await store(a, { title: 'Keep working offline', content: 'Written on A while its sync was paused.' });
+    await expect.poll(() => a.locator('#latest').getAttribute('data-version')).toBe('5');
+    expect(await a.locator('#message').textContent()).toBe('Stored ADR-001 version 5 on client A; it is pushed when the service can be reached.');
+    expect((await api('/specifications/ADR-001')).version).toBe(4);
+    await a.locator('#pause').click();
+    await expect.poll(() => b.locator('#latest').getAttribute('data-version')).toBe('5');
+    expect((await api('/specifications/ADR-001')).content).toBe('Written on A while its sync was paused.');
+    await expect.poll(() => syncStatus(a)).toBe('idle');
     for (const page of [a, b]) expect((page as Page & { errors: string[] }).errors).toEqual([]);
     expect(await stopExample!()).toBe(0);
   });

@@ -65,6 +65,7 @@ function standaloneReadme(readme: string, name: string, example: Example): strin
     .replaceAll(`npm run ${example.repoScript}`, 'npm start')
     .replace(/That builds the library \(`npm run build`\), then runs|That builds `dist\/` \(`npm run build`\) and runs/g, 'That runs')
     .replaceAll(`examples/${name}/`, '')
+    .replace(/ After one build, [^.]*\./, '')
     // Links to other parts of the repository would point nowhere: their text stays.
     .replace(/\[([^\]]+)\]\(\.\.\/[^)]*\)/g, '$1');
   const [title = '', ...rest] = body.split('\n');
