@@ -73,6 +73,14 @@ function created(example: string): string {
 }
 
 describe('temporal-db create', () => {
+  it('finds the examples in the tarball: their sources only, no build output, no other example', () => {
+    const shipped = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter((file) => file.startsWith('package/examples/'));
+    for (const file of ['web-app/index.html', 'web-app/src/main.ts', 'web-app/vite.config.ts', 'node-service/server.mjs', 'offline-first/start.mjs', 'offline-first/src/main.ts']) {
+      expect(shipped).toContain(`package/examples/${file}`);
+    }
+    expect(shipped.filter((file) => !/^package\/examples\/(web-app|node-service|offline-first)\//.test(file) || /\/(dist|node_modules)\//.test(file))).toEqual([]);
+  });
+
   it('without --package depends on the version of the CLI that made it; refuses a folder that is not empty, writing nothing', () => {
     const dir = join(work, 'default');
     expect(cli(['create', 'node-service', dir]).code).toBe(0);
