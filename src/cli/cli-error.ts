@@ -11,6 +11,8 @@ export type CliErrorCode =
   | 'NO_STORE'
   /** A file or folder the command reads or writes could not be opened, read or written. */
   | 'IO_ERROR'
+  /** `create` was given a folder that already holds something. */
+  | 'TARGET_NOT_EMPTY'
   /** Anything else: a bug, reported in one line all the same. */
   | 'INTERNAL';
 

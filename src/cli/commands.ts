@@ -157,6 +157,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     load: async () => (await import('./commands/serve.js')).serve,
   },
+  create: {
+    summary: 'copy an example (web-app, node-service, offline-first) as a project of its own: npm install, npm start',
+    args: ['<example>', '<dir>'],
+    options: {
+      package: { type: 'string', value: 'spec', description: "the temporal-db it depends on: a version, a range or a tarball's path (default: this CLI's version)" },
+    },
+    load: async () => (await import('./commands/create.js')).create,
+  },
   backup: {
     summary: 'a consistent copy of the store, taken while it stays open',
     args: ['<dir>'],

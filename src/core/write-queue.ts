@@ -28,7 +28,6 @@ export type WritePlan<T> = (ctx: PlanContext) => Plan<T>;
 
 interface Pending {
   plan: WritePlan<unknown>;
-  alone?: boolean | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -142,10 +141,9 @@ export class WriteQueue {
     private readonly feed?: { readonly origin: number; reach(): void },
   ) {}
 
-  /** `alone`: committed in a batch of its own, so its commit holds its writes only (what sync tells apart by a commit's keys). */
-  run<T>(plan: WritePlan<T>, alone?: boolean): Promise<T> {
+  run<T>(plan: WritePlan<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ plan, alone, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ plan, resolve: resolve as (value: unknown) => void, reject });
       this.running ??= this.drain();
     });
   }
@@ -160,8 +158,8 @@ export class WriteQueue {
     await Promise.resolve();
     try {
       while (this.pending.length > 0) {
-        const cut = this.pending.findIndex((item) => item.alone);
-        const batch = this.pending.splice(0, cut > 0 ? cut : cut === 0 ? 1 : this.pending.length);
+        const batch = this.pending;
+        this.pending = [];
         await this.runBatch(batch);
       }
     } finally {

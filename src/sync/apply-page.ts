@@ -3,10 +3,26 @@
 // entry point the import shares (src/core/interchange.ts `applyRecords`:
 // records already held are skipped, siblings kept). The batch commits alone,
 // never coalesced with other writes of the handle: the keys of its commit
-// then say where every record in it came from.
-import type { WritePlan, WriteQueue } from '../core/write-queue.js';
+// then say where every record in it came from. So pages go through a write
+// queue of their own, one at a time (the handle's queue joins whatever is
+// pending into one batch); it shares the handle's commit feed, so onCommit
+// reports the page as the handle's own.
+import type { Backend } from '../core/backend.js';
+import { WriteQueue } from '../core/write-queue.js';
 import { applyRecords } from '../core/interchange.js';
 import type { Internals } from './internals.js';
+
+const alone = new WeakMap<Backend, { queue: WriteQueue; last: Promise<unknown> }>();
+
+/** Runs `apply` on the store's page queue once the page before it has committed. */
+function oneAtATime<T>(store: Internals, apply: (queue: WriteQueue) => Promise<T>): Promise<T> {
+  let entry = alone.get(store.backend);
+  if (!entry) alone.set(store.backend, (entry = { queue: new WriteQueue(store.backend, store.feed), last: Promise.resolve() }));
+  const { queue } = entry;
+  const run = entry.last.then(() => apply(queue));
+  entry.last = run.catch(() => undefined);
+  return run;
+}
 
 export interface AppliedPage {
   added: number;
@@ -17,7 +33,6 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 
 /** Checks and applies `records` (`{ table, record }` objects) with `meta` rows; `INVALID_INPUT` with path `['records', i, ...]` writes nothing. */
 export async function applyPage(store: Internals, records: readonly unknown[], meta: ReadonlyArray<{ name: string; value: unknown }> = []): Promise<AppliedPage> {
-  const alone = { run: <T>(plan: WritePlan<T>) => store.writes.run(plan, true) } as WriteQueue;
-  const { added, skipped } = await applyRecords(store.backend, alone, records, { meta });
+  const { added, skipped } = await oneAtATime(store, (queue) => applyRecords(store.backend, queue, records, { meta }, store.hlc));
   return { added: total(added), skipped: total(skipped) };
 }

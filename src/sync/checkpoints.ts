@@ -11,8 +11,12 @@ import { START, type Cursor, type PageCheckpoint } from './protocol.js';
 export const pullName = (storeId: string) => `syncPull.${storeId}`;
 export const pushName = (storeId: string) => `syncPush.${storeId}`;
 
-/** The local cursor the server acknowledged; after a reset, pulled commits up to `resendUntil` are sent too. */
-export type PushCheckpoint = Cursor & { resendUntil?: number };
+/**
+ * The local cursor the server acknowledged; `server`, the server's commit
+ * then (so that a restore is noticed even before a first pull); after a
+ * reset, pulled commits up to `resendUntil` are sent too.
+ */
+export type PushCheckpoint = Cursor & { resendUntil?: number; server?: PageCheckpoint };
 
 export interface Checkpoints {
   /** Where the next pull from this server starts, with the fingerprint of the commit it stands on. */

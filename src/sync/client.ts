@@ -83,14 +83,15 @@ class Round {
     const skip = (commit: CommitRow) => commit.seq > resendUntil && pulled(commit);
     const until = await lastSeq(backend);
     for await (const page of feedPages(backend, start, { limit: this.limit, until, skip })) {
-      let added = 0;
+      let server = start.server;
       if (page.records.length > 0) {
-        added = (await this.remote.push(page.records)).added;
-        this.pushed += added;
-        this.onPage?.({ direction: 'push', records: page.records.length, added });
+        const answer = await this.remote.push(page.records);
+        this.pushed += answer.added;
+        server = { seq: answer.seq, offset: 0, commit: answer.commit };
+        this.onPage?.({ direction: 'push', records: page.records.length, added: answer.added });
       }
       const cursor = page.cursor;
-      const value: PushCheckpoint = cursor.seq < resendUntil ? { ...cursor, resendUntil } : cursor;
+      const value: PushCheckpoint = { ...cursor, ...(cursor.seq < resendUntil ? { resendUntil } : {}), ...(server ? { server } : {}) };
       // Acknowledged: the checkpoint moves (its own commit writes only meta, so it is never pushed).
       await writes.run((ctx) => putPushCheckpoint(ctx, storeId, value));
     }
@@ -146,11 +147,15 @@ export async function sync(db: TemporalDb, url: string, options: SyncOptions = {
   const identity = await remote.info();
   let checkpoints = await readCheckpoints(store.backend, identity.storeId);
   const round = new Round(store, remote, identity.storeId, limit, options.onPage);
-  if (checkpoints.pull && (checkpoints.pull.seq > 0 || checkpoints.pull.offset > 0)) {
-    const known = (await remote.info(checkpoints.pull)).known;
-    if (!known) {
+  // Both server commits the checkpoints stand on (the pull's, and the push's last answer) must still be there:
+  // a restore to any point before either is a server that may lack what the checkpoints say it has.
+  const marks = [checkpoints.pull, checkpoints.push.server].filter((mark) => mark !== undefined && (mark.seq > 0 || mark.offset > 0)) as PageCheckpoint[];
+  const distinct = marks.filter((mark, i) => i === 0 || mark.seq !== marks[0]!.seq || mark.offset !== marks[0]!.offset);
+  for (const mark of distinct) {
+    if (!(await remote.info(mark)).known) {
       await round.forget();
       checkpoints = await readCheckpoints(store.backend, identity.storeId);
+      break;
     }
   }
   await round.push();

@@ -71,6 +71,7 @@ export interface PushAnswer {
   added: number;
   /** Records it held already (a repeated or resumed push). */
   skipped: number;
-  /** The server's commit of this page (0 when it added nothing). */
+  /** The server's last commit after this page, and its fingerprint. */
   seq: number;
+  commit: string;
 }

@@ -59,6 +59,9 @@ export class Remote {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new TemporalDbError('INVALID_INPUT', `Invalid input at url: expected an http:// or https:// URL, received ${JSON.stringify(url)}`, { path: ['url'] });
     }
+    if (options.token !== undefined && typeof options.token !== 'string') {
+      throw new TemporalDbError('INVALID_INPUT', 'Invalid input at options.token: expected a string', { path: ['options', 'token'] });
+    }
     this.base = url.replace(/\/+$/, '');
     const given = options.fetch ?? (globalThis.fetch as Fetch | undefined);
     if (typeof given !== 'function') throw new TemporalDbError('INVALID_INPUT', 'Invalid input at options.fetch: expected a fetch function', { path: ['options', 'fetch'] });

@@ -73,10 +73,10 @@ class LiveSync extends EventTarget implements SyncHandle {
     super();
     this.minRetryMs = options.minRetryMs ?? 500;
     this.maxRetryMs = Math.max(this.minRetryMs, options.maxRetryMs ?? 30_000);
-    // Local writes only, and only those that wrote records: a pulled page or a checkpoint does not call for a round.
+    // Writes of records, made here or elsewhere on the store (another tab, another process): each calls for a
+    // round. A pulled page or a checkpoint does not.
     this.cleanups.push(
       db.onCommit((event) => {
-        if (!event.local) return;
         const records = event.writes.some((write) => EXPORTED.has(write[0]));
         const pulled = event.writes.some((write) => write[0] === 'meta' && typeof write[1] === 'string' && write[1].startsWith('syncPull.'));
         if (records && !pulled) this.wanted();
@@ -142,6 +142,13 @@ class LiveSync extends EventTarget implements SyncHandle {
       } catch (failure) {
         if (this.stopping.signal.aborted) throw failure;
         const error = coded(failure);
+        if (error.code === 'DATABASE_CLOSED') {
+          // The store was closed under the sync: nothing left to sync.
+          this.error = error;
+          this.setStatus('error', { error });
+          void this.halt();
+          throw error;
+        }
         this.error = error;
         this.failures++;
         // Full jitter (a random wait up to the exponential bound): clients that lost one server do not come back in step.
@@ -200,13 +207,17 @@ class LiveSync extends EventTarget implements SyncHandle {
   }
 
   async stop(): Promise<void> {
+    await this.halt();
+    if (this.status !== 'idle' && this.error?.code !== 'DATABASE_CLOSED') this.setStatus('idle');
+  }
+
+  private async halt(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort(new TemporalDbError('SYNC_UNAVAILABLE', 'Sync was stopped'));
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.retry = undefined;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     await Promise.allSettled([this.running, this.events]);
-    if (this.status !== 'idle') this.setStatus('idle');
   }
 }
 

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSync, type SyncStatusDetail } from '../../src/sync.js';
+import { openTemporalDb as openLmdb } from '../../src/lmdb.js';
+import { tempDir } from './cli-harness.js';
 import { KINDS, adr, cleanUp, flakyFetch, openReplica, records, startServer } from './sync-harness.js';
 
 afterEach(cleanUp);
@@ -21,6 +23,18 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
       await Promise.all(handles.map((handle) => handle.stop()));
     }
     expect(handles.map((handle) => handle.status)).toEqual(['idle', 'idle']);
+  });
+
+  it('stops by itself when its store is closed under it', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const handle = startSync(a, server.url, { minRetryMs: 20, maxRetryMs: 40 });
+    await vi.waitFor(() => expect(handle.status).toBe('idle'), { timeout: 20_000, interval: 10 });
+    await a.close();
+    await expect(handle.syncNow()).rejects.toMatchObject({ code: 'DATABASE_CLOSED' });
+    expect(handle.status).toBe('error');
+    // Stopped: no round is scheduled any more.
+    await expect(handle.syncNow()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('backs off with jitter while the server is down, never in a tight loop, and recovers when it is back', async () => {
@@ -56,6 +70,24 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
       expect(handle.error).toBeUndefined();
     } finally {
       await handle.stop();
+    }
+  });
+});
+
+describe('startSync on an LMDB store shared by two handles', () => {
+  it('pushes the writes another handle makes on the same store (another process or tab would do the same)', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const path = tempDir('shared');
+    const a = await openReplica('lmdb', path);
+    const other = await openLmdb({ path });
+    const handle = startSync(a, server.url);
+    try {
+      await vi.waitFor(() => expect(handle.status).toBe('idle'), { timeout: 20_000, interval: 10 });
+      await other.storeSpecification(adr('ADR-OTHER'));
+      await vi.waitFor(async () => expect((await server.db.getSpecification('ADR-OTHER'))?.version).toBe(1), { timeout: 20_000, interval: 20 });
+    } finally {
+      await handle.stop();
+      await other.close();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemporalDbError } from '../../src/index.js';
 import { sync } from '../../src/sync.js';
@@ -91,6 +92,57 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await records(b)).toEqual(await records(server.db));
   });
 
+  it('two replicas creating the same new identifier offline converge to siblings of version 1, not a refused sync', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const b = await openReplica(kind);
+    const mine = await a.storeSpecification(adr('ADR-005', { title: 'Made on A' }));
+    const theirs = await b.storeSpecification(adr('ADR-005', { title: 'Made on B' }));
+    expect(await sync(a, server.url)).toMatchObject({ pushed: 2 });
+    expect(await sync(b, server.url)).toMatchObject({ pushed: 2 });
+    await sync(a, server.url);
+    const expected = await records(server.db);
+    expect(await records(a)).toEqual(expected);
+    expect(await records(b)).toEqual(expected);
+    for (const db of [a, b, server.db]) {
+      expect((await db.getSpecificationHistory('ADR-005')).map((v) => v.id).sort()).toEqual([mine.id, theirs.id].sort());
+      expect((await db.getConflicts('ADR-005'))[0]?.version).toBe(1);
+    }
+  });
+
+  it('writes made while pages are being pulled are pushed by the next round (a pull never hides them)', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    const b = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001'));
+    await sync(a, server.url);
+    const writes: Array<Promise<unknown>> = [];
+    // Each time a checkpoint line reaches B, B's application writes at that very moment.
+    const racing = async (input: string, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (!new URL(input).pathname.endsWith('/pull')) return response;
+      const text = await response.text();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const line of text.split(/(?<=\n)/)) {
+            if (line.includes('"checkpoint"')) writes.push(b.storeSpecification(adr(`ADR-B${writes.length}`)));
+            controller.enqueue(new TextEncoder().encode(line));
+          }
+          controller.close();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    await sync(b, server.url, { fetch: racing, limit: 1 });
+    await Promise.all(writes);
+    expect(writes.length).toBeGreaterThan(1);
+    await sync(b, server.url);
+    await sync(a, server.url);
+    for (let i = 0; i < writes.length; i++) expect((await server.db.getSpecification(`ADR-B${i}`))?.version).toBe(1);
+    expect(await records(a)).toEqual(await records(server.db));
+    expect(await records(b)).toEqual(await records(server.db));
+  });
+
   it('a push whose answer is lost is sent again and adds nothing twice; pages pushed out of order add nothing twice', async () => {
     const server = await startServer(await openReplica('lmdb'));
     const a = await openReplica(kind);
@@ -169,6 +221,46 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     expect(await records(b)).toEqual(expected);
   });
 
+  it('a server restored to a point between the last pull and the last acknowledged push is detected too', async () => {
+    const serverDb = await openReplica('lmdb');
+    let server = await startServer(serverDb);
+    const a = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001'));
+    await sync(a, server.url);
+    const dir = tempDir('backup');
+    await serverDb.backup(dir);
+    // Pushed and acknowledged after the backup; the pull that would follow does not get through.
+    await a.storeSpecification(adr('ADR-002'));
+    const flaky = flakyFetch();
+    flaky.failWhen((path) => (path.endsWith('/pull') ? 'refuse' : 'ok'));
+    expect(await codeOf(sync(a, server.url, { fetch: flaky.fetch }))).toBe('SYNC_UNAVAILABLE');
+    expect((await records(serverDb)).some((line) => line.includes('ADR-002'))).toBe(true);
+
+    await server.close();
+    const restored = await openReplica('lmdb', dir);
+    server = await startServer(restored);
+    // The pull checkpoint is older than the backup, so it alone would pass; the push's answer is not.
+    expect(await sync(a, server.url)).toMatchObject({ reset: true, pushed: 2 });
+    expect(await records(restored)).toEqual(await records(a));
+  });
+
+  it('a push cut half way through its body writes nothing; the next sync pushes the whole page', async () => {
+    const server = await startServer(await openReplica('lmdb'));
+    const a = await openReplica(kind);
+    await a.storeSpecifications([adr('ADR-001'), adr('ADR-002')]);
+    const body = (await records(a)).join('');
+    const before = await records(server.db);
+    await new Promise<void>((resolve) => {
+      const req = request(`${server.url}/v1/sync/push`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(body) } });
+      req.on('error', () => resolve());
+      req.on('response', () => resolve());
+      req.write(body.slice(0, body.length >> 1), () => setTimeout(() => req.destroy(), 50));
+    });
+    expect(await records(server.db)).toEqual(before);
+    expect(await sync(a, server.url)).toMatchObject({ pushed: 4 });
+    expect(await records(server.db)).toEqual(await records(a));
+  });
+
   it('refuses a wrong token with SYNC_UNAUTHORIZED and a server without sync with SYNC_PROTOCOL; an unreachable one is SYNC_UNAVAILABLE', async () => {
     const server = await startServer(await openReplica('lmdb'), { token: 'a-token-of-sixteen-chars' });
     const a = await openReplica(kind);
@@ -180,6 +272,10 @@ describe.each(KINDS)('sync with %s replicas', (kind) => {
     await other.close();
     expect(await codeOf(sync(a, other.url))).toBe('SYNC_UNAVAILABLE');
     expect(await codeOf(sync(a, 'ftp://example.com'))).toBe('INVALID_INPUT');
+    // A page over the server's body limit is refused (413): nothing of it is written there.
+    const strict = await startServer(await openReplica('memory'), { maxImportBytes: 100 });
+    expect(await codeOf(sync(a, strict.url))).toBe('SYNC_REJECTED');
+    expect(await records(strict.db)).toEqual([]);
   });
 });
 
@@ -208,5 +304,34 @@ describe('the first sync of a large store', () => {
     expect(Math.max(...pulled)).toBe(500);
     expect((await fresh.statistics()).versions).toBe(10_000);
     expect(await records(fresh)).toEqual(await records(big));
+  });
+});
+
+describe('the sync event stream', () => {
+  it('pokes with the last sequence, sends keep-alive comments, and ends cleanly on server.close()', async () => {
+    const db = await openReplica('memory');
+    const server = await startServer(db, { keepAliveMs: 50 });
+    const response = await fetch(`${server.url}/v1/sync/events`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (wanted: RegExp) => {
+      while (!wanted.test(text)) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${wanted}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntil(/data: \{"seq":\d+\}\n\n/);
+    const first = Number(/"seq":(\d+)/.exec(text)![1]);
+    await readUntil(/: keep-alive\n\n/);
+    await db.storeSpecification(adr('ADR-001'));
+    await readUntil(new RegExp(`"seq":${first + 1}\\}`));
+    // Only the sequence: a poke carries no data.
+    expect(text).not.toContain('ADR-001');
+    const closed = server.close();
+    for (;;) if ((await reader.read()).done) break;
+    await closed;
   });
 });

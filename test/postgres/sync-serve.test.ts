@@ -1,6 +1,6 @@
 // `temporal-db serve --postgres` from dist/: two service instances on one
 // PostgreSQL store; a write through one reaches the sync clients of the other.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -80,6 +80,15 @@ describe('temporal-db serve --postgres', () => {
     expect((await replica.getSpecification('ADR-002'))?.version).toBe(1);
     await replica.close();
     await other.close();
+  });
+
+  it('refuses --db with --postgres, and a --postgres that is not a PostgreSQL URL (usage errors, exit 2)', () => {
+    for (const args of [['--db', 'somewhere', '--postgres', storeUrl()], ['--postgres', './a-directory']]) {
+      const result = spawnSync(process.execPath, [cli, 'serve', '--port', '0', ...args], { cwd: root, encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/--postgres/);
+    }
   });
 
   it('on SIGTERM an instance ends its open event streams and exits 0', async () => {

@@ -11,7 +11,7 @@ import { rowAt } from '../../core/tables.js';
 import { applyPage } from '../../sync/apply-page.js';
 import { feedPages, fingerprint, fingerprintSeq, lastSeq } from '../../sync/feed.js';
 import { internals } from '../../sync/internals.js';
-import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type Cursor, type SyncInfo } from '../../sync/protocol.js';
+import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type Cursor, type PushAnswer, type SyncInfo } from '../../sync/protocol.js';
 import { HttpError } from '../http-error.js';
 import { queryArguments, type Route } from '../router.js';
 import { ok } from './reply.js';
@@ -134,7 +134,9 @@ export function syncRoutes(db: TemporalDb): Route[] {
         const inner = store();
         // The page's commit carries the client's mark, so that its pulls leave it out.
         const applied = await applyPage(inner, lines, client === undefined ? [] : [{ name: pushedName(client), value: true }]);
-        return ok({ ...applied, seq: await lastSeq(inner.backend) });
+        const seq = await lastSeq(inner.backend);
+        const answer: PushAnswer = { ...applied, seq, commit: await fingerprint(await rowAt(inner.backend, 'commits', [seq])) };
+        return ok(answer);
       },
     },
     {
