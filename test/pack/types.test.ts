@@ -63,6 +63,14 @@ import { openTemporalDb, type Specification } from 'temporal-db';
 const db = await openTemporalDb({ name: 'architecture', durability: 'relaxed' });
 const latest: Specification | undefined = await db.getLatestSpecification('ADR', 'ADR-001');
 console.log(latest?.title);
+// Live queries, from their own entry: the result is typed by the query.
+import { watch } from 'temporal-db/live';
+const stop = watch(db, { history: 'ADR-001' }, (history: Specification[]) => console.log(history.length));
+for await (const current of watch(db, { latest: 'ADR-001' })) console.log(current?.version);
+stop();
+db.onCommit(({ seq, local }) => console.log(seq, local));
+// @ts-expect-error A watch query names one of latest, history, list or changes.
+watch(db, { newest: 'ADR-001' }, () => undefined);
 // @ts-expect-error The browser build opens IndexedDB by name, not a path.
 await openTemporalDb({ path: './architecture-db' });
 `;
