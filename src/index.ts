@@ -20,7 +20,6 @@ export {
   type ExportTable,
   type ImportResult,
   type ImportSource,
-  type ApplyOptions,
 } from './core/interchange.js';
 export type { Clock } from './core/time.js';
 export {

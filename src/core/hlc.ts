@@ -16,23 +16,13 @@ import type { PlanContext } from './write-queue.js';
  * const now = yield* clock.tick(ctx); // inside a write plan
  */
 export class HybridClock {
-  private last = -Infinity;
-
   constructor(private readonly physical: Clock) {}
-
-
-  /** Learns a time the store holds or received (outside a write: when a store is opened). */
-  observe(time: unknown): void {
-    if (typeof time === 'number' && time > this.last) this.last = time;
-  }
 
   /** Inside a write: the time of this write, at least `seen`, recorded in the store if it moved on. */
   *tick(ctx: PlanContext, seen = -Infinity): Plan<number> {
-    const stored = (yield* ctx.get('meta', ['clock']))?.value;
-    this.observe(stored);
-    this.observe(seen);
-    const now = Math.max(this.physical(), this.last);
+    const stored = (yield* ctx.get('meta', ['clock']))?.value as number | undefined;
+    const now = Math.max(this.physical(), stored ?? seen, seen);
     if (now !== stored) ctx.put('meta', { name: 'clock', value: now });
-    return (this.last = now);
+    return now;
   }
 }

@@ -16,7 +16,6 @@ import {
   specificationRecord,
   tombstoneRecord,
   type PatternRecommendation,
-  type RecommendationFeedback,
   type Specification,
   type Tombstone,
 } from './records.js';
@@ -279,16 +278,15 @@ function checker(backend: Backend) {
   };
 }
 
-const feedbackKey = (f: RecommendationFeedback) => JSON.stringify([f.at, f.action, f.reason]);
-
 /**
  * Two copies of one recommendation (its fields never change after it is
  * made, its feedback grows) merge into the same row on every replica: the
- * feedback of both, each once, in time order (ties by action, then reason).
+ * feedback of both, each once, in time order (ties by action, then reason;
+ * `at` has 13 digits from 2001 to 2286, so its keys sort in time order).
  */
 function mergeRecommendation(stored: PatternRecommendation, other: PatternRecommendation): PatternRecommendation {
-  const feedback = new Map([...stored.feedback, ...other.feedback].map((f) => [feedbackKey(f), f]));
-  return { ...stored, feedback: [...feedback.keys()].sort((a, b) => feedback.get(a)!.at - feedback.get(b)!.at || (a < b ? -1 : 1)).map((key) => feedback.get(key)!) };
+  const feedback = new Map([...stored.feedback, ...other.feedback].map((f) => [JSON.stringify([f.at, f.action, f.reason]), f]));
+  return { ...stored, feedback: [...feedback.keys()].sort().map((key) => feedback.get(key)!) };
 }
 
 /** Adds one record (and what derives from it) unless the store holds it; whether it was added. */
@@ -402,8 +400,17 @@ const applyOptions = z.object({
 });
 
 /**
- * Checks tagged records (`{ table, record }`, as export lines hold them) as
- * an import does, then writes them and `options.meta` in one commit.
+ * Applies tagged records (`{ table, record }`, the objects export lines hold)
+ * as one commit, all or nothing, checked as an import checks lines (an
+ * error's path is `['records', i, ...]`): what `temporal-db/sync` calls per
+ * page pulled, with the store's `backend`, a write queue and `hlc`. The
+ * `options.meta` rows (`{ name, value }`, such as a sync checkpoint) go into
+ * the `meta` table in the same commit, so they never get ahead of the
+ * records. Records already held are skipped. Not on `TemporalDb`, so that
+ * the browser root entry does not carry it.
+ *
+ * @example
+ * const { added } = await applyRecords(db['backend'], db['writes'], page.records, { meta: [{ name: 'sync:pull', value: page.seq }] }, db['hlc']);
  */
 export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });

@@ -23,7 +23,7 @@ export type ParsedSpecification = z.output<typeof specificationInputSchema> & { 
  */
 export async function withHashes<T extends { content: string; identifier: string }>(input: T) {
   const [hash, h] = await Promise.all([sha256Hex(input.content), sha256Hex(`temporal-db specId ${input.identifier}`)]);
-  return { ...input, hash, specId: `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}` };
+  return { ...input, hash, specId: `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}` };
 }
 type VersionRow = RowOf<'specifications'>;
 
@@ -222,16 +222,13 @@ export async function readHistory(backend: Backend, identifier: string): Promise
 /** The siblings of each identifier (or of `identifier`) whose latest number has more than one version. */
 export async function readConflicts(backend: Backend, identifier?: string): Promise<SpecificationConflict[]> {
   const heads = identifier === undefined ? await allHeads(backend) : [await rowAt(backend, 'heads', [identifierKey(identifier)])];
-  return Promise.all(
-    heads
-      .filter((head) => head?.conflict)
-      .map(async (head) => ({
-        identifier: head!.identifier,
-        version: head!.latestVersion,
-        winner: head!.latestId,
-        versions: (await rowsIn(backend, span('specifications', [head!.ik, head!.latestVersion]))).map(({ ik: _ik, ...version }) => version),
-      })),
-  );
+  const out: SpecificationConflict[] = [];
+  for (const head of heads) {
+    if (!head?.conflict) continue;
+    const versions = await rowsIn(backend, span('specifications', [head.ik, head.latestVersion]));
+    out.push({ identifier: head.identifier, version: head.latestVersion, winner: head.latestId, versions: versions.map(({ ik: _ik, ...version }) => version) });
+  }
+  return out;
 }
 
 /** Every head: one small row per identifier. */

@@ -10,7 +10,7 @@ import { guardBackend } from './guarded-backend.js';
 import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
-import { applyRecords, exportLines, exportStream, exportTo, importLines, type ApplyOptions, type ImportResult, type ImportSource } from './interchange.js';
+import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
@@ -149,9 +149,9 @@ export interface TemporalDb {
  */
 export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
-  private readonly feed: CommitFeed;
   /** What writes take their time from (see HybridClock); reads relative to now use the physical clock. */
   private readonly hlc: HybridClock;
+  private readonly feed: CommitFeed;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
@@ -169,8 +169,7 @@ export class TemporalDb extends EventTarget {
   /** For backends: wraps an opened backend, checking and recording the schema version. */
   static async create(engine: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
     const backend = guardBackend(engine);
-    const [version, clock] = await backend.getMany('meta', [['schemaVersion'], ['clock']]);
-    const stored = version?.value;
+    const stored = (await backend.get('meta', ['schemaVersion']))?.value;
     if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
       await backend.close();
       throw new TemporalDbError(
@@ -182,9 +181,7 @@ export class TemporalDb extends EventTarget {
       const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
-    const db = new TemporalDb(backend, options);
-    db.hlc.observe(clock?.value);
-    return db;
+    return new TemporalDb(backend, options);
   }
 
   /** Which engine holds the data: `lmdb` or `indexeddb`. */
@@ -677,22 +674,6 @@ export class TemporalDb extends EventTarget {
       });
     }
     return importLines(this.backend, this.writes, source, this.hlc);
-  }
-
-  /**
-   * Applies tagged records (`{ table, record }`, the objects export lines
-   * hold) as one commit, all or nothing, checked as `importFrom` checks
-   * lines (an error's path is `['records', i, ...]`): what sync calls per
-   * page pulled. `options.meta` rows (`{ name, value }`, such as a sync
-   * checkpoint) go into the store's `meta` table in the same commit, so they
-   * never get ahead of the records. Records already held are skipped.
-   *
-   * @example
-   * const { added } = await db.applyRecords(page.records, { meta: [{ name: 'sync:pull', value: page.seq }] });
-   */
-  applyRecords(records: readonly unknown[], options: ApplyOptions = {}): Promise<Omit<ImportResult, 'header'>> {
-    this.open();
-    return applyRecords(this.backend, this.writes, records, options, this.hlc);
   }
 
   /**

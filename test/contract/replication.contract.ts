@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyRecords, type ApplyOptions } from '../../src/core/interchange.js';
 import type { TemporalDb } from '../../src/index.js';
 import { adr, expectError, type ContractContext } from './context.js';
 import { recordLines } from './sample-store.js';
@@ -14,6 +15,12 @@ const recordsOf = async (db: TemporalDb) => recordLines(await collect(db)).map((
 
 /** Sends everything `from` holds to `to`, as a whole-file import. */
 const send = async (from: TemporalDb, to: TemporalDb) => to.importFrom(new Blob(await collect(from)));
+
+/** What temporal-db/sync calls per page: the core's entry point on the store's internals. */
+const apply = (db: TemporalDb, records: unknown, options: ApplyOptions = {}) => {
+  const internals = db as unknown as Record<'backend' | 'writes' | 'hlc', never>;
+  return applyRecords(internals.backend, internals.writes, records as unknown[], options, internals.hlc);
+};
 
 const nothing = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
 
@@ -102,7 +109,7 @@ export function replicationContract(ctx: ContractContext): void {
       // As a store made before specIds came from identifiers would send it: another specId.
       const other = '01234567-89ab-7def-8123-456789abcdef';
       const page = (await recordsOf(b)).map((line) => ({ ...line, record: { ...line.record, specId: other } }));
-      await a.applyRecords(page);
+      await apply(a, page);
       const latest = await a.getLatestSpecification('ADR', 'ADR-006');
       expect(latest).toMatchObject({ title: 'Elsewhere', specId: other });
       expect((await a.getConflicts('ADR-006'))[0]!.versions).toHaveLength(2);
@@ -268,7 +275,7 @@ export function replicationContract(ctx: ContractContext): void {
         await a.storeSpecifications(Array.from({ length: 600 }, (_, i) => adr(`ADR-${i}`)));
         const { db: b } = await ctx.openStore({ clock: () => ctx.now - HOUR });
         const page = await recordsOf(a);
-        await b.applyRecords(page);
+        await apply(b, page);
         expect((await b.storeSpecification(adr('ADR-LAST'))).recordedAt).toBe(ctx.now);
         const history = await b.getChanges();
         expect(history.at(-1)!.identifier).toBe('ADR-LAST');
@@ -279,7 +286,7 @@ export function replicationContract(ctx: ContractContext): void {
       it('commits a page of records with its meta rows, and adds nothing the second time', async () => {
         const { a, b, theirs, store } = await divergedPair();
         const page = (await recordsOf(b)).filter((line) => line.table !== 'changes' || line.record.changeType !== 'Create');
-        const result = await a.applyRecords(page, { meta: [{ name: 'sync:checkpoint', value: { seq: 7 } }] });
+        const result = await apply(a, page, { meta: [{ name: 'sync:checkpoint', value: { seq: 7 } }] });
         expect(result.added.specifications).toBe(1);
         expect(result.skipped.specifications).toBe(1);
         expect((await a.getConflicts())[0]!.winner).toBe(theirs.id);
@@ -289,7 +296,7 @@ export function replicationContract(ctx: ContractContext): void {
         } finally {
           await backend.close();
         }
-        const again = await a.applyRecords(page);
+        const again = await apply(a, page);
         expect(again.added).toEqual(nothing);
       });
 
@@ -298,14 +305,14 @@ export function replicationContract(ctx: ContractContext): void {
         const before = await collect(a);
         const page = await recordsOf(b);
         const bad = [...page.slice(0, 2), { table: 'specifications', record: { ...page[0]!.record, version: 'two' } }];
-        await expectError(a.applyRecords(bad, { meta: [{ name: 'sync:checkpoint', value: 1 }] }), 'INVALID_INPUT', ['records', 2, 'record', 'version']);
-        await expectError(a.applyRecords([{ table: 'users', record: {} }]), 'INVALID_INPUT', ['records', 0, 'table']);
-        await expectError(a.applyRecords([], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['options', 'meta', 0, 'name']);
-        await expectError(a.applyRecords([], { meta: 'checkpoint' as never }), 'INVALID_INPUT', ['options', 'meta']);
-        await expectError(a.applyRecords('records' as never), 'INVALID_INPUT', ['records']);
+        await expectError(apply(a, bad, { meta: [{ name: 'sync:checkpoint', value: 1 }] }), 'INVALID_INPUT', ['records', 2, 'record', 'version']);
+        await expectError(apply(a, [{ table: 'users', record: {} }]), 'INVALID_INPUT', ['records', 0, 'table']);
+        await expectError(apply(a, [], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['options', 'meta', 0, 'name']);
+        await expectError(apply(a, [], { meta: 'checkpoint' as never }), 'INVALID_INPUT', ['options', 'meta']);
+        await expectError(apply(a, 'records' as never), 'INVALID_INPUT', ['records']);
         // A record that clashes with a stored one (same key, other content) is refused like in an import.
         const clash = page.find((line) => line.table === 'specifications' && line.record.version === 1)!;
-        await expectError(a.applyRecords([{ ...clash, record: { ...clash.record, title: 'Rewritten' } }]), 'INVALID_INPUT', ['records', 0, 'record']);
+        await expectError(apply(a, [{ ...clash, record: { ...clash.record, title: 'Rewritten' } }]), 'INVALID_INPUT', ['records', 0, 'record']);
         expect(recordLines(await collect(a))).toEqual(recordLines(before));
         expect(await a.getConflicts()).toEqual([]);
       });
