@@ -33,7 +33,7 @@ export default defineConfig([
   {
     // server (temporal-db/server) and postgres are Node only: no browser entry imports their files,
     // so node:http and pg stay out of the shared chunks; their core code is shared with the other entries.
-    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', postgres: 'src/postgres.ts', migrate: 'src/migrate.ts', server: 'src/server.ts' },
+    entry: { lmdb: 'src/lmdb.ts', indexeddb: 'src/indexeddb.ts', memory: 'src/memory.ts', live: 'src/live.ts', postgres: 'src/postgres.ts', migrate: 'src/migrate.ts', server: 'src/server.ts', sync: 'src/sync.ts' },
     format: ['esm'],
     // universal.d.ts: declarations only, for TypeScript resolving with neither a node nor a browser condition.
     dts: {
@@ -41,9 +41,11 @@ export default defineConfig([
         lmdb: 'src/lmdb.ts',
         indexeddb: 'src/indexeddb.ts',
         memory: 'src/memory.ts',
+        live: 'src/live.ts',
         postgres: 'src/postgres.ts',
         migrate: 'src/migrate.ts',
         server: 'src/server.ts',
+        sync: 'src/sync.ts',
         universal: 'src/universal.ts',
       },
     },

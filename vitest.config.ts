@@ -7,6 +7,7 @@ import { chromiumLaunchOptions } from './scripts/chromium-launch.js';
 import type { BrowserCommand } from 'vitest/node';
 import { openTemporalDb } from './src/lmdb.js';
 import { populateSample } from './test/contract/sample-store.js';
+import { nodeReplicaWrite, pauseSyncServer, startSyncServer, stopSyncServer, syncServerRecords } from './test/browser/sync-commands.js';
 
 /** Runs in Node for a browser test: the NDJSON export of a sample LMDB store. */
 const lmdbSampleExport: BrowserCommand<[]> = async () => {
@@ -66,7 +67,7 @@ export default defineConfig({
           name: 'happy-dom',
           environment: 'happy-dom',
           setupFiles: ['fake-indexeddb/auto'],
-          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/connection.test.ts', 'test/browser/storage.test.ts'],
+          include: ['test/contract/indexeddb.test.ts', 'test/contract/indexeddb-cursor.test.ts', 'test/contract/indexeddb-upgrade.test.ts', 'test/browser/connection.test.ts', 'test/browser/storage.test.ts', 'test/react/**/*.test.ts'],
         },
       },
       {
@@ -78,7 +79,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            commands: { lmdbSampleExport },
+            commands: { lmdbSampleExport, startSyncServer, pauseSyncServer, nodeReplicaWrite, syncServerRecords, stopSyncServer },
             provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: 'chromium' }],
           },

@@ -5,6 +5,7 @@ export { TemporalDb, type CoreOptions } from './core/temporal-db.js';
 // For writing a backend: the interface `TemporalDb.create(backend)` takes.
 export type { Backend, CommitPlan, Plan, PlannedWrites, RangeQuery, ReadRequest, WriteOp } from './core/backend.js';
 export { checkedPlan, runSync, type CommitRow } from './core/commit-plan.js';
+export type { CommitEvent } from './core/commit-events.js';
 export { ConnectionLostEvent, type ConnectionLostReason } from './core/connection-lost.js';
 export { TemporalDbError, isTemporalDbError, type TemporalDbErrorCode, type FieldPath, type InputIssue } from './core/errors.js';
 export { encodeKeyString, decodeKeyString } from './core/key-codec.js';
@@ -19,6 +20,7 @@ export {
   type ExportTable,
   type ImportResult,
   type ImportSource,
+  type ApplyOptions,
 } from './core/interchange.js';
 export type { Clock } from './core/time.js';
 export {
@@ -34,6 +36,8 @@ export {
   type JsonValue,
   type JsonObject,
   type Specification,
+  type SpecificationConflict,
+  type Tombstone,
   type SpecificationInput,
   type SpecificationQuery,
   type ListSpecificationsOptions,

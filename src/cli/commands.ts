@@ -153,6 +153,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       port: { type: 'string', value: 'n', description: 'port to listen on (default 4780; 0: any free port)' },
       token: { type: 'string', value: 'token', description: 'bearer token every request must carry (default: $TEMPORAL_DB_TOKEN)' },
       'cors-origins': { type: 'string', value: 'origins', description: 'comma-separated browser origins allowed to call it' },
+      postgres: { type: 'string', value: 'url', description: 'serve a PostgreSQL store (postgres://...?schema=name) instead of --db; many instances may share it' },
     },
     load: async () => (await import('./commands/serve.js')).serve,
   },

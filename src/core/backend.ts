@@ -54,6 +54,8 @@ export type Plan<T> = Generator<ReadRequest, T, unknown>;
 export interface PlannedWrites<T> {
   readonly ops: readonly WriteOp[];
   readonly result: T;
+  /** Who planned the writes (a TemporalDb handle), kept in the batch's `commits` row. */
+  readonly origin?: number;
 }
 
 /** Planning inside the write transaction; called once per commit. */
@@ -90,9 +92,10 @@ export interface Backend {
   /** The space the store may use and uses, where the engine knows its quota (IndexedDB). */
   storage?(): Promise<StorageUse | undefined>;
   /**
-   * The writes that bring a store of an older schema version `from` up to
-   * this one, where the engine can hold such stores and has not upgraded
-   * them itself (IndexedDB does it in its upgrade transaction).
+   * Re-keys the tables of a store of an older schema version `from` whose
+   * key changed, where the engine can hold such stores and has not done it
+   * itself (IndexedDB does it in its upgrade transaction); resolves to any
+   * writes to add to the core's migration (`migrations.ts`), which follows.
    */
   upgrade?(from: number): Promise<WriteOp[]>;
   /** Writes a consistent copy of the store to `target` while it stays open, where the engine can. */
@@ -104,5 +107,14 @@ export interface Backend {
    * returns, or none of them (a plan that throws writes nothing).
    */
   commit<T>(plan: CommitPlan<T>): Promise<T>;
+  /**
+   * Where other processes, tabs or machines can commit to the same store:
+   * calls `onSeq` with a commit sequence number (or a higher one than the
+   * last) after commits made elsewhere, while watched. The core reads the
+   * `commits` rows itself, so a signal may be late, repeated or cover several
+   * commits. Returns the function that stops watching (timers, channels and
+   * connections released).
+   */
+  watchCommits?(onSeq: (seq: number) => void): () => void;
   close(): Promise<void>;
 }

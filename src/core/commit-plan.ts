@@ -6,10 +6,14 @@ import { TABLES, keyOf, withKeyColumns, type IndexDefinition, type TableDefiniti
 // Key parts never hold U+0000 (encoded strings start at U+0021), so it can separate them.
 export const rowId = (table: string, key: Key) => `${table}\u0000${key.join('\u0000')}`;
 
-/** A row of the `commits` table: a batch's sequence number and the `[table, ...key]` of each row it wrote. */
+/**
+ * A row of the `commits` table: a batch's sequence number, the `[table, ...key]`
+ * of each row it wrote, and the handle that made it (`origin`, when it says).
+ */
 export interface CommitRow {
   seq: number;
   writes: KeyPart[][];
+  origin?: number;
 }
 
 /**
@@ -56,7 +60,8 @@ export function checkedPlan<T>(plan: CommitPlan<T>): CommitPlan<T> {
     const last = (yield { read: 'last', table: 'commits' }) as CommitRow | undefined;
     const seq = (last?.seq ?? 0) + 1;
     const writes = ops.map((op) => [op.table, ...(op.type === 'delete' ? op.key : keyOf(TABLES[op.table].key, op.row))]);
-    return { ops: [...ops, { type: 'put', table: 'commits', row: { seq, writes } satisfies CommitRow }], result: planned.result };
+    const row = { seq, writes, origin: planned.origin } satisfies CommitRow;
+    return { ops: [...ops, { type: 'put', table: 'commits', row }], result: planned.result };
   };
 }
 

@@ -30,7 +30,15 @@ export type TemporalDbErrorCode =
    */
   | 'STORAGE_UNAVAILABLE'
   /** An optional package the call needs (lmdb, better-sqlite3) is not installed; the message names the install command. */
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  /** Sync: the sync server could not be reached, answered 5xx or cut the connection; nothing was lost, retry (startSync does, with backoff). */
+  | 'SYNC_UNAVAILABLE'
+  /** Sync: the server refused the token (401) or the origin (403). */
+  | 'SYNC_UNAUTHORIZED'
+  /** Sync: the server refused a pushed page (4xx with its own code in the message); the page wrote nothing there. */
+  | 'SYNC_REJECTED'
+  /** Sync: the server's answer is not the temporal-db sync protocol (another service, another protocol version, a malformed line). */
+  | 'SYNC_PROTOCOL';
 
 /** Path of the offending field inside the argument, e.g. `['metadata']` or `['tags', 2]`. */
 export type FieldPath = ReadonlyArray<string | number>;

@@ -15,7 +15,8 @@ const METHODS = ['get', 'getMany', 'range', 'count', 'read', 'commit', 'backup',
  * const db = await TemporalDb.create(guardBackend(backend)); // TemporalDb.create does this itself
  */
 export function guardBackend(backend: Backend): Backend {
-  const wrapper: Record<string, unknown> = { kind: backend.kind };
+  // watchCommits is synchronous and throws nothing of the engine's: passed on as it is.
+  const wrapper: Record<string, unknown> = { kind: backend.kind, watchCommits: backend.watchCommits?.bind(backend) };
   for (const method of METHODS) {
     const call = backend[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!call) continue;

@@ -32,3 +32,16 @@ export function newId(): string {
   ].map((byte) => HEX[byte & 0xff]!);
   return `${h[0]}${h[1]}${h[2]}${h[3]}-${h[4]}${h[5]}-${h[6]}${h[7]}-${h[8]}${h[9]}-${h[10]}${h[11]}${h[12]}${h[13]}${h[14]}${h[15]}`;
 }
+
+/**
+ * Makes every later id of this process sort after `id`, a uuid v7 made
+ * elsewhere (another replica, another process), by moving this process's
+ * ids to the millisecond after it when they are not past it already: the
+ * ids are the counter of the hybrid clock, so records of one millisecond are
+ * ordered by id as they were made, received ones first. Other strings are
+ * ignored.
+ */
+export function observeId(id: string): void {
+  const msecs = /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id) ? parseInt(id.slice(0, 8) + id.slice(9, 13), 16) : -Infinity;
+  if (msecs >= state.msecs) state.msecs = msecs + 1;
+}

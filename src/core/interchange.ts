@@ -5,7 +5,7 @@ import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.j
 import { decisionRowOf, recordDecisionRow } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
-import { count, withDefault } from './fields.js';
+import { arrayOf, count, oneOf, parseInput, withDefault } from './fields.js';
 import { jsonEqual, type JsonValue } from './json.js';
 import {
   changeRecord,
@@ -15,14 +15,18 @@ import {
   recommendationRecord,
   specificationRecord,
   tombstoneRecord,
+  type PatternRecommendation,
+  type RecommendationFeedback,
   type Specification,
   type Tombstone,
 } from './records.js';
 import { patternHead } from './patterns.js';
-import { headOf, identifierKey } from './specifications.js';
-import { TABLES, keyOf, rowAt, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
+import { planUnion } from './specifications.js';
+import { TABLES, keyOf, span, withKeyColumns, withoutKeyColumns, type CommitRow, type Row, type RowOf, type TableName } from './tables.js';
 import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
+import type { HybridClock } from './hlc.js';
+import { observeId } from './ids.js';
 
 /** The NDJSON interchange format: a header line, then one tagged record per line. */
 export const EXPORT_FORMAT = 'temporal-db';
@@ -168,7 +172,7 @@ type ImportLine =
 // The table picks the record's schema (and `deleted` tells a tombstone from a version),
 // so that errors point into the schema that applies.
 const lineSchema = z.pipe(
-  z.object({ table: z.enum(EXPORT_TABLES), record: z.optional(z.unknown()) }),
+  z.object({ table: oneOf(EXPORT_TABLES), record: z.optional(z.unknown()) }),
   z.transform(({ table, record }, ctx): ImportLine => {
     const tombstone = table === 'specifications' && typeof record === 'object' && record !== null && 'deleted' in record;
     const result = (tombstone ? tombstoneRecord : RECORD_SCHEMAS[table]).safeParse(record, { error: issueMessage });
@@ -195,10 +199,22 @@ const headerSchema = z.object({
   }),
 });
 
-function lineError(line: number, message: string, path: Array<string | number> = []): TemporalDbError {
-  return new TemporalDbError('INVALID_INPUT', `Line ${line}${path.length ? ` at ${formatPath(path)}` : ''}: ${message}`, {
-    path: ['line', line, ...path],
+/** Where a record is, for errors: `['line', n]` in an import, `['records', i]` in `applyRecords`. */
+type At = readonly [string, number];
+
+function recordError(at: At, message: string, path: Array<string | number> = []): TemporalDbError {
+  return new TemporalDbError('INVALID_INPUT', `${at[0] === 'line' ? 'Line' : at[0]} ${at[1]}${path.length ? ` at ${formatPath(path)}` : ''}: ${message}`, {
+    path: [...at, ...path],
   });
+}
+
+function parseValue<S extends z.ZodMiniType>(schema: S, value: unknown, at: At): z.output<S> {
+  const result = schema.safeParse(value, { error: issueMessage });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (path[0] === 'table' && issue.code === 'invalid_value') throw recordError(at, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
+  throw recordError(at, issue.message, path);
 }
 
 function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: number): z.output<S> {
@@ -206,14 +222,9 @@ function parseLine<S extends z.ZodMiniType>(schema: S, text: string, line: numbe
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw lineError(line, `not JSON (${(error as Error).message})`);
+    throw recordError(['line', line], `not JSON (${(error as Error).message})`);
   }
-  const result = schema.safeParse(value, { error: issueMessage });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  if (path[0] === 'table' && issue.code === 'invalid_value') throw lineError(line, `unknown table ${JSON.stringify((value as { table?: unknown }).table)}`, ['table']);
-  throw lineError(line, issue.message, path);
+  return parseValue(schema, value, ['line', line]);
 }
 
 /** The record of an export line as its table stores it (its key columns filled in). */
@@ -231,124 +242,185 @@ async function* numberedLines(source: ImportSource): AsyncGenerator<[number, str
   }
 }
 
-/** Parses and checks a chunk of lines against the store: a record may exist already, but only unchanged. */
-async function checkChunk(backend: Backend, chunk: Array<[number, ImportLine]>): Promise<boolean[]> {
-  const exists: boolean[] = [];
-  const byTable = new Map<TableName, Array<[number, number, Row]>>();
-  chunk.forEach(([line, item], i) => {
-    const { table, row } = rowOf(item);
-    const list = byTable.get(table) ?? [];
-    list.push([i, line, row]);
-    byTable.set(table, list);
-  });
-  for (const [table, entries] of byTable) {
-    let stored: Array<Row | undefined> = await backend.getMany(table, entries.map(([, , row]) => keyOf(TABLES[table].key, row)));
-    if (table === 'changes') {
-      const found = await changeRecords(backend, stored.filter((row) => row !== undefined) as ChangeRow[]);
-      stored = stored.map((row) => (row === undefined ? row : found.shift()));
+/**
+ * Checks parsed records against the store before anything is written: a
+ * record may exist already, but only unchanged (a recommendation's copies
+ * merge instead). Records are checked a chunk at a time (`flush`).
+ */
+function checker(backend: Backend) {
+  let chunk: Array<[At, ImportLine]> = [];
+  const flush = async () => {
+    const byTable = new Map<TableName, Array<[At, Row]>>();
+    for (const [at, item] of chunk) {
+      const { table, row } = rowOf(item);
+      if (table !== 'recommendations') byTable.set(table, [...(byTable.get(table) ?? []), [at, row]]);
     }
-    entries.forEach(([i, line, row], k) => {
-      const current = stored[k];
-      if (current && !jsonEqual(current as JsonValue, row as JsonValue)) {
-        throw lineError(line, `${table} already holds a different record with key ${JSON.stringify(keyOf(TABLES[table].key, row))}`, ['record']);
+    chunk = [];
+    for (const [table, entries] of byTable) {
+      let stored: Array<Row | undefined> = await backend.getMany(table, entries.map(([, row]) => keyOf(TABLES[table].key, row)));
+      if (table === 'changes') {
+        const found = await changeRecords(backend, stored.filter((row) => row !== undefined) as ChangeRow[]);
+        stored = stored.map((row) => (row === undefined ? row : found.shift()));
       }
-      exists[i] = current !== undefined;
-    });
-  }
-  return exists;
+      entries.forEach(([at, row], k) => {
+        const current = stored[k];
+        if (current && !jsonEqual(current as JsonValue, row as JsonValue)) {
+          throw recordError(at, `${table} already holds a different record with key ${JSON.stringify(keyOf(TABLES[table].key, row))}`, ['record']);
+        }
+      });
+    }
+  };
+  return {
+    async add(at: At, item: ImportLine) {
+      chunk.push([at, item]);
+      if (chunk.length >= PAGE) await flush();
+    },
+    flush,
+  };
 }
 
-function* applyRecord(ctx: PlanContext, item: ImportLine, line: number): Plan<boolean> {
+const feedbackKey = (f: RecommendationFeedback) => JSON.stringify([f.at, f.action, f.reason]);
+
+/**
+ * Two copies of one recommendation (its fields never change after it is
+ * made, its feedback grows) merge into the same row on every replica: the
+ * feedback of both, each once, in time order (ties by action, then reason).
+ */
+function mergeRecommendation(stored: PatternRecommendation, other: PatternRecommendation): PatternRecommendation {
+  const feedback = new Map([...stored.feedback, ...other.feedback].map((f) => [feedbackKey(f), f]));
+  return { ...stored, feedback: [...feedback.keys()].sort((a, b) => feedback.get(a)!.at - feedback.get(b)!.at || (a < b ? -1 : 1)).map((key) => feedback.get(key)!) };
+}
+
+/** Adds one record (and what derives from it) unless the store holds it; whether it was added. */
+function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean> {
   const { table, row } = rowOf(item);
-  if (yield* ctx.get(table, keyOf(TABLES[table].key, row))) return false;
+  const stored = yield* ctx.get(table, keyOf(TABLES[table].key, row));
+  if (stored) {
+    if (item.table !== 'recommendations') return false;
+    const merged = mergeRecommendation(stored as PatternRecommendation, item.record as PatternRecommendation);
+    if (jsonEqual(merged as JsonValue, stored as JsonValue)) return false;
+    ctx.put('recommendations', merged);
+    return true;
+  }
   ctx.insert(table, (item.table === 'changes' ? yield* importedChangeRow(ctx, item.record) : row) as RowOf<typeof table>);
   if (item.table === 'specifications') {
-    const record = item.record;
-    const ik = identifierKey(record.identifier);
-    const head = yield* ctx.get('heads', [ik]);
-    if (head && head.specId !== record.specId) {
-      throw lineError(line, `"${record.identifier}" already has specId ${head.specId}`, ['record', 'specId']);
-    }
-    if (!head || record.version > head.latestVersion) {
-      ctx.put('heads', headOf(ik, record, Math.min(head?.firstTimestamp ?? record.timestamp, record.timestamp)));
-    }
+    yield* planUnion(ctx, yield* ctx.get('heads', [row.ik as string]), row as RowOf<'specifications'>);
   } else if (item.table === 'patterns') {
     const pattern = item.record;
     const head = yield* ctx.get('patternHeads', [pattern.id]);
-    if (!head || pattern.version > head.version) ctx.put('patternHeads', patternHead(pattern));
+    // Of siblings, the later timestamp wins, then the later recordedAt (their keys differ there).
+    const order = head ? pattern.version - head.version || pattern.timestamp - head.timestamp || pattern.recordedAt - head.recordedAt : 1;
+    if (order > 0) ctx.put('patternHeads', patternHead(pattern));
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record;
-    if (!change.decision) throw lineError(line, 'a Decision change needs its decision', ['record', 'decision']);
+    if (!change.decision) throw recordError(at, 'a Decision change needs its decision', ['record', 'decision']);
     yield* recordDecisionRow(ctx, decisionRowOf(change));
   }
   return true;
+}
+
+const perTable = () => ({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
+
+/**
+ * Plans records in order as one batch; how many of each table were added and
+ * skipped. The store's clock learns the times they were recorded at and their
+ * ids first, so what it writes later sorts after them.
+ */
+function* applyAll(ctx: PlanContext, items: ReadonlyArray<readonly [At, ImportLine]>, clock: HybridClock): Plan<Pick<ImportResult, 'added' | 'skipped'>> {
+  const added = perTable();
+  const skipped = perTable();
+  let seen = -Infinity;
+  for (const [, { record }] of items) {
+    const { id, recordedAt, createdAt } = record as { id: string; recordedAt?: number; createdAt?: number };
+    seen = Math.max(seen, recordedAt ?? createdAt ?? seen);
+    observeId(id);
+  }
+  yield* clock.tick(ctx, seen);
+  for (const [at, item] of items) ((yield* applyRecord(ctx, item, at)) ? added : skipped)[item.table]++;
+  return { added, skipped };
 }
 
 /**
  * Imports an export: every line is parsed and checked first, and nothing is
  * written unless all of them are valid. Records already in the store are
  * skipped, so importing twice, or again after an interrupted import, adds
- * nothing twice.
+ * nothing twice; a version of a number the store holds with another id is
+ * kept beside it (a sibling, see `planUnion`).
  */
-export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource): Promise<ImportResult> {
+export async function importLines(backend: Backend, writes: WriteQueue, source: ImportSource, clock: HybridClock): Promise<ImportResult> {
   let header: ExportHeader | undefined;
-  const seen = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
-  // An identifier keeps one specId, in the file and against the store.
-  const specIds = new Map<string, string>();
-  const checkSpecId = async (line: number, item: ImportLine) => {
-    if (item.table !== 'specifications') return;
-    const { identifier, specId } = item.record;
-    let known = specIds.get(identifier);
-    if (known === undefined) {
-      known = (await rowAt(backend, 'heads', [identifierKey(identifier)]))?.specId ?? specId;
-      specIds.set(identifier, known);
-    }
-    if (known !== specId) throw lineError(line, `"${identifier}" has specId ${known}, not ${specId}`, ['record', 'specId']);
-  };
-  let chunk: Array<[number, ImportLine]> = [];
-  const validate = async () => {
-    await checkChunk(backend, chunk);
-    chunk = [];
-  };
+  const seen = perTable();
+  const check = checker(backend);
   for await (const [line, text] of numberedLines(source)) {
     if (line === 1) {
       header = parseLine(headerSchema, text, 1) as ExportHeader;
       continue;
     }
     const item = parseLine(lineSchema, text, line);
-    await checkSpecId(line, item);
     seen[item.table]++;
-    chunk.push([line, item]);
-    if (chunk.length >= PAGE) await validate();
+    await check.add(['line', line], item);
   }
-  await validate();
-  if (!header) throw lineError(1, 'empty input: expected a temporal-db export header');
+  await check.flush();
+  if (!header) throw recordError(['line', 1], 'empty input: expected a temporal-db export header');
   for (const table of EXPORT_TABLES) {
     if (seen[table] !== header.counts[table]) {
-      throw lineError(1, `the header counts ${header.counts[table]} ${table} records but the file holds ${seen[table]}`, ['counts', table]);
+      throw recordError(['line', 1], `the header counts ${header.counts[table]} ${table} records but the file holds ${seen[table]}`, ['counts', table]);
     }
   }
 
-  const added = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
-  const skipped = { specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 };
-  const apply = async (items: Array<[number, ImportLine]>) => {
-    const flags = await writes.run(function* (ctx) {
-      const out: boolean[] = [];
-      for (const [line, item] of items) out.push(yield* applyRecord(ctx, item, line));
-      return out;
-    });
-    items.forEach(([, item], i) => (flags[i] ? added : skipped)[item.table]++);
+  const added = perTable();
+  const skipped = perTable();
+  let chunk: Array<[At, ImportLine]> = [];
+  const apply = async () => {
+    const items = chunk;
+    chunk = [];
+    const done = await writes.run((ctx) => applyAll(ctx, items, clock));
+    for (const table of EXPORT_TABLES) {
+      added[table] += done.added[table];
+      skipped[table] += done.skipped[table];
+    }
   };
   for await (const [line, text] of numberedLines(source)) {
     if (line === 1) continue;
-    chunk.push([line, parseLine(lineSchema, text, line)]);
-    if (chunk.length >= PAGE) {
-      await apply(chunk);
-      chunk = [];
-    }
+    chunk.push([['line', line], parseLine(lineSchema, text, line)]);
+    if (chunk.length >= PAGE) await apply();
   }
-  if (chunk.length > 0) await apply(chunk);
+  if (chunk.length > 0) await apply();
   return { header, added, skipped };
+}
+
+/** What `applyRecords` takes besides the records. */
+export interface ApplyOptions {
+  /** Rows of the `meta` table written in the same commit (a replication checkpoint). */
+  meta?: ReadonlyArray<{ name: string; value: unknown }>;
+}
+
+const applyOptions = z.object({
+  meta: z.optional(
+    arrayOf(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
+  ),
+});
+
+/**
+ * Checks tagged records (`{ table, record }`, as export lines hold them) as
+ * an import does, then writes them and `options.meta` in one commit.
+ */
+export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
+  if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });
+  const meta = parseInput(applyOptions, options, ['options']).meta ?? [];
+  const check = checker(backend);
+  const items: Array<[At, ImportLine]> = [];
+  for (const [i, record] of records.entries()) {
+    const item = parseValue(lineSchema, record, ['records', i]);
+    await check.add(['records', i], item);
+    items.push([['records', i], item]);
+  }
+  await check.flush();
+  return writes.run(function* (ctx) {
+    const result = yield* applyAll(ctx, items, clock);
+    for (const row of meta) ctx.put('meta', row as RowOf<'meta'>);
+    return result;
+  });
 }
 
 /** Export lines as a byte stream. */

@@ -92,7 +92,8 @@ const TERM_CACHE_LIMIT = 50_000;
 function termsOf(backend: Backend, pattern: ArchitecturalPattern): TermCounts {
   let cache = termCache.get(backend);
   if (!cache) termCache.set(backend, (cache = new Map()));
-  const key = `${pattern.id}@${pattern.version}`;
+  // Siblings (replicas' versions of one number) differ in recordedAt.
+  const key = `${pattern.id}@${pattern.version}@${pattern.recordedAt}`;
   let terms = cache.get(key);
   if (!terms) {
     if (cache.size >= TERM_CACHE_LIMIT) cache.clear();

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { JsonValue } from './json.js';
-import { arrayOf, boolean, count, int, nanos, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
+import { arrayOf, boolean, oneOf, count, int, nanos, identifier, json, jsonAt, keyName, nonEmpty, optionalString, positiveInt, recordOf, storedObject, strings, unitInterval } from './fields.js';
 
 // Every stored record, described once: the schema an import checks it against, and (z.output) the
 // type the API returns. The API's input schemas (schemas.ts) reuse these fields.
@@ -15,14 +15,15 @@ export type SpecStatus = (typeof SPEC_STATUSES)[number];
 export const PATTERN_TYPES = ['Domain', 'Application', 'Infrastructure', 'Interface'] as const;
 export type PatternType = (typeof PATTERN_TYPES)[number];
 
-export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision'] as const;
+/** `Conflict`: two replicas each wrote a version of the same number (see `getConflicts`). */
+export const CHANGE_TYPES = ['Create', 'Update', 'Delete', 'Decision', 'Conflict'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
-export const specType = z.enum(SPEC_TYPES);
-export const specStatus = z.enum(SPEC_STATUSES);
-export const patternType = z.enum(PATTERN_TYPES);
-export const changeType = z.enum(CHANGE_TYPES);
-export const feedbackAction = z.enum(['accept', 'dismiss']);
+export const specType = oneOf(SPEC_TYPES);
+export const specStatus = oneOf(SPEC_STATUSES);
+export const patternType = oneOf(PATTERN_TYPES);
+export const changeType = oneOf(CHANGE_TYPES);
+export const feedbackAction = oneOf(['accept', 'dismiss']);
 const stamp = int;
 const optionalUnit = z.optional(unitInterval);
 

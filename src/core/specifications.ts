@@ -4,15 +4,27 @@ import { changeRow } from './change-log.js';
 import { TemporalDbError, type FieldPath } from './errors.js';
 import { newId } from './ids.js';
 import { jsonEqual, withOptional, type JsonValue } from './json.js';
+import { sha256Hex } from './hash.js';
 import { encodeKeyString } from './key-codec.js';
 import { MAX_IDENTIFIER_BYTES, keyStringProblem } from './key-limits.js';
 import type { specificationInputSchema } from './schemas.js';
 import { rowAt, rowsIn, span, type HeadRow, type RowOf } from './tables.js';
-import type { ChangeRecord, FieldChange, SpecType, Specification, Tombstone } from './types.js';
-import { latestVersion, versionAsOf, versionTimestamp, versionsOf } from './versioned.js';
+import type { ChangeRecord, FieldChange, SpecType, Specification, SpecificationConflict, Tombstone } from './types.js';
+import { latestVersion, versionAsOf, versionAt, versionTimestamp, versionsOf, wins } from './versioned.js';
 import type { PlanContext } from './write-queue.js';
 
-export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string };
+export type ParsedSpecification = z.output<typeof specificationInputSchema> & { hash: string; specId: string };
+
+/**
+ * A parsed input with the SHA-256 of its content and the specId a new
+ * identifier gets: derived from the identifier (a uuid v8 of its SHA-256), so
+ * replicas that each create it offline give it the same one, and their
+ * first versions are plain siblings.
+ */
+export async function withHashes<T extends { content: string; identifier: string }>(input: T) {
+  const [hash, h] = await Promise.all([sha256Hex(input.content), sha256Hex(`temporal-db specId ${input.identifier}`)]);
+  return { ...input, hash, specId: `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}` };
+}
 type VersionRow = RowOf<'specifications'>;
 
 /** Fields compared between versions; an `Update` lists those that differ. */
@@ -55,10 +67,52 @@ export const headOf = (ik: string, version: Specification | Tombstone, firstTime
   specId: version.specId,
   specType: version.specType,
   latestVersion: version.version,
+  latestId: version.id,
   latestTimestamp: version.timestamp,
   firstTimestamp,
   deleted: 'deleted' in version && version.deleted === true,
 });
+
+/**
+ * The change record of two siblings (versions of one number that replicas
+ * wrote without seeing each other): everything in it, its id and timestamp
+ * included, comes from the two versions, so every replica that meets them
+ * writes the same record, whichever arrived first. The fields that differ go
+ * from the lower id's value to the higher one's.
+ */
+export function conflictOf(one: VersionRow, other: VersionRow): ChangeRecord {
+  const [a, b] = one.id < other.id ? [one, other] : [other, one];
+  return {
+    // Within the key budget of an id however long the two are (uuids are kept whole).
+    id: `${a.id.slice(0, 80)}+${b.id.slice(0, 80)}`,
+    changeType: 'Conflict',
+    specId: b.specId,
+    identifier: b.identifier,
+    specType: b.specType,
+    version: b.version,
+    fieldChanges: a.deleted || b.deleted ? {} : fieldChanges(a, b),
+    timestamp: Math.max(a.timestamp, b.timestamp),
+    recordedAt: Math.max(a.recordedAt, b.recordedAt),
+  };
+}
+
+/**
+ * Adds the version `row` (imported, or pulled from a replica) to the head of
+ * its identifier and writes a `Conflict` change for each sibling it has.
+ */
+export function* planUnion(ctx: PlanContext, head: HeadRow | undefined, row: VersionRow): Plan<void> {
+  const first = Math.min(head?.firstTimestamp ?? row.timestamp, row.timestamp);
+  if (!head || row.version > head.latestVersion) return ctx.put('heads', headOf(row.ik, row, first));
+  for (const sibling of yield* ctx.range('specifications', [row.ik, row.version])) {
+    if (sibling.id === row.id) continue;
+    const change = conflictOf(sibling, row);
+    if (!(yield* ctx.get('changes', [change.timestamp, change.id]))) ctx.insert('changes', changeRow(change, [sibling.id, row.id].sort()));
+  }
+  if (row.version === head.latestVersion) {
+    const current = { timestamp: head.latestTimestamp, id: head.latestId };
+    ctx.put('heads', { ...(wins(row, current) ? headOf(row.ik, row, first) : { ...head, firstTimestamp: first }), conflict: true });
+  } else if (first < head.firstTimestamp) ctx.put('heads', { ...head, firstTimestamp: first });
+}
 
 const latestOf = (head: HeadRow | undefined) => head && { version: head.latestVersion, timestamp: head.latestTimestamp };
 
@@ -77,7 +131,7 @@ function* addVersion(
     extra,
   );
   ctx.insert('specifications', version);
-  ctx.insert('changes', changeRow(change));
+  ctx.insert('changes', changeRow(change, head && [head.latestId, version.id]));
   ctx.put('heads', headOf(ik, version, head?.firstTimestamp ?? timestamp));
   return change;
 }
@@ -92,7 +146,7 @@ export function* planStoreSpecification(ctx: PlanContext, input: ParsedSpecifica
       { path: ['specType'] },
     );
   }
-  const specId = head?.specId ?? newId();
+  const specId = head?.specId ?? input.specId;
   const record = withOptional<Specification>(
     {
       id: newId(),
@@ -114,7 +168,7 @@ export function* planStoreSpecification(ctx: PlanContext, input: ParsedSpecifica
     { author: input.author },
   );
   // The version row itself, not a copy kept in the head: the head stays a small pointer.
-  const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion])) : undefined;
+  const previous = head && !head.deleted ? toSpecification(yield* ctx.get('specifications', [ik, head.latestVersion, head.latestId])) : undefined;
   yield* addVersion(ctx, head, { ...record, ik }, previous ? 'Update' : 'Create', previous ? fieldChanges(previous, record) : {}, { author: input.author });
   return record;
 }
@@ -154,7 +208,7 @@ export async function readLatest(backend: Backend, identifier: string): Promise<
 }
 
 export async function readVersion(backend: Backend, identifier: string, version: number) {
-  return toSpecification(await rowAt(backend, 'specifications', [identifierKey(identifier), version]));
+  return toSpecification(await versionAt(backend, 'specifications', [identifierKey(identifier)], version));
 }
 
 export async function readAsOf(backend: Backend, identifier: string, asOf: number) {
@@ -163,6 +217,21 @@ export async function readAsOf(backend: Backend, identifier: string, asOf: numbe
 
 export async function readHistory(backend: Backend, identifier: string): Promise<Specification[]> {
   return present((await versionsOf(backend, 'specifications', [identifierKey(identifier)])).map(toSpecification));
+}
+
+/** The siblings of each identifier (or of `identifier`) whose latest number has more than one version. */
+export async function readConflicts(backend: Backend, identifier?: string): Promise<SpecificationConflict[]> {
+  const heads = identifier === undefined ? await allHeads(backend) : [await rowAt(backend, 'heads', [identifierKey(identifier)])];
+  return Promise.all(
+    heads
+      .filter((head) => head?.conflict)
+      .map(async (head) => ({
+        identifier: head!.identifier,
+        version: head!.latestVersion,
+        winner: head!.latestId,
+        versions: (await rowsIn(backend, span('specifications', [head!.ik, head!.latestVersion]))).map(({ ik: _ik, ...version }) => version),
+      })),
+  );
 }
 
 /** Every head: one small row per identifier. */
@@ -174,7 +243,7 @@ export async function readList(backend: Backend, options: { specType?: SpecType 
   const { asOf } = options;
   if (asOf === undefined) {
     const live = heads.filter((head) => !head.deleted);
-    const rows = (await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion]))) as Array<VersionRow | undefined>;
+    const rows = (await backend.getMany('specifications', live.map((head) => [head.ik, head.latestVersion, head.latestId]))) as Array<VersionRow | undefined>;
     return present(rows.map(toSpecification));
   }
   return present(

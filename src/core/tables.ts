@@ -41,13 +41,20 @@ export interface TableDefinition {
   readonly encodes?: Readonly<Record<string, string>>;
 }
 
-/** Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`. */
-export const SCHEMA_VERSION = 2;
+/**
+ * Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`.
+ * 3: specification versions keyed by their id too, pattern versions by their `recordedAt`, so that replicas'
+ * versions of one number are kept side by side.
+ */
+export const SCHEMA_VERSION = 3;
 
 export const TABLES = {
-  /** Every version of every specification, tombstones included. */
+  /**
+   * Every version of every specification, tombstones included. The id in the key keeps "siblings":
+   * versions of one number that replicas wrote without seeing each other (see `winner`).
+   */
   specifications: {
-    key: { ik: 'text', version: 'number' },
+    key: { ik: 'text', version: 'number', id: 'id' },
     indexes: {
       byId: { columns: { id: 'id' }, unique: true },
       // Versions of one identifier are in time order, so "as of" is one reverse read here.
@@ -103,9 +110,12 @@ export const TABLES = {
       byCreated: { columns: { createdAt: 'number', id: 'id' } },
     },
   },
-  /** Every version of every architectural pattern. */
+  /**
+   * Every version of every architectural pattern. A pattern's versions share its id, so replicas'
+   * versions of one number (siblings) are told apart by when each was recorded.
+   */
   patterns: {
-    key: { id: 'id', version: 'number' },
+    key: { id: 'id', version: 'number', recordedAt: 'number' },
     indexes: {
       byTime: { columns: { id: 'id', timestamp: 'number', version: 'number' } },
     },
@@ -151,14 +161,17 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 /** A stored row: a plain object that holds its own key columns. */
 export type Row = Record<string, unknown>;
 
-/** The pointer kept per identifier in `heads`: where its latest version is, not a copy of it. */
+/** The pointer kept per identifier in `heads`: where its latest version is (the winner of its number), not a copy of it. */
 export type HeadRow = {
   ik: string;
   identifier: string;
   specId: string;
   specType: SpecType;
   latestVersion: number;
+  latestId: string;
   latestTimestamp: number;
+  /** Set while the latest number has siblings (versions written concurrently on different replicas). */
+  conflict?: true;
   firstTimestamp: number;
   deleted: boolean;
 };

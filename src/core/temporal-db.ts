@@ -1,14 +1,16 @@
 import * as z from 'zod/mini';
 import type { Backend, Plan } from './backend.js';
 import { writeOps } from './commit-plan.js';
+import { CommitFeed, lastCommit, type CommitEvent } from './commit-events.js';
 import type { ConnectionLostEvent } from './connection-lost.js';
 import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.js';
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
-import { sha256Hex } from './hash.js';
+import { HybridClock } from './hlc.js';
+import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
-import { exportLines, exportStream, exportTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
+import { applyRecords, exportLines, exportStream, exportTo, importLines, type ApplyOptions, type ImportResult, type ImportSource } from './interchange.js';
 import { encodeKeyString } from './key-codec.js';
 import { withOptional } from './json.js';
 import { findSimilarPatterns, planPatternUse, planStorePattern, readPattern, readPatternHistory } from './patterns.js';
@@ -44,9 +46,11 @@ import {
   readAsOf,
   readHistory,
   readLatest,
+  readConflicts,
   readList,
   readVersion,
   specIdOf,
+  withHashes,
 } from './specifications.js';
 import { readStatistics } from './statistics.js';
 import { SCHEMA_VERSION } from './tables.js';
@@ -73,6 +77,7 @@ import type {
   SimilarPattern,
   SpecType,
   Specification,
+  SpecificationConflict,
   SpecificationInput,
   SpecificationQuery,
   StoreStatistics,
@@ -144,6 +149,9 @@ export interface TemporalDb {
  */
 export class TemporalDb extends EventTarget {
   private readonly writes: WriteQueue;
+  private readonly feed: CommitFeed;
+  /** What writes take their time from (see HybridClock); reads relative to now use the physical clock. */
+  private readonly hlc: HybridClock;
   private readonly clock: Clock;
   private closing: Promise<void> | undefined;
 
@@ -152,14 +160,17 @@ export class TemporalDb extends EventTarget {
     options: CoreOptions,
   ) {
     super();
-    this.writes = new WriteQueue(backend);
+    this.feed = new CommitFeed(backend, () => this.writes.run(lastCommit));
+    this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
+    this.hlc = new HybridClock(this.clock);
   }
 
   /** For backends: wraps an opened backend, checking and recording the schema version. */
   static async create(engine: Backend, options: CoreOptions = {}): Promise<TemporalDb> {
     const backend = guardBackend(engine);
-    const stored = (await backend.get('meta', ['schemaVersion']))?.value;
+    const [version, clock] = await backend.getMany('meta', [['schemaVersion'], ['clock']]);
+    const stored = version?.value;
     if (typeof stored === 'number' && stored > SCHEMA_VERSION) {
       await backend.close();
       throw new TemporalDbError(
@@ -168,10 +179,12 @@ export class TemporalDb extends EventTarget {
       );
     }
     if (stored !== SCHEMA_VERSION) {
-      const migration = (typeof stored === 'number' && (await backend.upgrade?.(stored))) || [];
+      const migration = typeof stored === 'number' ? [...((await backend.upgrade?.(stored)) ?? []), ...(await migrationOps(backend, stored))] : [];
       await backend.commit(writeOps([...migration, { type: 'put', table: 'meta', row: { name: 'schemaVersion', value: SCHEMA_VERSION } }]));
     }
-    return new TemporalDb(backend, options);
+    const db = new TemporalDb(backend, options);
+    db.hlc.observe(clock?.value);
+    return db;
   }
 
   /** Which engine holds the data: `lmdb` or `indexeddb`. */
@@ -186,8 +199,30 @@ export class TemporalDb extends EventTarget {
 
   /** Waits for pending writes, then closes the store. Later calls reject with `DATABASE_CLOSED`. */
   close(): Promise<void> {
-    this.closing ??= this.writes.idle().then(() => this.backend.close());
+    this.closing ??= this.writes
+      .idle()
+      .then(() => this.feed.close())
+      .then(() => this.backend.close());
     return this.closing;
+  }
+
+  /**
+   * Calls `listener` after each committed batch, in commit sequence order,
+   * once each: this handle's own (`local: true`) and, while at least one
+   * listener is subscribed, those made elsewhere on the same store
+   * (`local: false`): other tabs (IndexedDB), other processes (LMDB, polled
+   * every 50 ms while listened to), other servers (PostgreSQL, LISTEN/NOTIFY).
+   * A listener that throws does not stop the others; its error is rethrown
+   * outside the dispatch, as an EventTarget does. Returns the unsubscribe.
+   *
+   * @example
+   * const stop = db.onCommit(({ seq, writes, local }) => console.log(seq, local, writes));
+   * stop();
+   */
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.open();
+    if (typeof listener !== 'function') throw new TemporalDbError('INVALID_INPUT', 'onCommit takes a function', { path: ['listener'] });
+    return this.feed.subscribe(listener);
   }
 
   private open(): void {
@@ -198,7 +233,7 @@ export class TemporalDb extends EventTarget {
    * The write prologue: asserts the store is open, runs `prepare` (parsing;
    * maybe async work such as hashing or resolving references, after which
    * the store must still be open), then queues `plan`, which runs inside the
-   * engine's write transaction with the clock read there, and commits.
+   * engine's write transaction with the store's clock read there, and commits.
    */
   private async write<P, T>(prepare: () => P | Promise<P>, plan: (prepared: P, ctx: PlanContext, now: number) => Plan<T>): Promise<T> {
     this.open();
@@ -207,8 +242,10 @@ export class TemporalDb extends EventTarget {
       prepared = await prepared;
       this.open();
     }
-    const clock = this.clock;
-    return this.writes.run((ctx) => plan(prepared, ctx, clock()));
+    const hlc = this.hlc;
+    return this.writes.run(function* (ctx) {
+      return yield* plan(prepared as P, ctx, yield* hlc.tick(ctx));
+    });
   }
 
   /** The read prologue: asserts the store is open, parses `input` (its problems under `path`), then reads. */
@@ -229,7 +266,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const parsed = parseInput(specificationInputSchema, input);
-        return { ...parsed, hash: await sha256Hex(parsed.content) };
+        return withHashes(parsed);
       },
       (parsed, ctx, now) => planStoreSpecification(ctx, parsed, now),
     );
@@ -251,8 +288,7 @@ export class TemporalDb extends EventTarget {
     return this.write(
       async () => {
         const items = parseEach(specificationInputSchema, inputs, 'inputs');
-        const hashes = await Promise.all(items.map((item) => sha256Hex(item.content)));
-        return items.map((item, i) => ({ ...item, hash: hashes[i]! }));
+        return Promise.all(items.map(withHashes));
       },
       function* (items, ctx, now) {
         yield* ctx.prefetch('heads', items.map((item) => [identifierKey(item.identifier)]));
@@ -640,7 +676,36 @@ export class TemporalDb extends EventTarget {
         path: ['source'],
       });
     }
-    return importLines(this.backend, this.writes, source);
+    return importLines(this.backend, this.writes, source, this.hlc);
+  }
+
+  /**
+   * Applies tagged records (`{ table, record }`, the objects export lines
+   * hold) as one commit, all or nothing, checked as `importFrom` checks
+   * lines (an error's path is `['records', i, ...]`): what sync calls per
+   * page pulled. `options.meta` rows (`{ name, value }`, such as a sync
+   * checkpoint) go into the store's `meta` table in the same commit, so they
+   * never get ahead of the records. Records already held are skipped.
+   *
+   * @example
+   * const { added } = await db.applyRecords(page.records, { meta: [{ name: 'sync:pull', value: page.seq }] });
+   */
+  applyRecords(records: readonly unknown[], options: ApplyOptions = {}): Promise<Omit<ImportResult, 'header'>> {
+    this.open();
+    return applyRecords(this.backend, this.writes, records, options, this.hlc);
+  }
+
+  /**
+   * The identifiers whose latest version number has several versions
+   * (siblings from replicas that edited offline), with all of them; only
+   * `identifier` when given. Storing a new version resolves a conflict.
+   *
+   * @example
+   * for (const { identifier, versions } of await db.getConflicts()) console.log(identifier, versions.map((v) => v.author));
+   */
+  async getConflicts(identifier?: string): Promise<SpecificationConflict[]> {
+    this.open();
+    return readConflicts(this.backend, identifier === undefined ? undefined : this.identifier(identifier));
   }
 
   /**

@@ -23,7 +23,7 @@ export {
   type RecommendationFeedback,
   type PatternRecommendation,
 } from './records.js';
-import type { ArchitecturalPattern, ChangeType, PatternRecommendation, PatternType, SpecStatus, SpecType } from './records.js';
+import type { ArchitecturalPattern, ChangeType, PatternRecommendation, PatternType, SpecStatus, SpecType, Specification, Tombstone } from './records.js';
 
 // The stored records are described in records.ts (their schemas, with these types derived);
 // here are what the API takes and the shapes of its computed answers.
@@ -33,6 +33,20 @@ import type { ArchitecturalPattern, ChangeType, PatternRecommendation, PatternTy
  * ISO 8601 string. Stored and returned as milliseconds.
  */
 export type Instant = number | Date | string;
+
+/**
+ * What `getConflicts` lists: an identifier whose latest version number has
+ * several versions ("siblings", written on replicas that had not seen each
+ * other), until a later version resolves it.
+ */
+export interface SpecificationConflict {
+  identifier: string;
+  version: number;
+  /** The id of the sibling reads return (the later timestamp, then the higher id). */
+  winner: string;
+  /** Every sibling, in id order; a deletion is a tombstone (`deleted: true`). */
+  versions: Array<Specification | Tombstone>;
+}
 
 /** A pattern found by `getSimilarPatterns`, with its TF-IDF cosine similarity (0..1). */
 export interface SimilarPattern {

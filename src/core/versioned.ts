@@ -13,12 +13,36 @@ import { rowsIn, span, type RowOf } from './tables.js';
 /** The tables that hold versions: keyed by entity then version, with a `byTime` index. */
 export type VersionTable = 'specifications' | 'patterns';
 
-/** The highest version of an entity (a reverse range read of length 1). */
-export async function latestVersion<T extends VersionTable>(backend: Backend, table: T, entity: Key): Promise<RowOf<T> | undefined> {
-  return (await rowsIn(backend, { ...span(table, entity), reverse: true, limit: 1 }))[0];
+/**
+ * Whether version `a` wins over its sibling `b` (another version of the same number, from another
+ * replica): the later timestamp, then the higher id. The same rule on every replica, so all of
+ * them read the same winner; `latestEach` orders records without numbers alike.
+ */
+export const wins = (a: { timestamp: number; id: string }, b: { timestamp: number; id: string }) =>
+  a.timestamp > b.timestamp || (a.timestamp === b.timestamp && a.id > b.id);
+
+/** The winner of some siblings, or `undefined` for none. */
+export const winner = <R extends { timestamp: number; id: string }>(rows: readonly R[]): R | undefined =>
+  rows.reduce<R | undefined>((best, row) => (best && !wins(row, best) ? best : row), undefined);
+
+/** The winner among the versions numbered `version` of an entity. */
+export async function versionAt<T extends VersionTable>(backend: Backend, table: T, entity: Key, version: number) {
+  return winner(await rowsIn(backend, span(table, [...entity, version])));
 }
 
-/** The version current at `asOf`: the last one whose timestamp is not after it (one reverse index read). */
+/**
+ * The winner of the highest version of an entity: a reverse range read of length 2, which shows
+ * whether that number has siblings (then they are read too).
+ */
+export async function latestVersion<T extends VersionTable>(backend: Backend, table: T, entity: Key): Promise<RowOf<T> | undefined> {
+  const [top, next] = await rowsIn(backend, { ...span(table, entity), reverse: true, limit: 2 });
+  return top && next?.version === top.version ? versionAt(backend, table, entity, top.version) : top;
+}
+
+/**
+ * The version current at `asOf`: the last one whose timestamp is not after it, ties going to the
+ * higher number, then (siblings) the higher id, as `wins` picks (one reverse index read).
+ */
 export async function versionAsOf<T extends VersionTable>(backend: Backend, table: T, entity: Key, asOf: number): Promise<RowOf<T> | undefined> {
   return (await rowsIn(backend, { ...span(table, entity, [...entity, asOf], 'byTime'), reverse: true, limit: 1 }))[0];
 }
@@ -53,7 +77,7 @@ export function latestEach<R extends { timestamp: number; id: string }>(rows: re
     if (row.timestamp > asOf) continue;
     const key = entityOf(row);
     const seen = latest.get(key);
-    if (!seen || row.timestamp > seen.timestamp || (row.timestamp === seen.timestamp && row.id > seen.id)) latest.set(key, row);
+    if (!seen || wins(row, seen)) latest.set(key, row);
   }
   return [...latest.values()];
 }

@@ -1,7 +1,7 @@
 import type { Backend, Plan, WriteOp } from './backend.js';
 import { rowId } from './commit-plan.js';
 import type { Key } from './key-codec.js';
-import { TABLES, keyOf, type Row, type RowOf, type TableName } from './tables.js';
+import { TABLES, keyOf, span, type Row, type RowOf, type TableName } from './tables.js';
 
 /**
  * What a write plan sees: reads that include the writes planned before it in
@@ -12,6 +12,8 @@ export interface PlanContext {
   get<T extends TableName>(table: T, key: Key): Plan<RowOf<T> | undefined>;
   /** Reads many keys in one go so that the `get`s of a bulk write do not each cost a round trip. */
   prefetch(table: TableName, keys: readonly Key[]): Plan<void>;
+  /** The rows whose key starts with `prefix`, this batch's writes included, in no set order. */
+  range<T extends TableName>(table: T, prefix: Key): Plan<Array<RowOf<T>>>;
   insert<T extends TableName>(table: T, row: RowOf<T>): void;
   put<T extends TableName>(table: T, row: RowOf<T>): void;
   delete(table: TableName, key: Key): void;
@@ -70,6 +72,19 @@ class Overlay implements PlanContext {
     missing.forEach(([id], i) => this.reads.set(id, rows[i]));
   }
 
+  *range<T extends TableName>(table: T, prefix: Key): Plan<Array<RowOf<T>>> {
+    const start = rowId(table, prefix) + '\u0000';
+    const found = new Map<string, Row | null>();
+    for (let at: Overlay | undefined = this; at; at = at.parent) {
+      for (const [id, row] of at.rows) if (id.startsWith(start) && !found.has(id)) found.set(id, row);
+    }
+    for (const row of (yield { read: 'range', query: span(table, prefix) }) as Row[]) {
+      const id = rowId(table, keyOf(TABLES[table].key, row));
+      if (!found.has(id)) found.set(id, row);
+    }
+    return [...found.values()].filter((row) => row !== null) as Array<RowOf<T>>;
+  }
+
   insert<T extends TableName>(table: T, row: RowOf<T>): void {
     this.write({ type: 'insert', table, row });
   }
@@ -120,7 +135,11 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly backend: Backend) {}
+  constructor(
+    private readonly backend: Backend,
+    /** Marks the batches' `commits` rows with its origin, and is told when each batch settled. */
+    private readonly feed?: { readonly origin: number; reach(): void },
+  ) {}
 
   run<T>(plan: WritePlan<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -150,6 +169,7 @@ export class WriteQueue {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
+    const origin = this.feed?.origin;
     try {
       outcomes = await this.backend.commit(function* () {
         const overlay = new Overlay();
@@ -164,7 +184,7 @@ export class WriteQueue {
             results.push({ ok: false, error });
           }
         }
-        return { ops: overlay.ops, result: results };
+        return { ops: overlay.ops, result: results, origin };
       });
     } catch (failure) {
       // A plan that refused keeps its own error; the others get the commit's.
@@ -173,6 +193,8 @@ export class WriteQueue {
         item.reject(outcome && !outcome.ok ? outcome.error : failure);
       });
       return;
+    } finally {
+      this.feed?.reach();
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;

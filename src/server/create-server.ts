@@ -49,6 +49,8 @@ export interface TemporalDbServerOptions {
   basePath?: string;
   /** Called once per request with what it was, never with content, URLs or tokens. */
   log?: (entry: RequestLogEntry) => void;
+  /** How often the sync event stream sends a keep-alive comment, in ms (default 15,000), so proxies keep it open. */
+  keepAliveMs?: number;
 }
 
 /** What `log` gets: the route pattern (`/v1/specifications/:identifier`), not the URL, which holds identifiers and query text. */
@@ -145,6 +147,10 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
   const cors = createCorsCheck(options.corsOrigins ?? []);
   const match = createRouter(v1Routes(db));
   const log = options.log;
+  const keepAliveMs = positive(options.keepAliveMs, 15_000, 'keepAliveMs');
+  // Each request's signal, aborted when it ends or the server closes: what ends the long-lived responses
+  // (sync events), so close() does not wait on them. A set, not listeners on one signal: requests are many.
+  const signals = new Set<AbortController>();
 
   let closing = false;
   const inFlight = new Set<ServerResponse>();
@@ -183,7 +189,11 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
 
     inFlight.add(res);
     let code: string | undefined;
+    const gone = new AbortController();
+    signals.add(gone);
     res.once('close', () => {
+      gone.abort();
+      signals.delete(gone);
       finished(res);
       log?.({ method: req.method ?? '', route: route?.path, status: res.statusCode, ...(code ? { code } : {}), durationMs: performance.now() - started });
     });
@@ -217,6 +227,8 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
           requireMediaType(req, [NDJSON, 'application/ndjson']);
           return spoolBody(req, maxImportBytes);
         },
+        signal: gone.signal,
+        keepAliveMs,
       };
       await send(res, await route.handle(context));
     };
@@ -255,6 +267,7 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
   server.close = () => {
     closed ??= (async () => {
       closing = true;
+      for (const signal of signals) signal.abort();
       const stopped = http ? new Promise<void>((resolve) => http!.close(() => resolve())) : Promise.resolve();
       http?.closeIdleConnections();
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
@@ -279,7 +292,9 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
     res.end(body);
     return;
   }
-  res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType });
+  res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType, ...reply.headers });
+  // A stream's first bytes go out at once (an event stream may wait long for its first event).
+  res.flushHeaders();
   for await (const line of reply.lines) {
     if (res.destroyed) break;
     if (!res.write(line)) {

@@ -20,12 +20,16 @@ export interface RouteContext {
   json(options?: { optional?: boolean }): Promise<unknown>;
   /** The body (`application/x-ndjson`, within the import size limit) in a temporary file. */
   spool(): Promise<Spooled>;
+  /** Aborted when the client goes away or the server closes: what ends a long-lived response (the sync events). */
+  signal: AbortSignal;
+  /** How often a long-lived response sends a keep-alive comment, in ms. */
+  keepAliveMs: number;
 }
 
 /** What a handler returns: a JSON body (status 200 unless given), or NDJSON lines streamed as they come. */
 export type Reply =
   | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; lines: AsyncIterable<string>; contentType: string };
+  | { status?: number; lines: AsyncIterable<string>; contentType: string; headers?: Record<string, string> };
 
 export interface Route {
   method: Method;

@@ -9,6 +9,7 @@ import { decisionsContract } from './decisions.contract.js';
 import { interchangeContract } from './interchange.contract.js';
 import { limitsContract } from './limits.contract.js';
 import { referencesContract } from './references.contract.js';
+import { replicationContract } from './replication.contract.js';
 
 export type { BackendUnderTest, StoreUnderTest } from './context.js';
 
@@ -50,6 +51,7 @@ export function runContractSuite(target: BackendUnderTest): void {
     decisionsContract(ctx);
     referencesContract(ctx);
     interchangeContract(ctx);
+    replicationContract(ctx);
     backendContract(ctx);
     limitsContract(ctx);
   });

@@ -133,10 +133,13 @@ export function interchangeContract(ctx: ContractContext): void {
         expect(error.message).toMatch(/^Line \d+/);
       }
       expect(recordLines(await collect(target))).toEqual([]);
-      // A record that clashes with what the store holds is refused before anything is written.
-      await target.storeSpecification(adr('ADR-001'));
+      // A record that clashes with what the store holds (its key, other content) is refused before anything is written.
+      await target.storeSpecification(adr('ADR-NEW'));
+      await target.importFrom(blobOf(lines.slice(0, 2).map((line, i) => (i === 0 ? line.replace(/"counts":\{[^}]*\}/, '"counts":{"specifications":1,"patterns":0,"changes":0}') : line))));
       const before = await collect(target);
-      await expectError(target.importFrom(blobOf(lines)), 'INVALID_INPUT');
+      const clash = [...lines];
+      clash[1] = JSON.stringify({ ...spec, record: { ...spec.record, title: 'Rewritten' } }) + '\n';
+      expect((await expectError(target.importFrom(blobOf(clash)), 'INVALID_INPUT')).path).toEqual(['line', 2, 'record']);
       expect(recordLines(await collect(target))).toEqual(recordLines(before));
     });
 

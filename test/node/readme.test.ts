@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,5 +59,29 @@ describe('README worked example', () => {
     expect(shown).toContain('regenerated: false');
     expect(shown).toContain('Message Broker for "service-messaging" (confidence 0.75');
     expect(shown).toContain('Api Versioning for "api_versioning" (confidence 0.67');
+  });
+});
+
+describe('README sync example', () => {
+  it('runs the Sync block as written: two replicas converge, then a write on one reaches the other', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('\n## Sync\n')))![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'temporal-db-readme-sync-'));
+    try {
+      const script = block
+        .replace(/'\.\/(server|laptop|desktop)-db'/g, (_, name: string) => JSON.stringify(join(dir, name)))
+        .replace('port: 4780', 'port: 0')
+        .replace(/from 'temporal-db(\/\w+)?'/g, (_, sub: string | undefined) => `from ${JSON.stringify(join(root, `src/${sub ? sub.slice(1) : 'lmdb'}.ts`))}`);
+      // A file, since the block is TypeScript (tsx compiles files, not -e input).
+      writeFileSync(join(dir, 'sync-example.mts'), script);
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'sync-example.mts')], { cwd: root, encoding: 'utf8' });
+      const lines = out.trim().split('\n');
+      // What the comments in the block say each round prints.
+      const shown = [...block.matchAll(/\/\/ (\{ pushed.*\})/g)].map((match) => match[1]);
+      expect(lines.slice(0, 3)).toEqual(shown);
+      expect(lines).toContain('desktop sync: idle');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

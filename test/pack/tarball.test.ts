@@ -34,6 +34,8 @@ describe('the packed tarball', () => {
         'package/dist/lmdb.js',
         'package/dist/indexeddb.js',
         'package/dist/cli.js',
+        'package/dist/sync.js',
+        'package/dist/sync.d.ts',
         'package/dist/universal.d.ts',
       ]),
     );
@@ -101,6 +103,30 @@ describe('Node with lmdb installed', () => {
     expect(realpathSync(fileURLToPath(result.entry as string))).toBe(realpathSync(join(node, 'node_modules/temporal-db/dist/lmdb.js')));
   });
 
+  it('syncs two stores through a service with temporal-db/server and temporal-db/sync', () => {
+    const out = nodeScript(
+      node,
+      `import { openTemporalDb } from 'temporal-db';
+       import { createTemporalDbServer } from 'temporal-db/server';
+       import { sync } from 'temporal-db/sync';
+       const served = await openTemporalDb({ path: 'sync-server' });
+       const server = createTemporalDbServer(served);
+       const { url } = await server.listen({ port: 0 });
+       const a = await openTemporalDb({ path: 'sync-a' });
+       const b = await openTemporalDb({ path: 'sync-b' });
+       await a.storeSpecification({ specType: 'ADR', identifier: 'ADR-7', title: 'Synced', content: 'from a' });
+       const first = await sync(a, url);
+       const second = await sync(b, url);
+       const got = await b.getLatestSpecification('ADR', 'ADR-7');
+       console.log(JSON.stringify({ entry: import.meta.resolve('temporal-db/sync'), first, second, content: got.content }));
+       await server.close();
+       for (const db of [a, b, served]) await db.close();`,
+    );
+    const result = JSON.parse(out) as Record<string, unknown>;
+    expect(result).toMatchObject({ first: { pushed: 2, pulled: 0 }, second: { pushed: 0, pulled: 2 }, content: 'from a' });
+    expect(realpathSync(fileURLToPath(result.entry as string))).toBe(realpathSync(join(node, 'node_modules/temporal-db/dist/sync.js')));
+  });
+
   it('runs the CLI from the project: --version, init, store, show, export, import', () => {
     expect(cli(node, ['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(cli(node, ['init', '--db', 'cli-store']).code).toBe(0);
@@ -161,6 +187,25 @@ describe('Node with lmdb installed', () => {
     expect(JSON.parse(imported.stdout)).toMatchObject({ files: 1, stored: 2 });
     const history = JSON.parse(cli(node, ['history', 'ADR-0001', '--db', 'adrs', '--json']).stdout) as Array<{ status: string }>;
     expect(history.map((v) => v.status)).toEqual(['proposed', 'accepted']);
+  });
+});
+
+describe('a browser bundle of temporal-db/sync', () => {
+  it('bundles from the installed package without node: modules, LMDB or pg', async () => {
+    const bundled = await build({
+      stdin: { contents: "export * from 'temporal-db/sync';", resolveDir: bare, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      tsconfigRaw: {},
+    });
+    const inputs = Object.keys(bundled.metafile.inputs);
+    expect(inputs.some((input) => input.endsWith('node_modules/temporal-db/dist/sync.js'))).toBe(true);
+    expect(inputs.filter((input) => /lmdb|sqlite|node_modules\/pg\//.test(input))).toEqual([]);
+    expect(bundled.outputFiles[0]!.text).not.toMatch(/(from\s*|require\(|import\()["'](node:|lmdb|pg)/);
   });
 });
 

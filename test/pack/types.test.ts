@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const NODE_USER = `
 import { importAdrDirectory, openTemporalDb, TemporalDbError, type OpenLmdbOptions, type Specification } from 'temporal-db';
 import { openTemporalDb as openPostgres, type OpenPostgresOptions } from 'temporal-db/postgres';
+import { startSync, sync, type SyncHandle, type SyncResult } from 'temporal-db/sync';
 
 const options: OpenLmdbOptions = { path: './architecture-db', noSync: true };
 const db = await openTemporalDb(options);
@@ -32,6 +33,14 @@ const shared: OpenPostgresOptions = { connectionString: 'postgres://app@db/archi
 console.log(typeof openPostgres, shared.schema);
 // @ts-expect-error The PostgreSQL store takes a connection string, not a path.
 await openPostgres({ path: './architecture-db' });
+// Sync: one round, and a running sync with its status.
+const round: SyncResult = await sync(db, 'http://127.0.0.1:4780', { token: 'a-token-of-sixteen-chars', limit: 200 });
+const running: SyncHandle = startSync(db, 'http://127.0.0.1:4780');
+const status: 'idle' | 'syncing' | 'offline' | 'error' = running.status;
+console.log(round.pushed + round.pulled, status);
+await running.stop();
+// @ts-expect-error sync takes the server's URL as a string.
+await sync(db, { url: 'http://127.0.0.1:4780' });
 `;
 
 const ANY_RUNTIME_USER = `

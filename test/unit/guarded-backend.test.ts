@@ -48,7 +48,8 @@ const adr = { specType: 'ADR' as const, identifier: 'ADR-001', title: 't', conte
 
 describe('engine errors', () => {
   const cases: Array<[Method, 'throw' | 'reject', (db: TemporalDb) => Promise<unknown>, RegExp]> = [
-    ['get', 'reject', (db) => db.getSpecification('ADR-000', { version: 1 }), /lmdb engine failed \(get specifications\): Error: disk on fire/],
+    ['get', 'reject', (db) => db.getConflicts('ADR-000'), /lmdb engine failed \(get heads\): Error: disk on fire/],
+    ['range', 'reject', (db) => db.getSpecification('ADR-000', { version: 1 }), /failed \(range specifications\)/],
     ['get', 'throw', (db) => db.recordDecision({ specId: 'ADR-000', decisionPoint: 'p', selectedOption: 'v', context: 'c', author: 'a' }), /failed \(get heads\)/],
     ['range', 'reject', (db) => db.getLatestSpecification('ADR', 'ADR-000'), /failed \(range specifications\)/],
     ['range', 'throw', (db) => db.getChanges(), /failed \(range changes\)/],
@@ -84,7 +85,7 @@ describe('engine errors', () => {
     const { backend, armed } = failing('get', coded);
     const db = await TemporalDb.create(backend);
     armed.on = true;
-    expect(await caught(db.getSpecification('ADR-001', { version: 1 }))).toBe(coded);
+    expect(await caught(db.getConflicts('ADR-001'))).toBe(coded);
     armed.on = false;
     await db.close();
 

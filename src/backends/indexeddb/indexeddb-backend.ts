@@ -1,5 +1,5 @@
 import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
-import { checkedPlan } from '../../core/commit-plan.js';
+import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import type { ConnectionLostReason } from '../../core/connection-lost.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
@@ -21,6 +21,9 @@ export interface IndexedDbBackendOptions {
    */
   onConnectionLost?: (reason: ConnectionLostReason) => void;
 }
+
+/** The channel a database's connections (in any tab) tell each other of their commits on; none where there is no BroadcastChannel. */
+const openChannel = (name: string) => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(`temporal-db:${name}`) : undefined);
 
 /** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
 function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
@@ -147,6 +150,8 @@ export class IndexedDbBackend implements Backend {
   private raw: Connection | undefined;
   private reconnecting: Promise<Connection> | undefined;
   private closed = false;
+  /** Tells the other connections (tabs) of each commit's sequence number. */
+  private channel: BroadcastChannel | undefined;
 
   private constructor(
     private readonly name: string,
@@ -258,6 +263,7 @@ export class IndexedDbBackend implements Backend {
     const steps = checkedPlan(plan)();
     let failure: unknown;
     let result: T;
+    let seq: number | undefined;
     let writing = false;
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
@@ -280,6 +286,8 @@ export class IndexedDbBackend implements Backend {
         const step = steps.next(answer);
         if (step.done) {
           result = step.value.result;
+          // The last op of a batch that writes is its `commits` row (checkedPlan).
+          seq = (step.value.ops.at(-1) as { row?: CommitRow } | undefined)?.row?.seq;
           writing = true;
           // Plain IDB requests: thousands of writes need no promise each, only the transaction's end.
           for (const op of step.value.ops) {
@@ -307,7 +315,15 @@ export class IndexedDbBackend implements Backend {
       if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
+    if (seq) (this.channel ??= openChannel(this.name))?.postMessage(seq);
     return result!;
+  }
+
+  /** The sequence numbers other connections post after their commits, in this tab or another. */
+  watchCommits(onSeq: (seq: number) => void): () => void {
+    const channel = openChannel(this.name);
+    if (channel) channel.onmessage = (event: MessageEvent<number>) => onSeq(event.data);
+    return () => channel?.close();
   }
 
   /** Issues the requests of one read and hands the answer to `next` from their success callback. */
@@ -378,6 +394,7 @@ export class IndexedDbBackend implements Backend {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.channel?.close();
     this.raw?.close();
     this.raw = undefined;
   }

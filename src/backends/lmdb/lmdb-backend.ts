@@ -1,14 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
-import { migrationOps } from '../../core/migrations.js';
-import { checkedPlan, runSync } from '../../core/commit-plan.js';
+import { checkedPlan, runSync, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError, isTemporalDbError } from '../../core/errors.js';
 import { IndexedKv, KV_SPACE_NAMES, type SortedKv } from '../../core/indexed-kv.js';
 import type { Key, KeyPart } from '../../core/key-codec.js';
 import type { Row, TableName } from '../../core/tables.js';
 
 type LmdbKey = KeyPart[];
+
+/** How often a watched store looks for commits of other processes, in ms. */
+export const COMMIT_POLL_MS = 50;
 
 // msgpackr keeps each table's property names once, under this key, instead of in every row.
 // Symbol keys sort below every number and string, so no bounded range read ever meets it.
@@ -93,9 +95,33 @@ export class LmdbBackend implements Backend {
     }
   }
 
-  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only. */
-  upgrade(from: number): Promise<WriteOp[]> {
-    return migrationOps(this, from);
+  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only; schema 3 re-keys versions. */
+  async upgrade(from: number): Promise<WriteOp[]> {
+    if (from < 3) this.rekeyVersions();
+    return [];
+  }
+
+  /**
+   * Schema 3 keys specification versions by [ik, version, id] and pattern
+   * versions by [id, version, recordedAt] (schema 2 by their first two):
+   * every version moves to its new key with its index entries, in one write
+   * transaction. A version already moved is left alone, so an upgrade cut off
+   * before the schema version was recorded runs again.
+   */
+  private rekeyVersions(): void {
+    this.root.transactionSync(() => {
+      for (const table of ['specifications', 'patterns'] as const) {
+        const rows = this.dbs.get(table)!;
+        for (const { key, value } of [...rows.getRange(ALL)]) {
+          if (key.length !== 2) continue;
+          const row = value as Row;
+          rows.removeSync(key);
+          if (table === 'specifications') this.dbs.get('specifications.byId')!.removeSync([row.id as string]);
+          this.dbs.get(`${table}.byTime`)!.removeSync([key[0]!, row.timestamp as number, key[1]!]);
+          this.kv.apply({ type: 'insert', table, row });
+        }
+      }
+    });
   }
 
   /** LMDB copies a consistent snapshot while writers go on (mdb_env_copy). */
@@ -137,6 +163,26 @@ export class LmdbBackend implements Backend {
     const error = outcome?.error;
     if (isTemporalDbError(error)) throw error;
     throw new TemporalDbError('STORAGE_ERROR', `LMDB commit failed: ${String(error)}`, { cause: error });
+  }
+
+  /**
+   * lmdb-js tells a process of its own commits only (`aftercommit`), so
+   * another process's are found by reading the last `commits` row every
+   * {@link COMMIT_POLL_MS} ms while watched: one short read, no write.
+   */
+  watchCommits(onSeq: (seq: number) => void): () => void {
+    let seen = -1;
+    const timer = setInterval(() => {
+      try {
+        // The read snapshot of this event turn may predate another process's commit.
+        this.root.resetReadTxn();
+        const seq = (this.kv.answer({ read: 'last', table: 'commits' }) as CommitRow | undefined)?.seq ?? 0;
+        if (seq > seen) onSeq((seen = seq));
+      } catch {
+        // Closed meanwhile: the watcher is being stopped.
+      }
+    }, COMMIT_POLL_MS);
+    return () => clearInterval(timer);
   }
 
   async close(): Promise<void> {

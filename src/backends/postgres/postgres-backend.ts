@@ -1,12 +1,12 @@
 import pg from 'pg';
-import type { Backend, CommitPlan, RangeQuery, ReadRequest } from '../../core/backend.js';
+import type { Backend, CommitPlan, RangeQuery, ReadRequest, WriteOp } from '../../core/backend.js';
 import { checkedPlan, type CommitRow } from '../../core/commit-plan.js';
 import { TemporalDbError } from '../../core/errors.js';
 import type { Key } from '../../core/key-codec.js';
 import { TABLE_NAMES, type Row, type TableName } from '../../core/tables.js';
 import type { PostgresBackendOptions } from './options.js';
 import { codedPgError, isConnectionLoss } from './pg-errors.js';
-import { COMMIT_CHANNEL, DEFAULT_PG_SCHEMA, createStatements, tableLayouts, writeLockKeys, type TableLayout } from './sql-layout.js';
+import { COMMIT_CHANNEL, DEFAULT_PG_SCHEMA, createStatements, names, quote, tableLayouts, writeLockKeys, type TableLayout } from './sql-layout.js';
 import { applyOps, countRows, readLast, readRange, readRow, readRows, readUnique, type Queryable } from './sql-rows.js';
 
 interface TransactionOptions {
@@ -17,6 +17,10 @@ interface TransactionOptions {
 }
 
 const DEFAULT_CONNECTION_TIMEOUT = 10_000;
+/** How long a dropped LISTEN connection waits before it connects again, in ms. */
+const RELISTEN_MS = 1_000;
+/** The `application_name` of the LISTEN connection when the options name none, to tell it apart in `pg_stat_activity`. */
+export const LISTEN_APPLICATION = 'temporal-db listen';
 
 /**
  * PostgreSQL through `pg`: one table per table of the definition, with its
@@ -38,6 +42,8 @@ export class PostgresBackend implements Backend {
     private readonly pool: pg.Pool,
     readonly schema: string,
     private readonly layouts: ReadonlyMap<TableName, TableLayout>,
+    /** What a connection of its own (the LISTEN one) is opened with: the pool's settings. */
+    private readonly clientConfig: pg.ClientConfig,
   ) {
     this.lockKeys = writeLockKeys(schema);
   }
@@ -48,15 +54,16 @@ export class PostgresBackend implements Backend {
     if (schema.length === 0 || new TextEncoder().encode(schema).length > 63 || schema.includes('\u0000')) {
       throw new TemporalDbError('INVALID_INPUT', `schema must be a name of 1 to 63 bytes, got ${JSON.stringify(schema)}`, { path: ['schema'] });
     }
-    const pool = new pg.Pool({
+    const config: pg.PoolConfig = {
       // Without a limit, a server that does not answer (a dropped route) holds every call for the OS's TCP timeout.
       connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT,
       ...(options.pool as pg.PoolConfig | undefined),
       ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
-    });
+    };
+    const pool = new pg.Pool(config);
     // An idle connection the server drops emits on the pool, which removes it; unheard, Node would throw.
     pool.on('error', () => undefined);
-    const backend = new PostgresBackend(pool, schema, tableLayouts(schema));
+    const backend = new PostgresBackend(pool, schema, tableLayouts(schema), config);
     try {
       await backend.createTables();
     } catch (error) {
@@ -81,6 +88,32 @@ export class PostgresBackend implements Backend {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
       for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
     });
+  }
+
+  /**
+   * Schema 3 keys specification versions by (ik, version, id) and pattern
+   * versions by (id, version, recordedAt): their primary keys and `byTime`
+   * indexes (which order by the key columns they lack) are made again, in
+   * one transaction under the write lock. Every row keeps
+   * its place; running it twice does no harm.
+   */
+  async upgrade(from: number): Promise<WriteOp[]> {
+    if (from < 3) {
+      await this.transaction('upgrade to schema 3', async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+        // Pattern rows had no recordedAt column: it is filled in from the row.
+        const patterns = this.layout('patterns').sql;
+        await client.query(`ALTER TABLE ${patterns} ADD COLUMN IF NOT EXISTS "recordedAt" double precision`);
+        await client.query(`UPDATE ${patterns} SET "recordedAt" = ("row"->>'recordedAt')::float8 WHERE "recordedAt" IS NULL`);
+        for (const name of ['specifications', 'patterns'] as const) {
+          const table = this.layout(name);
+          await client.query(`ALTER TABLE ${table.sql} DROP CONSTRAINT IF EXISTS ${quote(`${name}_pkey`)}, ADD PRIMARY KEY (${names(table.key)})`);
+          await client.query(`DROP INDEX IF EXISTS ${quote(this.schema)}.${quote(`${name}.byTime`)}`);
+        }
+        for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
+      });
+    }
+    return [];
   }
 
   private check(): void {
@@ -174,6 +207,47 @@ export class PostgresBackend implements Backend {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return undefined;
+  }
+
+  /**
+   * LISTENs on {@link COMMIT_CHANNEL} on a connection of its own (outside the
+   * pool) and passes on this schema's sequence numbers. A dropped connection
+   * is made again after a second; each time it starts listening, the last
+   * commit is read, so what was committed meanwhile is not missed.
+   */
+  watchCommits(onSeq: (seq: number) => void): () => void {
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const listen = () => {
+      if (stopped) return;
+      const own = (client = new pg.Client({ ...this.clientConfig, application_name: this.clientConfig.application_name ?? LISTEN_APPLICATION }));
+      let dropped = false;
+      const again = () => {
+        if (dropped) return;
+        dropped = true;
+        own.end().catch(() => undefined);
+        if (!stopped) timer = setTimeout(listen, RELISTEN_MS);
+      };
+      own.on('error', again);
+      own.on('end', again);
+      own.on('notification', ({ payload }) => {
+        const { schema, seq } = JSON.parse(payload ?? '{}') as { schema?: string; seq?: number };
+        if (schema === this.schema && typeof seq === 'number') onSeq(seq);
+      });
+      own
+        .connect()
+        .then(() => own.query(`LISTEN ${COMMIT_CHANNEL}`))
+        .then(() => readLast(this.pool, this.layout('commits')))
+        .then((last) => onSeq((last as CommitRow | undefined)?.seq ?? 0))
+        .catch(again);
+    };
+    listen();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      client?.end().catch(() => undefined);
+    };
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,28 @@ import { stringOption, type Flags } from '../args.js';
 import { usageError } from '../cli-error.js';
 import type { CommandRun } from '../commands.js';
 import { withStore } from '../store-access.js';
+import { parseStoreLocation } from '../store-location.js';
+import type { TemporalDb } from '../../core/temporal-db.js';
+
+/**
+ * Opens the store to serve: the LMDB directory of --db, or with --postgres a
+ * PostgreSQL store that several `serve` instances may share (each one's sync
+ * clients hear of the others' writes through LISTEN/NOTIFY).
+ */
+async function withServedStore(flags: Flags, storePath: string, use: (db: TemporalDb, display: string) => Promise<void>): Promise<void> {
+  const postgres = stringOption(flags, 'postgres');
+  if (postgres === undefined) return withStore(storePath, 'create', (db) => use(db, storePath));
+  if (flags.db !== undefined) throw usageError('serve takes --db or --postgres, not both', ['--postgres']);
+  const location = parseStoreLocation(postgres, '--postgres');
+  if (location.kind !== 'postgres') throw usageError('--postgres takes a postgres:// or postgresql:// URL', ['--postgres']);
+  const { openTemporalDb } = await import('../../backends/postgres/open.js');
+  const db = await openTemporalDb({ connectionString: location.connectionString, schema: location.schema });
+  try {
+    await use(db, location.display);
+  } finally {
+    await db.close();
+  }
+}
 
 function portOption(flags: Flags): number {
   const value = stringOption(flags, 'port');
@@ -44,7 +66,7 @@ export const serve: CommandRun = async ({ flags, storePath, out }) => {
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '');
   const stopped = stopSignal();
-  await withStore(storePath, 'create', async (db) => {
+  await withServedStore(flags, storePath, async (db, display) => {
     const server = createTemporalDbServer(db, {
       ...(token !== undefined ? { token } : {}),
       corsOrigins: origins,
@@ -54,7 +76,7 @@ export const serve: CommandRun = async ({ flags, storePath, out }) => {
     });
     const { url } = await server.listen({ host, port });
     out.data({ url }, () => url);
-    out.note(`Serving ${storePath}${token !== undefined ? ' (bearer token required)' : ''}; Ctrl-C or SIGTERM stops after the requests in flight`);
+    out.note(`Serving ${display}${token !== undefined ? ' (bearer token required)' : ''}; Ctrl-C or SIGTERM stops after the requests in flight`);
     await stopped;
     // Requests in flight finish (their writes committed); then withStore closes the store.
     await server.close();

@@ -1,0 +1,53 @@
+import type { TemporalDb } from '../../src/index.js';
+import { populateSample } from './sample-store.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * A row as a schema 2 store (temporal-db before siblings) held it: heads
+ * without the id of their version, lean changes without the ids they join,
+ * commit rows naming versions by [ik, version]. Specification rows are the
+ * same; only their key was [ik, version].
+ */
+export function schema2Row(table: string, row: Row): Row {
+  if (table === 'heads') {
+    const { latestId: _id, conflict: _conflict, ...head } = row;
+    return head;
+  }
+  if (table === 'changes') {
+    const { joins: _joins, ...change } = row;
+    return change;
+  }
+  if (table === 'commits') {
+    const writes = (row.writes as unknown[][]).map((key) => (key[0] === 'specifications' || key[0] === 'patterns' ? key.slice(0, 3) : key));
+    return { ...row, writes };
+  }
+  if (table === 'meta' && row.name === 'schemaVersion') return { ...row, value: 2 };
+  return row;
+}
+
+/** The sample store with an update (a lean change row) on top, as the store to carry over. */
+export async function populateForUpgrade(db: TemporalDb): Promise<void> {
+  await populateSample(db);
+  const [pattern] = (await db.getSimilarPatterns('repository', 0, 100_000)).map((match) => match.pattern);
+  await db.recordPatternUse(pattern!.id, { timestamp: pattern!.timestamp + 1 });
+  const latest = (await db.getLatestSpecification('ADR', 'ADR-001'))!;
+  await db.storeSpecification({ ...latest, title: 'Renamed', timestamp: latest.timestamp + 1 });
+}
+
+/** What a store shows of itself: its record lines and a few reads. */
+export async function snapshot(db: TemporalDb) {
+  const lines: string[] = [];
+  for await (const line of db.exportLines()) lines.push(line);
+  return {
+    records: lines.slice(1),
+    history: await db.getSpecificationHistory('ADR-001'),
+    latest: await db.listSpecifications(),
+    changes: await db.getChanges(),
+    patterns: await Promise.all(
+      [...new Set(lines.slice(1).map((line) => JSON.parse(line)).filter((line) => line.table === 'patterns').map((line) => line.record.id as string))].map(
+        async (id) => [await db.getArchitecturalPattern(id), await db.getPatternHistory(id)],
+      ),
+    ),
+  };
+}
