@@ -1,0 +1,120 @@
+// A process hosting some of the clients of `npm run bench:sync` (the parent,
+// bench/sync.ts, forks a few so that no event loop runs all of them). Each
+// client is a store of its own, in memory or on LMDB. Driven over IPC: one
+// message per phase, answered when every client of this process is done.
+import { createWriteStream, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TemporalDb } from '../src/core/temporal-db.js';
+import { openTemporalDb as openLmdb } from '../src/lmdb.js';
+import { openTemporalDb as openMemory } from '../src/memory.js';
+import { sync } from '../src/sync.js';
+import { clientVersions, digestLines, type SyncSize } from './sync-workload.js';
+
+export type ClientKind = 'memory' | 'lmdb';
+
+export type ClientRequest =
+  | { op: 'open'; size: SyncSize; clients: Array<{ index: number; kind: ClientKind }>; url: string }
+  | { op: 'store' }
+  | { op: 'sync' }
+  | { op: 'file-push' }
+  | { op: 'file-pull' }
+  | { op: 'digest' }
+  | { op: 'close' };
+
+/** Per client, what the phase did: records moved and when it finished (shared clock: performance.timeOrigin + performance.now()). */
+export interface ClientPhase {
+  index: number;
+  pushed: number;
+  pulled: number;
+  endedAt: number;
+}
+
+const clock = () => performance.timeOrigin + performance.now();
+const dir = mkdtempSync(join(tmpdir(), 'bench-sync-clients-'));
+let size: SyncSize;
+let url = '';
+let clients: Array<{ index: number; kind: ClientKind; db: TemporalDb }> = [];
+
+async function each(body: (client: (typeof clients)[number]) => Promise<Omit<ClientPhase, 'index' | 'endedAt'>>): Promise<ClientPhase[]> {
+  return Promise.all(
+    clients.map(async (client) => {
+      const done = await body(client);
+      return { index: client.index, ...done, endedAt: clock() };
+    }),
+  );
+}
+
+const added = (result: { added: Record<string, number> }) => Object.values(result.added).reduce((a, b) => a + b, 0);
+
+async function handle(request: ClientRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'open':
+      size = request.size;
+      url = request.url;
+      clients = await Promise.all(
+        request.clients.map(async ({ index, kind }) => ({
+          index,
+          kind,
+          db: kind === 'lmdb' ? await openLmdb({ path: join(dir, `client-${index}`) }) : await openMemory({ name: `bench-sync-${index}` }),
+        })),
+      );
+      return clients.length;
+    case 'store':
+      // Not timed as part of sync: what the client wrote while offline, in batches of 100.
+      return each(async ({ index, db }) => {
+        const versions = clientVersions(size, index);
+        for (let i = 0; i < versions.length; i += 100) await db.storeSpecifications(versions.slice(i, i + 100));
+        return { pushed: 0, pulled: 0 };
+      });
+    case 'sync':
+      return each(async ({ db }) => {
+        const { pushed, pulled } = await sync(db, url);
+        return { pushed, pulled };
+      });
+    case 'file-push':
+      // The whole-file way: the client's export posted to the service's import.
+      return each(async ({ db }) => {
+        const response = await fetch(`${url}/v1/import`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson' },
+          body: db.exportStream(),
+          duplex: 'half',
+        } as RequestInit);
+        if (!response.ok) throw new Error(`POST /v1/import: ${response.status} ${await response.text()}`);
+        return { pushed: added((await response.json()) as { added: Record<string, number> }), pulled: 0 };
+      });
+    case 'file-pull':
+      // The service's export, spooled to a file (importFrom reads its source twice), imported.
+      return each(async ({ index, db }) => {
+        const response = await fetch(`${url}/v1/export`);
+        if (!response.ok || !response.body) throw new Error(`GET /v1/export: ${response.status}`);
+        const file = join(dir, `export-${index}.ndjson`);
+        await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file));
+        try {
+          return { pushed: 0, pulled: added(await db.importFrom(() => createReadStream(file))) };
+        } finally {
+          rmSync(file, { force: true });
+        }
+      });
+    case 'digest':
+      return Promise.all(clients.map(async ({ index, db }) => ({ index, ...(await digestLines(db.exportLines())) })));
+    case 'close':
+      for (const { db } of clients) await db.close();
+      rmSync(dir, { recursive: true, force: true });
+      clients = [];
+      return null;
+  }
+}
+
+process.on('message', (request: ClientRequest) => {
+  handle(request).then(
+    (result) => {
+      process.send!({ ok: true, result });
+      if (request.op === 'close') process.disconnect();
+    },
+    (error: unknown) => process.send!({ ok: false, error: error instanceof Error ? `${error.stack ?? error.message}` : String(error) }),
+  );
+});
