@@ -30,6 +30,8 @@ export interface ClientPhase {
   pushed: number;
   pulled: number;
   endedAt: number;
+  /** When the server acknowledged this client's last pushed page (sync), or its import (whole-file). */
+  pushedAt?: number;
 }
 
 const clock = () => performance.timeOrigin + performance.now();
@@ -71,8 +73,9 @@ async function handle(request: ClientRequest): Promise<unknown> {
       });
     case 'sync':
       return each(async ({ db }) => {
-        const { pushed, pulled } = await sync(db, url);
-        return { pushed, pulled };
+        let pushedAt: number | undefined;
+        const { pushed, pulled } = await sync(db, url, { onPage: (page) => page.direction === 'push' && page.added > 0 && (pushedAt = clock()) });
+        return { pushed, pulled, pushedAt };
       });
     case 'file-push':
       // The whole-file way: the client's export posted to the service's import.

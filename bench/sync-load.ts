@@ -135,11 +135,12 @@ export async function runLoad(mode: LoadMode, options: LoadOptions): Promise<Loa
       // Round 1: each client pushes what it holds and pulls what is there already.
       const first = await all('sync');
       rounds = 1;
-      pushEnded = Math.max(...first.map((c) => c.endedAt));
+      // The push phase ends when the last client's last page is acknowledged (sync pushes, then pulls).
+      pushEnded = Math.max(...first.map((c) => c.pushedAt ?? started));
+      convergeEnded = Math.max(...first.map((c) => c.endedAt));
       moved += first.reduce((n, c) => n + c.pushed + c.pulled, 0);
-      log(`  sync: round 1 ${((pushEnded - started) / 1000).toFixed(1)} s (pushed ${first.reduce((n, c) => n + c.pushed, 0)}, pulled ${first.reduce((n, c) => n + c.pulled, 0)} records)`);
+      log(`  sync: round 1 ${((convergeEnded - started) / 1000).toFixed(1)} s, the last push acknowledged at ${((pushEnded - started) / 1000).toFixed(1)} s (pushed ${first.reduce((n, c) => n + c.pushed, 0)}, pulled ${first.reduce((n, c) => n + c.pulled, 0)} records)`);
       // Then every client pulls until a round moves nothing anywhere.
-      convergeEnded = pushEnded;
       for (;;) {
         const round = await all('sync');
         rounds++;

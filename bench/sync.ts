@@ -18,6 +18,7 @@ const USAGE = `Options:
   --clients N          clients (default ${SYNC_DEFAULT.clients})
   --versions N         versions each client stores (default ${SYNC_DEFAULT.versions})
   --workers N          client processes (default 4)
+  --repetitions N      runs of each way, alternating (default 1; --quick 3); the run of median converge time is shown
   --client-store S     memory, lmdb or mixed (every other client on LMDB; the default)
   --samples N          writes per live-latency case (default 200)
   --no-load            only the live-query latency
@@ -28,6 +29,7 @@ const USAGE = `Options:
 export interface SyncBenchOptions {
   size: SyncSize;
   workers: number;
+  repetitions: number;
   clientStore: 'memory' | 'lmdb' | 'mixed';
   samples: number;
   load: boolean;
@@ -37,11 +39,12 @@ export interface SyncBenchOptions {
 }
 
 export function parseSyncArgs(argv: string[]): SyncBenchOptions {
-  const options: SyncBenchOptions = { size: { ...SYNC_DEFAULT }, workers: 4, clientStore: 'mixed', samples: 200, load: true, live: true, tabs: true };
+  const options: SyncBenchOptions = { size: { ...SYNC_DEFAULT }, workers: 4, repetitions: 1, clientStore: 'mixed', samples: 200, load: true, live: true, tabs: true };
   const numeric: Record<string, (n: number) => void> = {
     '--clients': (n) => (options.size.clients = n),
     '--versions': (n) => (options.size.versions = n),
     '--workers': (n) => (options.workers = n),
+    '--repetitions': (n) => (options.repetitions = n),
     '--samples': (n) => (options.samples = n),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -53,6 +56,7 @@ export function parseSyncArgs(argv: string[]): SyncBenchOptions {
       options.size = { ...options.size, clients: SYNC_QUICK.clients, versions: SYNC_QUICK.versions };
       options.samples = 50;
       options.workers = 2;
+      options.repetitions = 3;
     } else if (arg === '--no-load') options.load = false;
     else if (arg === '--no-live') options.live = false;
     else if (arg === '--no-tabs') options.tabs = false;
@@ -88,9 +92,15 @@ async function reachablePostgres(): Promise<string | undefined> {
   }
 }
 
+/** Of the runs of one way, the one of median converge time. */
+export function medianRun(figures: LoadFigures[], mode: LoadFigures['mode']): LoadFigures | undefined {
+  const runs = figures.filter((f) => f.mode === mode).sort((a, b) => a.convergeMs - b.convergeMs);
+  return runs[Math.floor((runs.length - 1) / 2)];
+}
+
 export function loadTable(figures: LoadFigures[]): string {
-  const sync = figures.find((f) => f.mode === 'sync');
-  const file = figures.find((f) => f.mode === 'whole-file');
+  const sync = medianRun(figures, 'sync');
+  const file = medianRun(figures, 'whole-file');
   const rows: Array<[string, (f: LoadFigures) => string, boolean]> = [
     ['versions pushed into the service, versions/s', (f) => formatValue(f.pushVersionsPerSecond), true],
     ['push phase, s', (f) => (f.pushMs / 1000).toFixed(1), false],
@@ -101,10 +111,10 @@ export function loadTable(figures: LoadFigures[]): string {
     ['record lines on each store (Conflict records)', (f) => `${f.service.lines.toLocaleString('en-US')} (${f.service.conflicts})`, false],
     ['versions lost or duplicated', (f) => String(f.problems.length), false],
   ];
-  const lines = ['| | sync | whole-file export/import | sync vs whole-file |', '|---|---:|---:|---:|'];
+  const lines = ['| | sync | whole-file export/import | sync vs whole-file (above 1: sync faster) |', '|---|---:|---:|---:|'];
   for (const [label, value, rate] of rows) {
     let ratio = '';
-    if (sync && file && label.startsWith('time to converge')) ratio = `${(file.convergeMs / sync.convergeMs).toFixed(2)}x faster`;
+    if (sync && file && label.startsWith('time to converge')) ratio = `${(file.convergeMs / sync.convergeMs).toFixed(2)}x`;
     else if (sync && file && rate) {
       const pick = label.startsWith('versions') ? (f: LoadFigures) => f.pushVersionsPerSecond : (f: LoadFigures) => f.recordsPerSecond;
       ratio = `${(pick(sync) / pick(file)).toFixed(2)}x`;
@@ -134,7 +144,9 @@ async function main() {
       `${size.clients} clients x ${size.versions} versions (${Math.round(size.sharedShare * 100)}% on identifiers shared by ${size.groupSize} clients), ` +
         `${options.workers} client processes, client stores ${options.clientStore}`,
     );
-    for (const mode of ['sync', 'whole-file'] as const) load.push(await runLoad(mode, { size, workers: options.workers, kindOf: kindOf(options.clientStore), log }));
+    for (let rep = 0; rep < options.repetitions; rep++) {
+      for (const mode of ['sync', 'whole-file'] as const) load.push(await runLoad(mode, { size, workers: options.workers, kindOf: kindOf(options.clientStore), log }));
+    }
   }
   let live: Awaited<ReturnType<typeof measureLive>> | undefined;
   if (options.live) {
@@ -149,9 +161,14 @@ async function main() {
   if (load.length) {
     console.log(
       `\n${size.clients} clients x ${size.versions.toLocaleString('en-US')} versions through one service (LMDB, its own process), ` +
-        `${options.workers} client processes, client stores ${options.clientStore}\n`,
+        `${options.workers} client processes, client stores ${options.clientStore}; ${options.repetitions} run(s) of each way\n`,
     );
     console.log(loadTable(load));
+    if (options.repetitions > 1) {
+      for (const mode of ['sync', 'whole-file'] as const) {
+        console.log(`- ${mode}: converge times ${load.filter((f) => f.mode === mode).map((f) => (f.convergeMs / 1000).toFixed(1)).join(', ')} s`);
+      }
+    }
     for (const f of load) if (f.problems.length) console.log(`\n${f.mode}: ${f.problems.length} problems, first: ${f.problems.slice(0, 10).join('; ')}`);
   }
   if (live) {
@@ -160,7 +177,7 @@ async function main() {
     if (live.skipped.length) console.log(`\nNot measured: ${live.skipped.join(', ')}`);
   }
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ machine, size, workers: options.workers, clientStore: options.clientStore, load, live }, null, 2));
+    writeFileSync(options.json, JSON.stringify({ machine, size, workers: options.workers, repetitions: options.repetitions, clientStore: options.clientStore, load, live }, null, 2));
     log(`figures written to ${options.json}`);
   }
   if (load.some((f) => f.problems.length > 0)) process.exitCode = 1;
