@@ -32,6 +32,8 @@ export interface ClientPhase {
   endedAt: number;
   /** When the server acknowledged this client's last pushed page (sync), or its import (whole-file). */
   pushedAt?: number;
+  /** Calls that failed for want of the server (a connection it closed) and were run again. */
+  retries: number;
 }
 
 const clock = () => performance.timeOrigin + performance.now();
@@ -40,11 +42,31 @@ let size: SyncSize;
 let url = '';
 let clients: Array<{ index: number; kind: ClientKind; db: TemporalDb }> = [];
 
-async function each(body: (client: (typeof clients)[number]) => Promise<Omit<ClientPhase, 'index' | 'endedAt'>>): Promise<ClientPhase[]> {
+type Outcome = Omit<ClientPhase, 'index' | 'endedAt' | 'retries'>;
+
+/**
+ * Runs `body` for every client of this process at once. A call that fails
+ * because the connection went (SYNC_UNAVAILABLE, or a fetch failure in the
+ * whole-file way) is run again, as startSync would, and counted: both ways
+ * are idempotent (what a side holds is skipped).
+ */
+async function each(body: (client: (typeof clients)[number]) => Promise<Outcome>): Promise<ClientPhase[]> {
   return Promise.all(
     clients.map(async (client) => {
-      const done = await body(client);
-      return { index: client.index, ...done, endedAt: clock() };
+      let retries = 0;
+      for (;;) {
+        try {
+          const done = await body(client);
+          return { index: client.index, ...done, retries, endedAt: clock() };
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          const lostConnection = code === 'SYNC_UNAVAILABLE' || (error instanceof TypeError && error.message === 'fetch failed');
+          if (!lostConnection || retries >= 20) throw error;
+          retries++;
+          process.stderr.write(`  client ${client.index}: ${describe(error).split('\n')[0]}; ${describe(error).split('caused by: ').at(-1)}; running it again\n`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     }),
   );
 }
@@ -75,7 +97,7 @@ async function handle(request: ClientRequest): Promise<unknown> {
       return each(async ({ db }) => {
         let pushedAt: number | undefined;
         const { pushed, pulled } = await sync(db, url, { onPage: (page) => page.direction === 'push' && page.added > 0 && (pushedAt = clock()) });
-        return { pushed, pulled, pushedAt };
+        return { pushed, pulled, ...(pushedAt === undefined ? {} : { pushedAt }) };
       });
     case 'file-push':
       // The whole-file way: the client's export posted to the service's import.
@@ -112,12 +134,21 @@ async function handle(request: ClientRequest): Promise<unknown> {
   }
 }
 
+/** An error with its chain of causes (a fetch failure says why only in its cause). */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    parts.push(e instanceof Error ? `${e.stack ?? e.message}${'code' in e ? ` (code ${String((e as { code: unknown }).code)})` : ''}` : String(e));
+  }
+  return parts.join('\ncaused by: ');
+}
+
 process.on('message', (request: ClientRequest) => {
   handle(request).then(
     (result) => {
       process.send!({ ok: true, result });
       if (request.op === 'close') process.disconnect();
     },
-    (error: unknown) => process.send!({ ok: false, error: error instanceof Error ? `${error.stack ?? error.message}` : String(error) }),
+    (error: unknown) => process.send!({ ok: false, error: describe(error) }),
   );
 });

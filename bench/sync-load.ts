@@ -32,6 +32,8 @@ export interface LoadFigures {
   recordsPerSecond: number;
   /** Rounds of `sync` every client ran until one moved nothing (sync mode). */
   rounds: number;
+  /** Calls (sync rounds, imports, exports) that failed for a connection the server closed and were run again. */
+  retries: number;
   /** The service's export. */
   service: Omit<ExportDigest, 'versions'>;
   /** Clients whose export record lines equal the service's. */
@@ -131,9 +133,14 @@ export async function runLoad(mode: LoadMode, options: LoadOptions): Promise<Loa
     let convergeEnded: number;
     let moved = 0;
     let rounds = 0;
+    let retries = 0;
+    const count = (phase: ClientPhase[]) => {
+      retries += phase.reduce((n, c) => n + c.retries, 0);
+      return phase;
+    };
     if (mode === 'sync') {
       // Round 1: each client pushes what it holds and pulls what is there already.
-      const first = await all('sync');
+      const first = count(await all('sync'));
       rounds = 1;
       // The push phase ends when the last client's last page is acknowledged (sync pushes, then pulls).
       pushEnded = Math.max(...first.map((c) => c.pushedAt ?? started));
@@ -142,7 +149,7 @@ export async function runLoad(mode: LoadMode, options: LoadOptions): Promise<Loa
       log(`  sync: round 1 ${((convergeEnded - started) / 1000).toFixed(1)} s, the last push acknowledged at ${((pushEnded - started) / 1000).toFixed(1)} s (pushed ${first.reduce((n, c) => n + c.pushed, 0)}, pulled ${first.reduce((n, c) => n + c.pulled, 0)} records)`);
       // Then every client pulls until a round moves nothing anywhere.
       for (;;) {
-        const round = await all('sync');
+        const round = count(await all('sync'));
         rounds++;
         const n = round.reduce((s, c) => s + c.pushed + c.pulled, 0);
         log(`  sync: round ${rounds} moved ${n} records`);
@@ -152,11 +159,11 @@ export async function runLoad(mode: LoadMode, options: LoadOptions): Promise<Loa
         if (rounds > 20) throw new Error('sync did not converge in 20 rounds');
       }
     } else {
-      const pushed = await all('file-push');
+      const pushed = count(await all('file-push'));
       pushEnded = Math.max(...pushed.map((c) => c.endedAt));
       moved += pushed.reduce((n, c) => n + c.pushed, 0);
       log(`  whole-file: every export imported by the service in ${((pushEnded - started) / 1000).toFixed(1)} s`);
-      const pulled = await all('file-pull');
+      const pulled = count(await all('file-pull'));
       convergeEnded = Math.max(...pulled.map((c) => c.endedAt));
       moved += pulled.reduce((n, c) => n + c.pulled, 0);
       rounds = 1;
@@ -182,13 +189,14 @@ export async function runLoad(mode: LoadMode, options: LoadOptions): Promise<Loa
       recordsMoved: moved,
       recordsPerSecond: moved / ((convergeEnded - started) / 1000),
       rounds,
+      retries,
       service: serviceSummary,
       identicalClients: digests.filter((d) => d.sha256 === served.sha256).length,
       problems,
     };
     log(
       `  ${mode}: converged in ${(figures.convergeMs / 1000).toFixed(1)} s; ${figures.identicalClients}/${size.clients} clients identical to the service ` +
-        `(${served.lines} record lines, ${served.conflicts} Conflict records)${problems.length ? `; PROBLEMS: ${problems.slice(0, 5).join('; ')}` : ''}`,
+        `(${served.lines} record lines, ${served.conflicts} Conflict records; ${retries} calls run again)${problems.length ? `; PROBLEMS: ${problems.slice(0, 5).join('; ')}` : ''}`,
     );
     return figures;
   } finally {

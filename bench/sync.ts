@@ -107,6 +107,7 @@ export function loadTable(figures: LoadFigures[]): string {
     ['time to converge (every client holds everything), s', (f) => (f.convergeMs / 1000).toFixed(1), false],
     ['records added on the service and the clients, records/s', (f) => formatValue(f.recordsPerSecond), true],
     ['rounds of sync per client', (f) => (f.mode === 'sync' ? String(f.rounds) : '-'), false],
+    ['calls run again after the server closed the connection', (f) => String(f.retries), false],
     ['clients identical to the service', (f) => `${f.identicalClients}/${f.clients}`, false],
     ['record lines on each store (Conflict records)', (f) => `${f.service.lines.toLocaleString('en-US')} (${f.service.conflicts})`, false],
     ['versions lost or duplicated', (f) => String(f.problems.length), false],
