@@ -63,7 +63,8 @@ async function each(body: (client: (typeof clients)[number]) => Promise<Outcome>
           const lostConnection = code === 'SYNC_UNAVAILABLE' || (error instanceof TypeError && error.message === 'fetch failed');
           if (!lostConnection || retries >= 20) throw error;
           retries++;
-          process.stderr.write(`  client ${client.index}: ${describe(error).split('\n')[0]}; ${describe(error).split('caused by: ').at(-1)}; running it again\n`);
+          const text = describe(error);
+          process.stderr.write(`  client ${client.index}: ${text.split('\n')[0]}; ${text.split('caused by: ').at(-1)!.split('\n')[0]}; running it again\n`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
