@@ -76,12 +76,17 @@ export class Remote {
   private async call(path: string, init: RequestInit & { rejected?: boolean } = {}, signal = this.options.signal): Promise<Response> {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
-    let response: Response;
-    try {
-      response = await this.fetch(`${this.base}${path}`, { ...init, headers, ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      throw unavailable(this.base, error instanceof Error ? error.message : String(error), error);
+    let response: Response | undefined;
+    // A request that fails before any answer is sent once more: every sync route is idempotent (a
+    // push adds nothing twice), and the commonest such failure is a kept-alive connection the server
+    // closed just as this request went out on it, which a new connection does not meet.
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await this.fetch(`${this.base}${path}`, { ...init, headers, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        if (attempt === 2) throw unavailable(this.base, error instanceof Error ? error.message : String(error), error);
+      }
     }
     if (!response.ok) throw await answerError(this.base, response, init.rejected === true);
     return response;
