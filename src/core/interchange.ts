@@ -412,7 +412,7 @@ const applyOptions = z.object({
  * @example
  * const { added } = await applyRecords(db['backend'], db['writes'], page.records, { meta: [{ name: 'sync:pull', value: page.seq }] }, db['hlc']);
  */
-export async function applyRecords(backend: Backend, writes: WriteQueue, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
+export async function applyRecords(backend: Backend, writes: Pick<WriteQueue, 'run'>, records: readonly unknown[], options: ApplyOptions, clock: HybridClock) {
   if (!Array.isArray(records)) throw new TemporalDbError('INVALID_INPUT', 'records must be an array', { path: ['records'] });
   const meta = parseInput(applyOptions, options, ['options']).meta ?? [];
   const check = checker(backend);

@@ -28,6 +28,8 @@ export type WritePlan<T> = (ctx: PlanContext) => Plan<T>;
 
 interface Pending {
   plan: WritePlan<unknown>;
+  /** Committed in a batch of its own (a pulled sync page: its commit's keys then say where each record came from). */
+  alone: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -141,9 +143,9 @@ export class WriteQueue {
     private readonly feed?: { readonly origin: number; reach(): void },
   ) {}
 
-  run<T>(plan: WritePlan<T>): Promise<T> {
+  run<T>(plan: WritePlan<T>, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ plan, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ plan, alone, resolve: resolve as (value: unknown) => void, reject });
       this.running ??= this.drain();
     });
   }
@@ -158,9 +160,9 @@ export class WriteQueue {
     await Promise.resolve();
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
-        await this.runBatch(batch);
+        let size = 1;
+        if (!this.pending[0]!.alone) while (size < this.pending.length && !this.pending[size]!.alone) size++;
+        await this.runBatch(this.pending.splice(0, size));
       }
     } finally {
       this.running = undefined;
