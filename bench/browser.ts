@@ -1,12 +1,11 @@
 // `npm run bench:browser`: builds the browser benchmark, serves it on loopback and runs it in the system Chromium.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../scripts/chromium-launch.js';
 import { parseBenchArgs } from './cli-options.js';
+import { servePage } from './page-server.js';
 import { formatTable, type Measurement } from './harness.js';
 import { BROWSER_DEFAULT_SIZE, BROWSER_QUICK_SIZE } from './workload.js';
 
@@ -15,32 +14,14 @@ if (options.historyScale > 1) throw new Error('--history-scale runs in the Node 
 const log = (line: string) => process.stderr.write(line + '\n');
 const started = Date.now();
 
-const bundle = await build({
-  entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  minify: false,
-  tsconfigRaw: {},
-});
-const script = bundle.outputFiles[0]!.text;
-const html = '<!doctype html><meta charset="utf-8"><title>temporal-db bench</title><script type="module" src="/bench.js"></script>';
-const server = createServer((request, response) => {
-  const js = request.url === '/bench.js';
-  response.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' });
-  response.end(js ? script : html);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const { port } = server.address() as { port: number };
+const served = await servePage(fileURLToPath(new URL('./browser-page.ts', import.meta.url)), 'temporal-db bench');
 
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage();
   await page.exposeFunction('benchLog', log);
   page.on('pageerror', (error) => log(`page error: ${error.message}`));
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(served.url);
   await page.waitForFunction(() => typeof window.runBench === 'function');
   const version = browser.version();
   log(`Chromium ${version}; workload ${JSON.stringify(options.size)}`);
@@ -59,5 +40,5 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  served.close();
 }

@@ -8,7 +8,6 @@
 // call, both read as performance.timeOrigin + performance.now().
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -139,27 +138,10 @@ export async function acrossProcesses(name: string, engine: 'lmdb' | 'postgres',
 
 /** Two pages of one headless Chromium on one IndexedDB database (BroadcastChannel), and one page alone for reference. */
 export async function acrossTabs(samples: number, log: (line: string) => void): Promise<{ figures: LatencyFigures[]; chromium: string }> {
-  const { build } = await import('esbuild');
   const { chromium } = await import('playwright');
   const { chromiumLaunchOptions } = await import('../scripts/chromium-launch.js');
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./sync-live-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    tsconfigRaw: {},
-  });
-  const script = bundle.outputFiles[0]!.text;
-  const html = '<!doctype html><meta charset="utf-8"><title>temporal-db live</title><script type="module" src="/live.js"></script>';
-  const server = createServer((request, response) => {
-    const js = request.url === '/live.js';
-    response.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html' });
-    response.end(js ? script : html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const { servePage } = await import('./page-server.js');
+  const served = await servePage(fileURLToPath(new URL('./sync-live-page.ts', import.meta.url)), 'temporal-db live');
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const context = await browser.newContext();
@@ -168,7 +150,7 @@ export async function acrossTabs(samples: number, log: (line: string) => void): 
     const open = async (name: string) => {
       const page = await context.newPage();
       page.on('pageerror', (error) => log(`page error: ${error.message}`));
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(served.url);
       await page.waitForFunction(() => typeof window.liveWrite === 'function');
       await page.evaluate((n) => window.liveOpen(n), name);
       return page;
@@ -191,7 +173,7 @@ export async function acrossTabs(samples: number, log: (line: string) => void): 
     return { figures, chromium: browser.version() };
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
 }
 

@@ -116,15 +116,12 @@ export class Remote {
   }
 
   /**
-   * The lines of a pull from `from`: the header first, then pages (records,
-   * then their checkpoint) and an end line. A cut stream throws
-   * `SYNC_UNAVAILABLE` where it was cut; pages before that are whole.
+   * The lines of a streamed answer (empty ones left out). A stream cut before
+   * its end throws `SYNC_UNAVAILABLE` naming `what`, or the abort reason once
+   * `signal` aborted.
    */
-  async *pull(from: PageCheckpoint | undefined, limit: number): AsyncGenerator<PullHeader | PullLine> {
-    const cursor: Cursor = from ?? { seq: 0, offset: 0 };
-    const query = `?seq=${cursor.seq}&offset=${cursor.offset}&limit=${limit}${from ? `&commit=${encodeURIComponent(from.commit)}` : ''}${this.clientQuery('&')}`;
-    const response = await this.call(`/v1/sync/pull${query}`);
-    if (!response.body) throw protocolError(this.base, 'a pull without a body');
+  private async *lines(response: Response, what: string, signal: AbortSignal | undefined): AsyncGenerator<string> {
+    if (!response.body) throw protocolError(this.base, `${what} without a body`);
     const lines = readLines(response.body)[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -132,20 +129,33 @@ export class Remote {
         try {
           step = await lines.next();
         } catch (error) {
-          if (this.options.signal?.aborted) throw this.options.signal.reason ?? error;
-          throw unavailable(this.base, 'the pull was cut off', error);
+          if (signal?.aborted) throw signal.reason ?? error;
+          throw unavailable(this.base, `${what} was cut off`, error);
         }
         if (step.done) return;
-        if (step.value.trim() === '') continue;
-        try {
-          yield JSON.parse(step.value) as PullHeader | PullLine;
-        } catch (error) {
-          if (error instanceof SyntaxError) throw protocolError(this.base, `a pull line is not JSON (${error.message})`);
-          throw error;
-        }
+        if (step.value.trim() !== '') yield step.value;
       }
     } finally {
       await lines.return?.(undefined);
+    }
+  }
+
+  /**
+   * The lines of a pull from `from`: the header first, then pages (records,
+   * then their checkpoint) and an end line. A cut stream throws
+   * `SYNC_UNAVAILABLE` where it was cut; pages before that are whole.
+   */
+  async *pull(from: PageCheckpoint | undefined, limit: number): AsyncGenerator<PullHeader | PullLine> {
+    const cursor: Cursor = from ?? { seq: 0, offset: 0 };
+    const query = `?seq=${cursor.seq}&offset=${cursor.offset}&limit=${limit}${from ? `&commit=${encodeURIComponent(from.commit)}` : ''}${this.clientQuery('&')}`;
+    for await (const line of this.lines(await this.call(`/v1/sync/pull${query}`), 'the pull', this.options.signal)) {
+      let parsed: PullHeader | PullLine;
+      try {
+        parsed = JSON.parse(line) as PullHeader | PullLine;
+      } catch (error) {
+        throw protocolError(this.base, `a pull line is not JSON (${(error as Error).message})`);
+      }
+      yield parsed;
     }
   }
 
@@ -158,28 +168,14 @@ export class Remote {
     return answer;
   }
 
-  /** The server's pokes: each commit sequence it announces, until `signal` aborts or the stream ends. */
+  /** The server's pokes: each commit sequence it announces, until `signal` aborts (then it throws its reason) or the stream ends. */
   async *events(signal: AbortSignal): AsyncGenerator<number> {
     const response = await this.call('/v1/sync/events', { headers: { accept: 'text/event-stream' } }, signal);
-    if (!response.body) throw protocolError(this.base, 'an event stream without a body');
-    const lines = readLines(response.body)[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        let step: IteratorResult<string>;
-        try {
-          step = await lines.next();
-        } catch (error) {
-          if (signal.aborted) return;
-          throw unavailable(this.base, 'the event stream was cut off', error);
-        }
-        if (step.done) return;
-        // Server-Sent Events: `data: {...}` lines carry the poke, `:` lines are keep-alive comments.
-        if (!step.value.startsWith('data:')) continue;
-        const seq = (JSON.parse(step.value.slice(5)) as { seq?: unknown }).seq;
-        if (typeof seq === 'number') yield seq;
-      }
-    } finally {
-      await lines.return?.(undefined);
+    for await (const line of this.lines(response, 'the event stream', signal)) {
+      // Server-Sent Events: `data: {...}` lines carry the poke, `:` lines are keep-alive comments.
+      if (!line.startsWith('data:')) continue;
+      const seq = (JSON.parse(line.slice(5)) as { seq?: unknown }).seq;
+      if (typeof seq === 'number') yield seq;
     }
   }
 }
