@@ -1,16 +1,11 @@
 import { TemporalDbError } from './errors.js';
+import { internals } from './internals.js';
 import { exportLines as linesOf, exportStream as streamOf, exportTo as writeTo, importLines, type ImportResult, type ImportSource } from './interchange.js';
 import type { TemporalDb } from './temporal-db.js';
 
 // Export and import are functions of a store, not methods: a class cannot be tree-shaken, and a
 // browser app that never exports should not ship them (Dexie keeps them in dexie-export-import,
-// RxDB in its json-dump plugin). They reach the store's parts by name, as temporal-db/sync does.
-
-/** The store's backend, write queue and clocks, once the handle is known to be open. */
-function parts(db: TemporalDb) {
-  db['open']();
-  return { backend: db['backend'], writes: db['writes'], hlc: db['hlc'], clock: db['clock'] };
-}
+// RxDB in its json-dump plugin). They reach the store's parts through internals.ts, as sync does.
 
 /**
  * The whole store as NDJSON lines (each ending in a newline): a header with
@@ -24,7 +19,7 @@ function parts(db: TemporalDb) {
  * for await (const line of exportLines(db)) process.stdout.write(line);
  */
 export function exportLines(db: TemporalDb): AsyncIterable<string> {
-  const { backend, clock } = parts(db);
+  const { backend, clock } = internals(db, 'exportLines');
   return linesOf(backend, clock());
 }
 
@@ -62,7 +57,7 @@ export async function exportTo(db: TemporalDb, target: WritableStream<Uint8Array
  * await importFrom(db, () => createReadStream('store.ndjson')); // Node
  */
 export async function importFrom(db: TemporalDb, source: ImportSource): Promise<ImportResult> {
-  const { backend, writes, hlc } = parts(db);
+  const { backend, writes, hlc } = internals(db, 'importFrom');
   if (!(source instanceof Blob) && typeof source !== 'function') {
     throw new TemporalDbError('INVALID_INPUT', 'importFrom takes a Blob or a function that opens the source (it is read twice)', { path: ['source'] });
   }

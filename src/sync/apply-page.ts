@@ -6,7 +6,7 @@
 // flag): the keys of its commit then say where every record in it came from,
 // and the handle still makes one commit at a time, as every backend expects.
 import { applyRecords } from '../core/interchange.js';
-import type { Internals } from './internals.js';
+import type { Internals } from '../core/internals.js';
 
 export interface AppliedPage {
   added: number;

@@ -10,7 +10,7 @@ import { applyPage } from './apply-page.js';
 import { forgetCheckpoints, pulledFrom, pullCheckpointRow, putPushCheckpoint, readCheckpoints, type PushCheckpoint } from './checkpoints.js';
 import type { CommitRow } from '../core/tables.js';
 import { feedPages, lastSeq } from './feed.js';
-import { internals, type Internals } from './internals.js';
+import { internals, type Internals } from '../core/internals.js';
 import { storeIdOf } from './store-identity.js';
 import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type PageCheckpoint, type PullHeader, type PullLine } from './protocol.js';
 import { Remote, protocolError, type Fetch } from './remote.js';
@@ -141,7 +141,7 @@ class Round {
  * const { pushed, pulled } = await sync(db, 'http://127.0.0.1:4780', { token: process.env.TEMPORAL_DB_TOKEN });
  */
 export async function sync(db: TemporalDb, url: string, options: SyncOptions = {}): Promise<SyncResult> {
-  const store = internals(db);
+  const store = internals(db, 'sync');
   const limit = pageLimit(options.limit);
   const remote = new Remote(url, { ...options, client: await storeIdOf(store) });
   const identity = await remote.info();

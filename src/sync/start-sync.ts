@@ -6,7 +6,7 @@ import { TemporalDbError } from '../core/errors.js';
 import { EXPORT_TABLES } from '../core/interchange.js';
 import type { TemporalDb } from '../core/temporal-db.js';
 import { sync, type SyncOptions, type SyncResult } from './client.js';
-import { internals } from './internals.js';
+import { internals } from '../core/internals.js';
 import { Remote } from './remote.js';
 
 export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error';
@@ -234,7 +234,7 @@ class LiveSync extends EventTarget implements SyncHandle {
  * // later: await handle.stop();
  */
 export function startSync(db: TemporalDb, url: string, options: StartSyncOptions = {}): SyncHandle {
-  internals(db);
+  internals(db, 'sync');
   new Remote(url, options);
   return new LiveSync(db, url, options);
 }

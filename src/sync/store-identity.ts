@@ -7,7 +7,7 @@
 // start over with it.
 import { rowAt } from '../core/tables.js';
 import { newId } from '../core/ids.js';
-import type { Internals } from './internals.js';
+import type { Internals } from '../core/internals.js';
 
 /** What a store id looks like on the wire (a uuid). */
 export const STORE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -10,7 +10,7 @@ import type { TemporalDb } from '../../core/temporal-db.js';
 import { rowAt } from '../../core/tables.js';
 import { applyPage } from '../../sync/apply-page.js';
 import { feedPages, fingerprint, fingerprintSeq, lastSeq } from '../../sync/feed.js';
-import { internals } from '../../sync/internals.js';
+import { internals } from '../../core/internals.js';
 import { DEFAULT_PAGE, MAX_PAGE, SYNC_PROTOCOL_VERSION, type Cursor, type PushAnswer, type SyncInfo } from '../../sync/protocol.js';
 import { HttpError } from '../http-error.js';
 import { queryArguments, type Route } from '../router.js';
@@ -88,7 +88,7 @@ async function pushedLines(file: string): Promise<unknown[]> {
 
 export function syncRoutes(db: TemporalDb): Route[] {
   // The store is looked up per request: a closed store answers DATABASE_CLOSED (503).
-  const store = () => internals(db);
+  const store = () => internals(db, 'sync');
   return [
     {
       method: 'GET',
