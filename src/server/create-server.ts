@@ -15,6 +15,14 @@ import { v1Routes } from './routes/index.js';
 export const DEFAULT_PORT = 4780;
 /** The address `listen()` and `temporal-db serve` use when none is given: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
+/**
+ * How long an idle kept-alive connection stays open. Longer than any client
+ * pool keeps one (undici's fetch: the server's hint less 1 s; browsers: under
+ * a minute), so it is the client that closes an idle connection, never the
+ * service just as a request goes out on it; Node's 5 s default lost requests
+ * under load, when a busy event loop ran the idle timer before the request.
+ */
+export const IDLE_CONNECTION_MS = 65_000;
 /** The largest JSON body accepted by default, in bytes (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The largest NDJSON import body accepted by default, in bytes (256 MiB); it is spooled to a temporary file, not held in memory. */
@@ -249,7 +257,7 @@ export function createTemporalDbServer(db: TemporalDb, options: TemporalDbServer
     }
     if (http) throw new TemporalDbError('INVALID_INPUT', 'The server is already listening', { path: ['listen'] });
     if (closing) throw new TemporalDbError('DATABASE_CLOSED', 'The server is closed');
-    const listening = createServer(handler);
+    const listening = createServer({ keepAliveTimeout: IDLE_CONNECTION_MS }, handler);
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
       listening.listen(port, host, () => {

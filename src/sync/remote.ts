@@ -41,6 +41,23 @@ async function answerError(url: string, response: Response, rejected: boolean): 
   return protocolError(url, `${status} ${code} ${message}`.trim());
 }
 
+/** Tries of a request that gets no answer at all, before the call fails with SYNC_UNAVAILABLE. */
+const ATTEMPTS = 3;
+const RETRY_PAUSE_MS = 50;
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      if (signal?.aborted) reject(signal.reason);
+      else resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** A client of one sync server. */
 export class Remote {
   private readonly base: string;
@@ -77,15 +94,16 @@ export class Remote {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
     if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response | undefined;
-    // A request that fails before any answer is sent once more: every sync route is idempotent (a
-    // push adds nothing twice), and the commonest such failure is a kept-alive connection the server
-    // closed just as this request went out on it, which a new connection does not meet.
+    // A request that fails before any answer is sent again, up to ATTEMPTS times: every sync route is
+    // idempotent (a push adds nothing twice), and the commonest such failure is a kept-alive
+    // connection closed just as this request went out on it; a pool may hold several such.
     for (let attempt = 1; !response; attempt++) {
       try {
         response = await this.fetch(`${this.base}${path}`, { ...init, headers, ...(signal ? { signal } : {}) });
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
-        if (attempt === 2) throw unavailable(this.base, error instanceof Error ? error.message : String(error), error);
+        if (attempt === ATTEMPTS) throw unavailable(this.base, error instanceof Error ? error.message : String(error), error);
+        await pause(RETRY_PAUSE_MS * attempt, signal);
       }
     }
     if (!response.ok) throw await answerError(this.base, response, init.rejected === true);

@@ -289,6 +289,15 @@ describe('patterns and imported records', () => {
   });
 });
 
+describe('connections', () => {
+  it('keeps an idle connection longer than a client pool does, so the client, not the service, closes it (announced in Keep-Alive)', async () => {
+    const answer = await s.call('GET', '/v1/health');
+    expect(answer.status).toBe(200);
+    // undici's fetch keeps a connection for the announced timeout less 1 s; browsers for under a minute.
+    expect(answer.headers.get('keep-alive')).toBe('timeout=65');
+  });
+});
+
 describe('the whole store', () => {
   it('reports health and statistics', async () => {
     expect((await s.call('GET', '/v1/health')).body).toEqual({ status: 'ok', backend: 'lmdb' });

@@ -58,10 +58,10 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
         expect(s.retryInMs).toBeGreaterThanOrEqual(bound / 2);
         expect(s.retryInMs).toBeLessThanOrEqual(bound);
       });
-      // Two info requests per round (a request that gets no answer is sent once more; the first round began
+      // Three info requests per round (a request that gets no answer is tried three times; the first round began
       // inside startSync, before the listener was added): the local write made during the backoff did not start a round of its own.
       const rounds = 1 + statuses.filter((s) => s.status === 'syncing').length;
-      expect(counted.calls.filter((path) => path.endsWith('/v1/sync/info')).length).toBe(2 * rounds);
+      expect(counted.calls.filter((path) => path.endsWith('/v1/sync/info')).length).toBe(3 * rounds);
 
       // The server comes back on its port: the client pushes what it holds.
       await startServer(serverDb, { port });
