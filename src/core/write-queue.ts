@@ -46,6 +46,12 @@ class Overlay implements PlanContext {
   private readonly opIds: string[] = [];
   /** Where the pending put of a key sits in `ops`, so that a later put replaces it. */
   private readonly putAt = new Map<string, number>();
+  /**
+   * The ids in `rows` under each proper key prefix (as `range` spells it: `rowId(table, prefix)` and a
+   * separator), so that a range read looks at the rows under its prefix, not at every row of the batch:
+   * a page of 500 pulled records reads a range per version.
+   */
+  private readonly under = new Map<string, Set<string>>();
 
   constructor(private readonly parent?: Overlay) {
     this.reads = parent ? parent.reads : new Map();
@@ -78,7 +84,11 @@ class Overlay implements PlanContext {
     const start = rowId(table, prefix) + '\u0000';
     const found = new Map<string, Row | null>();
     for (let at: Overlay | undefined = this; at; at = at.parent) {
-      for (const [id, row] of at.rows) if (id.startsWith(start) && !found.has(id)) found.set(id, row);
+      if (prefix.length === 0) {
+        for (const [id, row] of at.rows) if (id.startsWith(start) && !found.has(id)) found.set(id, row);
+      } else {
+        for (const id of at.under.get(start) ?? []) if (!found.has(id)) found.set(id, at.rows.get(id)!);
+      }
     }
     for (const row of (yield { read: 'range', query: span(table, prefix) }) as Row[]) {
       const id = rowId(table, keyOf(TABLES[table].key, row));
@@ -97,14 +107,27 @@ class Overlay implements PlanContext {
 
   delete(table: TableName, key: Key): void {
     const id = rowId(table, key);
-    this.rows.set(id, null);
+    this.hold(id, null);
     this.push(id, { type: 'delete', table, key });
   }
 
   private write(op: WriteOp & { row: Row }): void {
     const id = rowId(op.table, keyOf(TABLES[op.table].key, op.row));
-    this.rows.set(id, op.row);
+    this.hold(id, op.row);
     this.push(id, op);
+  }
+
+  private hold(id: string, row: Row | null): void {
+    if (!this.rows.has(id)) {
+      // Each separator after the table's name ends a proper prefix of the key.
+      for (let at = id.indexOf('\u0000', id.indexOf('\u0000') + 1); at >= 0; at = id.indexOf('\u0000', at + 1)) {
+        const start = id.slice(0, at + 1);
+        const ids = this.under.get(start);
+        if (ids) ids.add(id);
+        else this.under.set(start, new Set([id]));
+      }
+    }
+    this.rows.set(id, row);
   }
 
   private push(id: string, op: WriteOp): void {
@@ -119,7 +142,7 @@ class Overlay implements PlanContext {
   }
 
   mergeInto(target: Overlay): void {
-    for (const [id, row] of this.rows) target.rows.set(id, row);
+    for (const [id, row] of this.rows) target.hold(id, row);
     this.ops.forEach((op, i) => target.push(this.opIds[i]!, op));
   }
 }

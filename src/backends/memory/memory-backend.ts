@@ -4,11 +4,11 @@ import { TemporalDbError } from '../../core/errors.js';
 import { IndexedKv, KV_SPACE_NAMES } from '../../core/indexed-kv.js';
 import type { Key } from '../../core/key-codec.js';
 import type { Row, TableName } from '../../core/tables.js';
-import { SortedArray } from './sorted-array.js';
+import { SortedBlocks } from './sorted-blocks.js';
 
 /** The data of one memory store: it outlives the handles opened on it (until `deleteMemoryStore`). */
 class MemoryData {
-  readonly spaces = new Map(KV_SPACE_NAMES.map((name) => [name, new SortedArray()]));
+  readonly spaces = new Map(KV_SPACE_NAMES.map((name) => [name, new SortedBlocks()]));
   readonly kv = new IndexedKv((name) => this.spaces.get(name)!);
 }
 
@@ -18,7 +18,7 @@ const named = new Map<string, MemoryData>();
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
 /**
- * Everything in memory, in sorted arrays under the shared IndexedKv: for
+ * Everything in memory, in sorted blocks under the shared IndexedKv: for
  * tests, ephemeral stores and server-side rendering. Commits are synchronous
  * and one at a time, so every plan sees the latest state; nothing survives
  * the process (or page).
