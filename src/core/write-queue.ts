@@ -49,9 +49,12 @@ class Overlay implements PlanContext {
   /**
    * The ids in `rows` under each proper key prefix (as `range` spells it: `rowId(table, prefix)` and a
    * separator), so that a range read looks at the rows under its prefix, not at every row of the batch:
-   * a page of 500 pulled records reads a range per version.
+   * a page of 500 pulled records reads a range per version. Built on the first range read and kept up
+   * from `added` (ids in the order they were first written): most batches never read a range.
    */
   private readonly under = new Map<string, Set<string>>();
+  private readonly added: string[] = [];
+  private indexed = 0;
 
   constructor(private readonly parent?: Overlay) {
     this.reads = parent ? parent.reads : new Map();
@@ -87,7 +90,7 @@ class Overlay implements PlanContext {
       if (prefix.length === 0) {
         for (const [id, row] of at.rows) if (id.startsWith(start) && !found.has(id)) found.set(id, row);
       } else {
-        for (const id of at.under.get(start) ?? []) if (!found.has(id)) found.set(id, at.rows.get(id)!);
+        for (const id of at.rowsUnder(start)) if (!found.has(id)) found.set(id, at.rows.get(id)!);
       }
     }
     for (const row of (yield { read: 'range', query: span(table, prefix) }) as Row[]) {
@@ -118,16 +121,22 @@ class Overlay implements PlanContext {
   }
 
   private hold(id: string, row: Row | null): void {
-    if (!this.rows.has(id)) {
+    if (!this.rows.has(id)) this.added.push(id);
+    this.rows.set(id, row);
+  }
+
+  private rowsUnder(start: string): Iterable<string> {
+    for (; this.indexed < this.added.length; this.indexed++) {
+      const id = this.added[this.indexed]!;
       // Each separator after the table's name ends a proper prefix of the key.
       for (let at = id.indexOf('\u0000', id.indexOf('\u0000') + 1); at >= 0; at = id.indexOf('\u0000', at + 1)) {
-        const start = id.slice(0, at + 1);
-        const ids = this.under.get(start);
+        const prefix = id.slice(0, at + 1);
+        const ids = this.under.get(prefix);
         if (ids) ids.add(id);
-        else this.under.set(start, new Set([id]));
+        else this.under.set(prefix, new Set([id]));
       }
     }
-    this.rows.set(id, row);
+    return this.under.get(start) ?? [];
   }
 
   private push(id: string, op: WriteOp): void {

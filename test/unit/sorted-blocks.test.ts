@@ -62,7 +62,7 @@ describe('SortedBlocks (the memory backend key space)', () => {
 
   it('keeps its own copy of a key: a caller editing the array it passed changes nothing', () => {
     const blocks = new SortedBlocks(2);
-    const key: Key = ['a', 1];
+    const key: Array<string | number> = ['a', 1];
     blocks.put(key, 'x');
     key[1] = 2;
     expect(blocks.get(['a', 1])).toBe('x');
