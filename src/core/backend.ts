@@ -116,5 +116,12 @@ export interface Backend {
    * connections released).
    */
   watchCommits?(onSeq: (seq: number) => void): () => void;
+  /**
+   * The store's last commit sequence (0 when none), read synchronously from
+   * the snapshot a read made now would use, every process's commits
+   * included. Only where that is a cheap key read (LMDB, memory): it is what
+   * lets the core serve latest versions from a cache that is never stale.
+   */
+  seqNow?(): number;
   close(): Promise<void>;
 }

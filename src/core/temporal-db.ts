@@ -7,6 +7,7 @@ import { analyzeDecisions, planRecordDecision, readChanges } from './decisions.j
 import { planStoreDecisionPoint, readDecisionPoints } from './decision-points.js';
 import { TemporalDbError, underPath, type FieldPath } from './errors.js';
 import { guardBackend } from './guarded-backend.js';
+import { LatestCache } from './latest-cache.js';
 import { HybridClock } from './hlc.js';
 import { migrationOps } from './migrations.js';
 import { planPutImported, readImported } from './imported-records.js';
@@ -152,6 +153,8 @@ export class TemporalDb extends EventTarget {
   private readonly hlc: HybridClock;
   private readonly feed: CommitFeed;
   private readonly clock: Clock;
+  /** Latest versions as of the store's last commit, where the backend can tell that commit cheaply. */
+  private readonly latestCache: LatestCache | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -163,6 +166,7 @@ export class TemporalDb extends EventTarget {
     this.writes = new WriteQueue(backend, this.feed);
     this.clock = options.clock ?? systemClock;
     this.hlc = new HybridClock(this.clock);
+    this.latestCache = backend.seqNow ? new LatestCache(() => backend.seqNow!()) : undefined;
   }
 
   /** For backends: wraps an opened backend, checking and recording the schema version. */
@@ -303,7 +307,7 @@ export class TemporalDb extends EventTarget {
   async getLatestSpecification(specType: SpecType, identifier: string): Promise<Specification | undefined> {
     this.open();
     if (!SPEC_TYPES.includes(specType)) parseInput(specTypeSchema, { specType });
-    const latest = await readLatest(this.backend, this.identifier(identifier));
+    const latest = await this.latest(this.identifier(identifier));
     return latest?.specType === specType ? latest : undefined;
   }
 
@@ -322,12 +326,12 @@ export class TemporalDb extends EventTarget {
     if (fast.version === undefined && isMillis(fast.asOf)) return readAsOf(this.backend, id, fast.asOf);
     // No version and no instant: the latest (what the schema would conclude, without a parse per read).
     if (fast.version === undefined && fast.asOf === undefined && typeof query === 'object' && query !== null && !Array.isArray(query)) {
-      return readLatest(this.backend, id);
+      return this.latest(id);
     }
     const { version, asOf } = parseInput(specificationQuerySchema, query, ['query']);
     if (version !== undefined) return readVersion(this.backend, id, version);
     if (asOf !== undefined) return readAsOf(this.backend, id, asOf);
-    return readLatest(this.backend, id);
+    return this.latest(id);
   }
 
   /**
@@ -679,6 +683,15 @@ export class TemporalDb extends EventTarget {
     await this.writes.idle();
     // The guarded backend turns an engine's failure into STORAGE_ERROR.
     await this.backend.backup(target);
+  }
+
+  /** The latest version of a checked identifier, from the cache while no commit came since it was read. */
+  private async latest(identifier: string): Promise<Specification | undefined> {
+    const cache = this.latestCache;
+    if (!cache) return readLatest(this.backend, identifier);
+    const cached = cache.get(identifier);
+    if (cached.hit) return cached.value;
+    return cache.set(identifier, cached.seq, await readLatest(this.backend, identifier));
   }
 
   private identifier(identifier: string): string {

@@ -192,6 +192,53 @@ export function coreContract(ctx: ContractContext): void {
     });
   });
 
+  describe('latest reads', () => {
+    // Where the backend can tell its last commit cheaply, latest versions are served from a cache: these hold either way.
+    it('see at once what another handle on the same store wrote, replaced or deleted, read again and again', async () => {
+      const { store, db } = await ctx.openStore();
+      const other = await ctx.reopen(store);
+      await db.storeSpecification(adr('ADR-HOT', { content: 'one' }));
+      for (let i = 0; i < 3; i++) expect((await db.getLatestSpecification('ADR', 'ADR-HOT'))?.content).toBe('one');
+      expect(await db.getLatestSpecification('ADR', 'ADR-NONE')).toBeUndefined();
+
+      await other.storeSpecification(adr('ADR-HOT', { content: 'two' }));
+      await other.storeSpecification(adr('ADR-NONE', { content: 'now there' }));
+      expect((await db.getLatestSpecification('ADR', 'ADR-HOT'))?.content).toBe('two');
+      expect((await db.getSpecification('ADR-HOT'))?.version).toBe(2);
+      expect((await db.getLatestSpecification('ADR', 'ADR-NONE'))?.content).toBe('now there');
+
+      await other.deleteSpecification('ADR-HOT');
+      expect(await db.getLatestSpecification('ADR', 'ADR-HOT')).toBeUndefined();
+      expect(await db.getSpecification('ADR-HOT')).toBeUndefined();
+      // The same handle's own writes, as soon as they resolve.
+      await db.storeSpecification(adr('ADR-HOT', { content: 'three' }));
+      expect((await db.getSpecification('ADR-HOT'))?.version).toBe(4);
+      expect((await other.getSpecification('ADR-HOT'))?.content).toBe('three');
+    });
+
+    it('hand the caller its own copy: editing one changes no later read', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-020', { tags: ['a'], metadata: { owner: { name: 'ana' } } }));
+      const first = (await db.getLatestSpecification('ADR', 'ADR-020'))!;
+      first.title = 'edited';
+      first.tags.push('b');
+      (first.metadata.owner as { name: string }).name = 'bo';
+      for (const read of [await db.getLatestSpecification('ADR', 'ADR-020'), await db.getSpecification('ADR-020')]) {
+        expect(read).toMatchObject({ title: 'Title of ADR-020', tags: ['a'], metadata: { owner: { name: 'ana' } } });
+        read!.tags.push('c');
+      }
+      expect((await db.getSpecification('ADR-020'))?.tags).toEqual(['a']);
+    });
+
+    it('of a type other than the stored one find nothing, from the cache too', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecification(adr('ADR-021'));
+      expect(await db.getLatestSpecification('ADR', 'ADR-021')).toBeDefined();
+      expect(await db.getLatestSpecification('PRD', 'ADR-021')).toBeUndefined();
+      expect(await db.getLatestSpecification('ADR', 'ADR-021')).toBeDefined();
+    });
+  });
+
   describe('bulk writes', () => {
     it('stores many versions in one call, consecutive per identifier, with their change records', async () => {
       const { db } = await ctx.openStore();

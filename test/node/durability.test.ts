@@ -31,6 +31,25 @@ describe('LMDB durability and processes', () => {
     await db.close();
   });
 
+  it('serves a latest read kept by one process only until another process commits: its new version and its deletion are seen at once', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'temporal-db-latest-'));
+    dirs.push(path);
+    const db = await openTemporalDb({ path });
+    await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-SHARED', title: 't', content: 'parent' });
+    for (let i = 0; i < 5; i++) expect((await db.getLatestSpecification('ADR', 'ADR-SHARED'))?.content).toBe('parent');
+    const child = (script: string) =>
+      runChild(`
+        import { openTemporalDb } from 'temporal-db';
+        const db = await openTemporalDb({ path: ${JSON.stringify(path)} });
+        ${script}
+        await db.close();`);
+    expect((await child(`await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-SHARED', title: 't', content: 'child' });`)).code).toBe(0);
+    expect(await db.getLatestSpecification('ADR', 'ADR-SHARED')).toMatchObject({ version: 2, content: 'child' });
+    expect((await child(`await db.deleteSpecification('ADR-SHARED');`)).code).toBe(0);
+    expect(await db.getSpecification('ADR-SHARED')).toBeUndefined();
+    await db.close();
+  });
+
   it('gives unique, gap-free versions when two processes write one identifier at once', async () => {
     const path = mkdtempSync(join(tmpdir(), 'temporal-db-procs-'));
     dirs.push(path);

@@ -77,6 +77,10 @@ export class MemoryBackend implements Backend {
     return result;
   }
 
+  seqNow(): number {
+    return (this.kv().answer({ read: 'last', table: 'commits' }) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
