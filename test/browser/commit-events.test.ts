@@ -84,4 +84,32 @@ describe('db.onCommit on IndexedDB', () => {
       await Promise.all([db.close(), other.close()]);
     }
   });
+
+  it('a latest version read again and again here follows another tab’s writes once their notice arrives, and a watch of it gets the new one', async () => {
+    const name = `temporal-db-latest-tabs-${Date.now()}`;
+    const [db, other] = [await openTemporalDb({ name }), await openTemporalDb({ name })];
+    try {
+      await db.storeSpecification(adr('ADR-WORKER', 'page'));
+      for (let i = 0; i < 3; i++) expect((await db.getLatestSpecification('ADR', 'ADR-WORKER'))?.content).toBe('page');
+      const seen: Array<string | undefined> = [];
+      const stop = watch(db, { latest: 'ADR-WORKER' }, (latest) => seen.push(latest?.content));
+      await vi.waitFor(() => expect(seen).toEqual(['page']));
+      const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
+      await new Promise<void>((resolve, reject) => {
+        worker.onmessage = () => resolve();
+        worker.onerror = (event) => reject(new Error(event.message));
+        worker.postMessage({ name, writes: 3 });
+      });
+      worker.terminate();
+      await vi.waitFor(async () => expect((await db.getLatestSpecification('ADR', 'ADR-WORKER'))?.version).toBe(4));
+      await vi.waitFor(() => expect(seen.at(-1)).toBe('w2'));
+      // A second connection in this page: seen as soon as its write resolves, with no notice to wait for.
+      expect((await db.getSpecification('ADR-WORKER'))?.content).toBe('w2');
+      await other.storeSpecification(adr('ADR-WORKER', 'other'));
+      expect((await db.getSpecification('ADR-WORKER'))?.content).toBe('other');
+      stop();
+    } finally {
+      await Promise.all([db.close(), other.close()]);
+    }
+  });
 });

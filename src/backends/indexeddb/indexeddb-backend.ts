@@ -25,6 +25,15 @@ export interface IndexedDbBackendOptions {
 /** The channel a database's connections (in any tab) tell each other of their commits on; none where there is no BroadcastChannel. */
 const openChannel = (name: string) => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(`temporal-db:${name}`) : undefined);
 
+/**
+ * Per database name, how many commits this page has heard of: its own
+ * handles' (counted as they complete) and other tabs' (counted as their notice
+ * arrives). A count, not the highest sequence, so a database deleted and made
+ * again still moves it. It is what the core's latest cache is validated by.
+ */
+const heard = new Map<string, number>();
+const hear = (name: string) => heard.set(name, (heard.get(name) ?? 0) + 1);
+
 /** Hands a request's result to `then`, or its error to `fail` (without letting it abort the transaction by itself). */
 function settle<T>(req: IDBRequest<T>, then: (value: T) => void, fail: (error: unknown) => void): void {
   req.onsuccess = () => then(req.result);
@@ -150,8 +159,15 @@ export class IndexedDbBackend implements Backend {
   private raw: Connection | undefined;
   private reconnecting: Promise<Connection> | undefined;
   private closed = false;
-  /** Tells the other connections (tabs) of each commit's sequence number. */
+  /** Tells the other connections (tabs) of each commit's sequence number, and hears theirs. */
   private channel: BroadcastChannel | undefined;
+  /**
+   * The commits this page has heard of on this database (see `heard`), where
+   * there is a BroadcastChannel to hear other tabs by. Another tab's commit
+   * counts once its notice arrives (a few ms), so a latest version cached in
+   * this tab can trail another tab's write by that long; never this page's.
+   */
+  seqNow?: () => number;
 
   private constructor(
     private readonly name: string,
@@ -164,6 +180,15 @@ export class IndexedDbBackend implements Backend {
       throw new TemporalDbError('STORAGE_ERROR', 'IndexedDB is not available here; in Node use temporal-db/lmdb (or fake-indexeddb in tests)');
     }
     const backend = new IndexedDbBackend(name, options.durability ?? 'strict', options.onConnectionLost);
+    // Listening before the first read: a commit the channel did not hear was made before that read.
+    const channel = openChannel(name);
+    if (channel) {
+      channel.onmessage = () => hear(name);
+      // Node's channel (fake-indexeddb in tests) would otherwise keep the process alive.
+      (channel as { unref?: () => void }).unref?.();
+      backend.channel = channel;
+      backend.seqNow = () => heard.get(name) ?? 0;
+    }
     backend.raw = await connect(name, backend.lost);
     return backend;
   }
@@ -172,6 +197,8 @@ export class IndexedDbBackend implements Backend {
     if (reason === 'terminated') connection.end(new DOMException('The browser closed the connection', 'AbortError'));
     // Only the current connection counts (a failed call may have noticed first).
     if (this.raw !== connection || this.closed) return;
+    // Whoever closed it may change the data (an upgrade): nothing cached before stands.
+    hear(this.name);
     this.raw = undefined;
     this.onConnectionLost?.(reason);
   };
@@ -315,7 +342,10 @@ export class IndexedDbBackend implements Backend {
       if (closed !== error) throw closed;
       throw new TemporalDbError('STORAGE_ERROR', `IndexedDB commit failed: ${String(error)}`, { cause: error });
     }
-    if (seq) (this.channel ??= openChannel(this.name))?.postMessage(seq);
+    if (seq) {
+      hear(this.name);
+      (this.channel ??= openChannel(this.name))?.postMessage(seq);
+    }
     return result!;
   }
 
