@@ -23,6 +23,7 @@ const USAGE = `Options:
   --samples N          writes per live-latency case (default 200)
   --no-load            only the live-query latency
   --no-live            only the load
+  --only WAY           only one way of the load: sync or whole-file
   --no-tabs            leave out the Chromium tabs
   --json FILE          also write the figures as JSON to FILE`;
 
@@ -33,13 +34,15 @@ export interface SyncBenchOptions {
   clientStore: 'memory' | 'lmdb' | 'mixed';
   samples: number;
   load: boolean;
+  /** The ways of the load to run. */
+  ways: Array<'sync' | 'whole-file'>;
   live: boolean;
   tabs: boolean;
   json?: string;
 }
 
 export function parseSyncArgs(argv: string[]): SyncBenchOptions {
-  const options: SyncBenchOptions = { size: { ...SYNC_DEFAULT }, workers: 4, repetitions: 1, clientStore: 'mixed', samples: 200, load: true, live: true, tabs: true };
+  const options: SyncBenchOptions = { size: { ...SYNC_DEFAULT }, workers: 4, repetitions: 1, clientStore: 'mixed', samples: 200, load: true, ways: ['sync', 'whole-file'], live: true, tabs: true };
   const numeric: Record<string, (n: number) => void> = {
     '--clients': (n) => (options.size.clients = n),
     '--versions': (n) => (options.size.versions = n),
@@ -61,6 +64,11 @@ export function parseSyncArgs(argv: string[]): SyncBenchOptions {
     else if (arg === '--no-live') options.live = false;
     else if (arg === '--no-tabs') options.tabs = false;
     else if (arg === '--json') options.json = argv[++i];
+    else if (arg === '--only') {
+      const way = argv[++i];
+      if (way !== 'sync' && way !== 'whole-file') throw new Error(`--only takes sync or whole-file\n${USAGE}`);
+      options.ways = [way];
+    }
     else if (arg === '--client-store') {
       const store = argv[++i];
       if (store !== 'memory' && store !== 'lmdb' && store !== 'mixed') throw new Error(`--client-store takes memory, lmdb or mixed\n${USAGE}`);
@@ -146,7 +154,7 @@ async function main() {
         `${options.workers} client processes, client stores ${options.clientStore}`,
     );
     for (let rep = 0; rep < options.repetitions; rep++) {
-      for (const mode of ['sync', 'whole-file'] as const) load.push(await runLoad(mode, { size, workers: options.workers, kindOf: kindOf(options.clientStore), log }));
+      for (const mode of options.ways) load.push(await runLoad(mode, { size, workers: options.workers, kindOf: kindOf(options.clientStore), log }));
     }
   }
   let live: Awaited<ReturnType<typeof measureLive>> | undefined;
