@@ -3,9 +3,9 @@
 // client is a store of its own, in memory or on LMDB. Driven over IPC: one
 // message per phase, answered when every client of this process is done.
 import { createWriteStream, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TemporalDb } from '../src/core/temporal-db.js';
 import { openTemporalDb as openLmdb } from '../src/lmdb.js';
@@ -116,10 +116,10 @@ async function handle(request: ClientRequest): Promise<unknown> {
     case 'file-pull':
       // The service's export, spooled to a file (importFrom reads its source twice), imported.
       return each(async ({ index, db }) => {
-        const response = await fetch(`${url}/v1/export`);
-        if (!response.ok || !response.body) throw new Error(`GET /v1/export: ${response.status}`);
+        // node:http, not fetch: fetch gives up on a body that pauses 300 s (undici's bodyTimeout), which a
+        // download of the full-size export (180 MB) did while 25 clients shared this process's event loop.
         const file = join(dir, `export-${index}.ndjson`);
-        await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file));
+        await download(`${url}/v1/export`, file);
         try {
           return { pushed: 0, pulled: added(await importFrom(db, () => createReadStream(file))) };
         } finally {
@@ -134,6 +134,21 @@ async function handle(request: ClientRequest): Promise<unknown> {
       clients = [];
       return null;
   }
+}
+
+/** Streams a GET to a file, with no time limit between chunks; a connection error rejects as fetch's would (`fetch failed`, run again). */
+function download(from: string, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = get(from, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`GET /v1/export: ${response.statusCode}`));
+        return;
+      }
+      pipeline(response, createWriteStream(file)).then(resolve, (error: unknown) => reject(new TypeError('fetch failed', { cause: error })));
+    });
+    request.on('error', (error) => reject(new TypeError('fetch failed', { cause: error })));
+  });
 }
 
 /** An error with its chain of causes (a fetch failure says why only in its cause). */
