@@ -113,19 +113,26 @@ async function handle(request: ClientRequest): Promise<unknown> {
         if (!response.ok) throw new Error(`POST /v1/import: ${response.status} ${await response.text()}`);
         return { pushed: added((await response.json()) as { added: Record<string, number> }), pulled: 0 };
       });
-    case 'file-pull':
-      // The service's export, spooled to a file (importFrom reads its source twice), imported.
-      return each(async ({ index, db }) => {
-        // node:http, not fetch: fetch gives up on a body that pauses 300 s (undici's bodyTimeout), which a
-        // download of the full-size export (180 MB) did while 25 clients shared this process's event loop.
-        const file = join(dir, `export-${index}.ndjson`);
-        await download(`${url}/v1/export`, file);
+    case 'file-pull': {
+      // The service's export, spooled to a file (importFrom reads its source twice), then imported. Every
+      // client of this process downloads first, then imports: one user's client does the same, and the 25
+      // clients sharing this event loop would otherwise starve each other's downloads while importing (at
+      // the full size, the service then answered a connection that sent nothing for 60 s with a 408, and
+      // fetch gave up on a body with no chunk for 300 s). node:http streams with no such limit.
+      const file = (index: number) => join(dir, `export-${index}.ndjson`);
+      const downloaded = await each(async ({ index }) => {
+        await download(`${url}/v1/export`, file(index));
+        return { pushed: 0, pulled: 0 };
+      });
+      const imported = await each(async ({ index, db }) => {
         try {
-          return { pushed: 0, pulled: added(await importFrom(db, () => createReadStream(file))) };
+          return { pushed: 0, pulled: added(await importFrom(db, () => createReadStream(file(index)))) };
         } finally {
-          rmSync(file, { force: true });
+          rmSync(file(index), { force: true });
         }
       });
+      return imported.map((phase, i) => ({ ...phase, retries: phase.retries + downloaded[i]!.retries }));
+    }
     case 'digest':
       return Promise.all(clients.map(async ({ index, db }) => ({ index, ...(await digestLines(exportLines(db))) })));
     case 'close':
