@@ -115,10 +115,10 @@ async function handle(request: ClientRequest): Promise<unknown> {
       });
     case 'file-pull': {
       // The service's export, spooled to a file (importFrom reads its source twice), then imported. Every
-      // client of this process downloads first, then imports: one user's client does the same, and the 25
-      // clients sharing this event loop would otherwise starve each other's downloads while importing (at
-      // the full size, the service then answered a connection that sent nothing for 60 s with a 408, and
-      // fetch gave up on a body with no chunk for 300 s). node:http streams with no such limit.
+      // client of this process downloads first, then imports, so that the imports of the 25 clients sharing
+      // this event loop do not hold up the others' downloads (fetch gave up on a full-size body after 300 s
+      // without a chunk). node:http streams with no such limit. At the full size the service still answered
+      // some downloads with Node's 408 (a request whose headers took over 60 s to arrive); not pinned down.
       const file = (index: number) => join(dir, `export-${index}.ndjson`);
       const downloaded = await each(async ({ index }) => {
         await download(`${url}/v1/export`, file(index));
