@@ -12,6 +12,20 @@ function record(db: TemporalDb): CommitEvent[] {
 
 const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Another tab's writer (a worker with its own connection) stores `writes` versions of ADR-WORKER; resolves to the sequence numbers it committed. */
+async function writeInWorker(name: string, writes: number): Promise<number[]> {
+  const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<number[]>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<number[]>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(event.message));
+      worker.postMessage({ name, writes });
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
 describe('db.onCommit on IndexedDB', () => {
   it('two connections on one database hear each other’s commits, each once and in order, while they race', async () => {
     const name = `temporal-db-commits-${Date.now()}`;
@@ -45,13 +59,7 @@ describe('db.onCommit on IndexedDB', () => {
     try {
       const heard = record(db);
       await db.storeSpecification(adr('ADR-PAGE', 'page'));
-      const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
-      const made = await new Promise<number[]>((resolve, reject) => {
-        worker.onmessage = (event: MessageEvent<number[]>) => resolve(event.data);
-        worker.onerror = (event) => reject(new Error(event.message));
-        worker.postMessage({ name, writes: 8 });
-      });
-      worker.terminate();
+      const made = await writeInWorker(name, 8);
       expect(made).toHaveLength(8);
       await vi.waitFor(() => expect(heard.filter((e) => !e.local).map((e) => e.seq)).toEqual(made));
       expect(heard[0]!.local).toBe(true);
@@ -67,13 +75,7 @@ describe('db.onCommit on IndexedDB', () => {
       const seen: Specification[][] = [];
       const stop = watch(db, { history: 'ADR-WORKER' }, (history) => seen.push(history));
       await vi.waitFor(() => expect(seen).toEqual([[]]));
-      const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
-      await new Promise<void>((resolve, reject) => {
-        worker.onmessage = () => resolve();
-        worker.onerror = (event) => reject(new Error(event.message));
-        worker.postMessage({ name, writes: 3 });
-      });
-      worker.terminate();
+      await writeInWorker(name, 3);
       await vi.waitFor(() => expect(seen.at(-1)?.map((v) => v.content)).toEqual(['w0', 'w1', 'w2']));
       await other.storeSpecification({ specType: 'ADR', identifier: 'ADR-WORKER', title: 't', content: 'from the other connection' });
       await vi.waitFor(() => expect(seen.at(-1)).toHaveLength(4));
@@ -94,13 +96,7 @@ describe('db.onCommit on IndexedDB', () => {
       const seen: Array<string | undefined> = [];
       const stop = watch(db, { latest: 'ADR-WORKER' }, (latest) => seen.push(latest?.content));
       await vi.waitFor(() => expect(seen).toEqual(['page']));
-      const worker = new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' });
-      await new Promise<void>((resolve, reject) => {
-        worker.onmessage = () => resolve();
-        worker.onerror = (event) => reject(new Error(event.message));
-        worker.postMessage({ name, writes: 3 });
-      });
-      worker.terminate();
+      await writeInWorker(name, 3);
       await vi.waitFor(async () => expect((await db.getLatestSpecification('ADR', 'ADR-WORKER'))?.version).toBe(4));
       await vi.waitFor(() => expect(seen.at(-1)).toBe('w2'));
       // A second connection in this page: seen as soon as its write resolves, with no notice to wait for.
