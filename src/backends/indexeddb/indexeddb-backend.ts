@@ -344,7 +344,8 @@ export class IndexedDbBackend implements Backend {
     }
     if (seq) {
       hear(this.name);
-      (this.channel ??= openChannel(this.name))?.postMessage(seq);
+      // Opened with the backend where there is a BroadcastChannel.
+      this.channel?.postMessage(seq);
     }
     return result!;
   }
