@@ -4,6 +4,7 @@ import { issueMessage } from './issue-message.js';
 import { toJsonValue, type JsonObject, type JsonValue } from './json.js';
 import { MAX_IDENTIFIER_BYTES, MAX_NAME_BYTES, keyStringProblem } from './key-limits.js';
 import { toMillis } from './time.js';
+import { ITEMS } from './field-order.js';
 
 // The field schemas the stored records (records.ts) and the API's inputs (schemas.ts) are made of.
 // zod/mini, the tree-shakable form of zod: a transform reports a problem by pushing it onto ctx.issues.
@@ -53,7 +54,7 @@ export const jsonObject = jsonField(0, true) as z.ZodMiniType<JsonObject>;
 // browser bundle: each item (or value of a plain object, copied without `__proto__` keys as
 // z.record does) passes `value`, its issues under its index (or key), with zod's messages.
 function collection<T, Out extends T[] | Record<string, T>>(value: z.ZodMiniType<T>, list: boolean) {
-  return z.pipe(
+  const schema = z.pipe(
     z.unknown(),
     z.transform((input, ctx): Out => {
       if (list ? !Array.isArray(input) : typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -70,6 +71,8 @@ function collection<T, Out extends T[] | Record<string, T>>(value: z.ZodMiniType
       return out as Out;
     }),
   );
+  ITEMS.set(schema, value);
+  return schema;
 }
 
 /** A boolean, in place of z.boolean (one zod schema class less), with zod's issue and message. */

@@ -26,6 +26,7 @@ import type { PlanContext, WriteQueue } from './write-queue.js';
 import type { Plan } from './backend.js';
 import type { HybridClock } from './hlc.js';
 import { observeId } from './ids.js';
+import { inSchemaOrder } from './field-order.js';
 
 /** The NDJSON interchange format: a header line, then one tagged record per line. */
 export const EXPORT_FORMAT = 'temporal-db';
@@ -93,7 +94,8 @@ async function* scanAsOf(backend: Backend, table: TableName, seq: number): Async
 /** A record line with its fields in the schema's order, whatever order the engine kept them in. */
 function exportLine(table: ExportTable, row: Row): string {
   const record = withoutKeyColumns(TABLES[table], row);
-  return JSON.stringify(lineSchema.parse({ table, record }));
+  const order = table === 'specifications' && 'deleted' in record ? TOMBSTONE_ORDER : RECORD_ORDER[table];
+  return JSON.stringify({ table, record: order(record) });
 }
 
 /**
@@ -163,6 +165,8 @@ const RECORD_SCHEMAS = {
   recommendations: recommendationRecord,
   importedRecords: importedRecord,
 };
+const RECORD_ORDER = Object.fromEntries(Object.entries(RECORD_SCHEMAS).map(([table, schema]) => [table, inSchemaOrder(schema)])) as Record<ExportTable, (record: Row) => unknown>;
+const TOMBSTONE_ORDER = inSchemaOrder(tombstoneRecord);
 type OtherTable = Exclude<ExportTable, 'specifications'>;
 type ImportLine =
   | { table: 'specifications'; record: Specification | Tombstone }

@@ -305,7 +305,12 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
   res.flushHeaders();
   for await (const line of reply.lines) {
     if (res.destroyed) break;
-    if (!res.write(line)) {
+    const flowing = res.write(line);
+    // Other requests get their turn between two chunks: a socket that takes every write at once
+    // (a reader as fast as the service, on loopback) emits 'drain' without a turn of the event loop,
+    // and a few large exports then kept every other request waiting for seconds.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!flowing && res.writableNeedDrain) {
       // Wait for the client to read on; a client that went away ends the export (the loop's return closes the reader).
       await new Promise<void>((resolve) => {
         const done = () => {

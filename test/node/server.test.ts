@@ -1,5 +1,6 @@
 // Every route of the service, through real HTTP on 127.0.0.1: the same results as the library, the same error codes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TemporalDbError, type TemporalDb } from '../../src/lmdb.js';
 import { createTemporalDbServer } from '../../src/server.js';
 import { adr, serve, type Served } from './server-harness.js';
@@ -405,6 +406,32 @@ describe('a large export', () => {
       expect(warnings).toEqual([]);
     } finally {
       process.off('warning', onWarning);
+      await big.stop();
+    }
+  });
+
+  it('lets other requests in between its chunks while a reader takes every byte at once', async () => {
+    const big = await serve();
+    try {
+      const content = 'x'.repeat(4000);
+      for (let batch = 0; batch < 2; batch++) {
+        await big.db.storeSpecifications(Array.from({ length: 250 }, (_, i) => adr(`BIG-${batch}-${i}`, { content })));
+      }
+      const events: string[] = [];
+      const exported = new Promise<void>((resolve, reject) => {
+        get(`${big.url}/v1/export`, (res) => {
+          res.once('data', () => {
+            events.push('export started');
+            void fetch(`${big.url}/v1/health`).then((health) => events.push(`health ${health.status}`));
+          });
+          res.on('end', () => resolve(void events.push('export ended')));
+          res.resume();
+        }).on('error', reject);
+      });
+      await exported;
+      await vi.waitFor(() => expect(events).toHaveLength(3));
+      expect(events).toEqual(['export started', 'health 200', 'export ended']);
+    } finally {
       await big.stop();
     }
   });

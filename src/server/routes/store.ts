@@ -8,6 +8,22 @@ import { exportLines, importFrom } from '../../core/store-interchange.js';
 /** The media type of the export and of an import's body. */
 export const NDJSON = 'application/x-ndjson';
 
+// An export goes out in chunks of many lines: a write (and an HTTP chunk) per line made the
+// service's share of a download several times its share of reading the store.
+const CHUNK_CHARS = 64 * 1024;
+
+async function* joined(lines: AsyncIterable<string>, size: number): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += line;
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
 /** The whole store: health, statistics, the NDJSON export and import, records of other kinds. */
 export function storeRoutes(db: TemporalDb): Route[] {
   return [
@@ -32,7 +48,7 @@ export function storeRoutes(db: TemporalDb): Route[] {
       path: '/v1/export',
       handle: async ({ query }) => {
         queryArguments(query, {});
-        return { lines: exportLines(db), contentType: `${NDJSON}; charset=utf-8` };
+        return { lines: joined(exportLines(db), CHUNK_CHARS), contentType: `${NDJSON}; charset=utf-8` };
       },
     },
     {
