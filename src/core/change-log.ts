@@ -65,8 +65,27 @@ export async function changeRecords(backend: Backend, rows: readonly ChangeRow[]
   const lean = rows.filter((row) => row.joins);
   const versions = lean.length === 0 ? [] : ((await backend.getMany('specifications', lean.flatMap(joined))) as Version[]);
   let at = 0;
-  return rows.map(({ changed, joins, fieldChanges, ...row }) => {
-    const values = joins && derived(changed!, versions[at++], versions[at++]);
-    return { ...row, fieldChanges: fieldChanges ?? values ?? {} } as ChangeRecord;
+  return rows.map((row) => {
+    const values = row.joins && derived(row.changed!, versions[at++], versions[at++]);
+    return recordOf(row, row.fieldChanges ?? values ?? {});
   });
+}
+
+/** A change row as its record: field by field, which is several times faster than an object rest and spread. */
+function recordOf(row: ChangeRow, fieldChanges: ChangeRecord['fieldChanges']): ChangeRecord {
+  const record: ChangeRecord = {
+    id: row.id,
+    changeType: row.changeType,
+    specId: row.specId,
+    identifier: row.identifier,
+    specType: row.specType,
+    version: row.version,
+    fieldChanges,
+    timestamp: row.timestamp,
+    recordedAt: row.recordedAt,
+  };
+  if (row.author !== undefined) record.author = row.author;
+  if (row.reason !== undefined) record.reason = row.reason;
+  if (row.decision !== undefined) record.decision = row.decision;
+  return record;
 }
