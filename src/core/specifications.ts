@@ -44,7 +44,17 @@ export const identifierKey = (identifier: string) => encodeKeyString(identifier)
 /** The specification a version row holds; none for a tombstone. */
 export function toSpecification(row: VersionRow | undefined): Specification | undefined {
   if (!row || row.deleted) return undefined;
-  const { ik: _ik, ...record } = row;
+  // Field by field, in the record's order: an object rest (to leave out `ik`) took a fifth of a point read.
+  const record = { id: row.id, specId: row.specId, specType: row.specType, identifier: row.identifier, version: row.version, title: row.title, content: row.content } as Specification;
+  if (row.author !== undefined) record.author = row.author;
+  record.status = row.status;
+  record.tags = row.tags;
+  record.matrixIds = row.matrixIds;
+  record.templateVariables = row.templateVariables;
+  record.metadata = row.metadata;
+  record.hash = row.hash;
+  record.timestamp = row.timestamp;
+  record.recordedAt = row.recordedAt;
   return record;
 }
 
