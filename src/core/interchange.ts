@@ -157,7 +157,8 @@ async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncGenerat
   }
 }
 
-const RECORD_SCHEMAS = {
+/** The schema of each exported table's records (tombstones aside). */
+export const RECORD_SCHEMAS = {
   specifications: specificationRecord,
   patterns: patternRecord,
   changes: changeRecord,

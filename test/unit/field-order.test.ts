@@ -4,21 +4,15 @@ import { openTemporalDb } from '../../src/memory.js';
 import { exportLines } from '../../src/interchange.js';
 import { inSchemaOrder } from '../../src/core/field-order.js';
 import { arrayOf, recordOf } from '../../src/core/fields.js';
-import { changeRecord, decisionPointRecord, importedRecord, patternRecord, recommendationRecord, specificationRecord, tombstoneRecord } from '../../src/core/records.js';
+import { tombstoneRecord } from '../../src/core/records.js';
+import { RECORD_SCHEMAS } from '../../src/core/interchange.js';
 import { issueMessage } from '../../src/core/issue-message.js';
 import { populateSample, SAMPLE_T0 } from '../contract/sample-store.js';
 
 // An export lays each record out in its schema's order without parsing it again (field-order.ts):
 // the layout must be exactly the one a parse gives, or replicas on different engines (or on this
 // and the previous release) would write different lines for the same record.
-const SCHEMAS: Record<string, z.ZodMiniType> = {
-  specifications: specificationRecord,
-  patterns: patternRecord,
-  changes: changeRecord,
-  decisionPoints: decisionPointRecord,
-  recommendations: recommendationRecord,
-  importedRecords: importedRecord,
-};
+const SCHEMAS: Record<string, z.ZodMiniType> = RECORD_SCHEMAS;
 
 /** Every object's keys in reverse order, however deep: the worst order an engine could keep. */
 const reversed = (value: unknown): unknown =>
