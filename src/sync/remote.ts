@@ -58,6 +58,25 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * `promise`, or a rejection with the signal's reason as soon as it aborts: a
+ * stopped sync never waits on a transport that does not honour the abort (a
+ * stopped `startSync` once waited for ever on a fetch whose body read never
+ * settled, with its connection long gone).
+ */
+function orAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', abort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', abort), reject(error)),
+    );
+  });
+}
+
 /** A client of one sync server. */
 export class Remote {
   private readonly base: string;
@@ -99,20 +118,20 @@ export class Remote {
     // connection closed just as this request went out on it; a pool may hold several such.
     for (let attempt = 1; !response; attempt++) {
       try {
-        response = await this.fetch(`${this.base}${path}`, { ...init, headers, ...(signal ? { signal } : {}) });
+        response = await orAbort(this.fetch(`${this.base}${path}`, { ...init, headers, ...(signal ? { signal } : {}) }), signal);
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
         if (attempt === ATTEMPTS) throw unavailable(this.base, error instanceof Error ? error.message : String(error), error);
         await pause(RETRY_PAUSE_MS * attempt, signal);
       }
     }
-    if (!response.ok) throw await answerError(this.base, response, init.rejected === true);
+    if (!response.ok) throw await orAbort(answerError(this.base, response, init.rejected === true), signal);
     return response;
   }
 
   private async json<T>(response: Response): Promise<T> {
     try {
-      return (await response.json()) as T;
+      return (await orAbort(response.json(), this.options.signal)) as T;
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? error;
       throw unavailable(this.base, 'the answer was cut off', error);
@@ -145,7 +164,7 @@ export class Remote {
       for (;;) {
         let step: IteratorResult<string>;
         try {
-          step = await lines.next();
+          step = await orAbort(lines.next(), signal);
         } catch (error) {
           if (signal?.aborted) throw signal.reason ?? error;
           throw unavailable(this.base, `${what} was cut off`, error);
@@ -154,7 +173,10 @@ export class Remote {
         if (step.value.trim() !== '') yield step.value;
       }
     } finally {
-      await lines.return?.(undefined);
+      // Once stopped, the stream's cleanup is not waited for (it may wait on the transport).
+      const closed = lines.return?.(undefined);
+      if (signal?.aborted) void closed?.catch(() => undefined);
+      else await closed;
     }
   }
 

@@ -74,7 +74,7 @@ describe('README sync example', () => {
         .replace(/from 'temporal-db(\/\w+)?'/g, (_, sub: string | undefined) => `from ${JSON.stringify(join(root, `src/${sub ? sub.slice(1) : 'lmdb'}.ts`))}`);
       // A file, since the block is TypeScript (tsx compiles files, not -e input).
       writeFileSync(join(dir, 'sync-example.mts'), script);
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'sync-example.mts')], { cwd: root, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'sync-example.mts')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
       const lines = out.trim().split('\n');
       // What the comments in the block say each round prints.
       const shown = [...block.matchAll(/\/\/ (\{ pushed.*\})/g)].map((match) => match[1]);

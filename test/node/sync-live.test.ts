@@ -37,6 +37,25 @@ describe.each(KINDS)('startSync with %s replicas', (kind) => {
     await expect(handle.syncNow()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('stops even when the transport never settles and ignores the abort', async () => {
+    const a = await openReplica(kind);
+    await a.storeSpecification(adr('ADR-001'));
+    const paths: string[] = [];
+    // Every request is answered 200 with a body that never yields and whose cancel never completes;
+    // requests to /v1/sync/events never get an answer at all.
+    const stuck = async (input: string | URL | Request) => {
+      paths.push(String(input));
+      if (String(input).includes('/v1/sync/events')) return new Promise<Response>(() => undefined);
+      const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined), cancel: () => new Promise(() => undefined) });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const handle = startSync(a, 'http://127.0.0.1:9', { fetch: stuck as typeof fetch });
+    await vi.waitFor(() => expect(paths.some((path) => path.includes('/v1/sync/info'))).toBe(true), { timeout: 5_000, interval: 5 });
+    expect(handle.status).toBe('syncing');
+    await handle.stop();
+    expect(handle.status).toBe('idle');
+  });
+
   it('backs off with jitter while the server is down, never in a tight loop, and recovers when it is back', async () => {
     const serverDb = await openReplica('lmdb');
     const first = await startServer(serverDb);
