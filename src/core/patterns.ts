@@ -14,16 +14,7 @@ export type ParsedPattern = z.output<typeof patternInputSchema>;
 
 export function toPattern(row: RowOf<'patternHeads'> | undefined): ArchitecturalPattern | undefined {
   if (!row) return undefined;
-  // Field by field, in the record's order, as toSpecification does (an object rest is many times slower).
-  const pattern = { id: row.id, version: row.version, patternName: row.patternName, patternType: row.patternType, patternDefinition: row.patternDefinition, examples: row.examples } as ArchitecturalPattern;
-  if (row.successRate !== undefined) pattern.successRate = row.successRate;
-  if (row.contextSimilarity !== undefined) pattern.contextSimilarity = row.contextSimilarity;
-  pattern.usageFrequency = row.usageFrequency;
-  if (row.lastUsed !== undefined) pattern.lastUsed = row.lastUsed;
-  pattern.metadata = row.metadata;
-  pattern.timestamp = row.timestamp;
-  pattern.createdAt = row.createdAt;
-  pattern.recordedAt = row.recordedAt;
+  const { activityAt: _activityAt, ...pattern } = row;
   return pattern;
 }
 

@@ -45,18 +45,8 @@ async function answerError(url: string, response: Response, rejected: boolean): 
 const ATTEMPTS = 3;
 const RETRY_PAUSE_MS = 50;
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      if (signal?.aborted) reject(signal.reason);
-      else resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+// A short wait (at most a few hundred ms), so its timer is left to run out when the sync stops.
+const pause = (ms: number, signal: AbortSignal | undefined) => orAbort(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
 
 /**
  * `promise`, or a rejection with the signal's reason as soon as it aborts: a
