@@ -117,8 +117,8 @@ async function handle(request: ClientRequest): Promise<unknown> {
       // The service's export, spooled to a file (importFrom reads its source twice), then imported. Every
       // client of this process downloads first, then imports, so that the imports of the 25 clients sharing
       // this event loop do not hold up the others' downloads (fetch gave up on a full-size body after 300 s
-      // without a chunk). node:http streams with no such limit. At the full size the service still answered
-      // some downloads with Node's 408 (a request whose headers took over 60 s to arrive); not pinned down.
+      // without a chunk). node:http streams with no such limit. (The service's 408s at the full size came from
+      // exports that never yielded to other requests; fixed in the service, see send() in create-server.ts.)
       const file = (index: number) => join(dir, `export-${index}.ndjson`);
       const downloaded = await each(async ({ index }) => {
         await download(`${url}/v1/export`, file(index));
