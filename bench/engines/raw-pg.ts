@@ -3,8 +3,9 @@
 // statements, one transaction per batch, a batch as one multi-row
 // `INSERT ... SELECT FROM unnest(...)`, the server's defaults for durability.
 // Each version once in `specifications` with its change record in `changes`;
-// decisions in `decisions`, which doubles as their change log; patterns in
-// `patternHeads`. Writes never read: the caller knows the version numbers.
+// decisions in a `decisions` table of its own (the library has none since
+// schema 4), clustered on (timestamp, id), which doubles as their change log;
+// patterns in `patternHeads`. Writes never read: the caller knows the version numbers.
 // Latest, as-of and history are one indexed query each, the analysis one GROUP BY.
 import pg from 'pg';
 import { createStatements, quote, tableLayouts } from '../../src/backends/postgres/sql-layout.js';
@@ -40,6 +41,8 @@ export async function dropBenchSchema(connectionString: string, schema: string):
   }
 }
 
+const decisionsTable = (schema: string) => `${quote(schema)}.${quote('decisions')}`;
+
 export function rawPgEngine(connectionString: string): BenchEngine {
   let schema = '';
   let pool: pg.Pool;
@@ -48,7 +51,7 @@ export function rawPgEngine(connectionString: string): BenchEngine {
 
   function statements(s: string) {
     const t = tableLayouts(s);
-    const table = (name: Parameters<typeof t.get>[0]) => t.get(name)!.sql;
+    const table = (name: Parameters<typeof t.get>[0] | 'decisions') => (name === 'decisions' ? decisionsTable(s) : t.get(name)!.sql);
     return {
       // Columns in the layout's order: the key, then the index columns, then the row.
       insertVersions: `INSERT INTO ${table('specifications')} (ik, version, id, timestamp, "row")
@@ -124,6 +127,9 @@ export function rawPgEngine(connectionString: string): BenchEngine {
       schema = benchSchema('raw');
       openPool();
       for (const statement of createStatements(schema, tableLayouts(schema))) await pool.query(statement);
+      await pool.query(
+        `CREATE TABLE ${decisionsTable(schema)} (timestamp double precision NOT NULL, id text NOT NULL, "pointKey" text NOT NULL, "row" json NOT NULL, PRIMARY KEY (timestamp, id))`,
+      );
     },
     async reopen() {
       await pool.end();

@@ -4,7 +4,7 @@ import type { Backend, RangeQuery } from './backend.js';
 import { withOptional } from './json.js';
 import { TemporalDbError } from './errors.js';
 import { encodeKeyString } from './key-codec.js';
-import { rowsIn, span, type DecisionRow, type RollupRow } from './tables.js';
+import { rowsIn, span, type RollupRow } from './tables.js';
 import type { ChangeRecord, ChangeType, DecisionDetails, DecisionPatternAnalysis, SpecType } from './types.js';
 import { DAY_MS } from './time.js';
 import type { PlanContext } from './write-queue.js';
@@ -53,35 +53,28 @@ export function* planRecordDecision(
     recordedAt: now,
   };
   ctx.insert('changes', changeRow(change));
-  yield* recordDecisionRow(ctx, decisionRowOf(change));
+  yield* countDecision(ctx, change);
   return change;
 }
 
-/** The `decisions` row of a Decision change. */
-export function decisionRowOf(change: ChangeRecord): DecisionRow {
-  const decision = change.decision!;
-  const row: DecisionRow = {
-    id: change.id,
-    timestamp: change.timestamp,
-    pointKey: encodeKeyString(decision.decisionPoint),
-    decisionPoint: decision.decisionPoint,
-    selectedOption: decision.selectedOption,
-    context: decision.context,
-    specId: change.specId,
-    identifier: change.identifier,
-    specType: change.specType,
-    author: change.author ?? '',
-  };
-  if (decision.confidence !== undefined) row.confidence = decision.confidence;
-  return row;
-}
+/** What a rollup needs of a decision: its change record or row. */
+type Decided = Pick<ChangeRecord, 'id' | 'timestamp' | 'specType' | 'decision'>;
 
-/** Writes a decision to the time-ordered `decisions` table and adds it to its day's rollup. */
-export function* recordDecisionRow(ctx: PlanContext, row: DecisionRow): Plan<void> {
-  const day = Math.floor(row.timestamp / DAY_MS);
-  const rollup = yield* ctx.get('decisionRollups', [day, row.pointKey]);
-  ctx.insert('decisions', row);
-  ctx.put('decisionRollups', addToRollup(rollup, row, day));
+/** The `meta` row that counts the store's decisions (they are never deleted). */
+export const DECISION_COUNT = 'decisionCount';
+
+/**
+ * Adds a Decision change (already written to `changes`) to its day's rollup
+ * and to the store's decision count: every path that adds a decision (record,
+ * import, sync) comes through here.
+ */
+export function* countDecision(ctx: PlanContext, change: ChangeRecord): Plan<void> {
+  const day = Math.floor(change.timestamp / DAY_MS);
+  const pointKey = encodeKeyString(change.decision!.decisionPoint);
+  const rollup = yield* ctx.get('decisionRollups', [day, pointKey]);
+  ctx.put('decisionRollups', addToRollup(rollup, change, day, pointKey));
+  const count = yield* ctx.get('meta', [DECISION_COUNT]);
+  ctx.put('meta', { name: DECISION_COUNT, value: ((count?.value as number | undefined) ?? 0) + 1 });
 }
 
 const later = (ts: number, id: string, thanTs: number, thanId: string) => ts > thanTs || (ts === thanTs && id > thanId);
@@ -93,7 +86,8 @@ function bump<K>(pairs: Array<[K, number]>, key: K, by = 1): void {
 }
 
 /** A copy of `rollup` (never changed in place: an earlier plan of the batch may own it) with `row` added. */
-function addToRollup(rollup: RollupRow | undefined, row: DecisionRow, day: number): RollupRow {
+function addToRollup(rollup: RollupRow | undefined, row: Decided, day: number, pointKey: string): RollupRow {
+  const { decisionPoint, selectedOption, context, confidence } = row.decision!;
   const next: RollupRow = rollup
     ? {
         ...rollup,
@@ -103,8 +97,8 @@ function addToRollup(rollup: RollupRow | undefined, row: DecisionRow, day: numbe
       }
     : {
         day,
-        pointKey: row.pointKey,
-        decisionPoint: row.decisionPoint,
+        pointKey,
+        decisionPoint,
         total: 0,
         selected: 0,
         first: row.timestamp,
@@ -114,14 +108,14 @@ function addToRollup(rollup: RollupRow | undefined, row: DecisionRow, day: numbe
         contexts: [],
       };
   next.total++;
-  if (isSelected(row.confidence)) next.selected++;
+  if (isSelected(confidence)) next.selected++;
   next.first = Math.min(next.first, row.timestamp);
   next.last = Math.max(next.last, row.timestamp);
-  bump(next.options, row.selectedOption);
+  bump(next.options, selectedOption);
   bump(next.specTypes, row.specType);
-  if (row.context) {
-    const seen = next.contexts.find((c) => c[0] === row.context);
-    if (!seen) next.contexts.push([row.context, row.timestamp, row.id]);
+  if (context) {
+    const seen = next.contexts.find((c) => c[0] === context);
+    if (!seen) next.contexts.push([context, row.timestamp, row.id]);
     else if (later(row.timestamp, row.id, seen[1], seen[2])) [seen[1], seen[2]] = [row.timestamp, row.id];
   }
   return next;
@@ -176,10 +170,11 @@ export async function analyzeDecisions(backend: Backend, since: number, until: n
   if (until < since) return [];
   const firstDay = Math.floor(since / DAY_MS);
   const lastDay = Math.floor(until / DAY_MS);
-  const decisionsIn = (from: number, to: number) => rowsIn(backend, span('decisions', [from], [to]));
+  // The partial days' decisions come from the change log, among the other changes of those days.
+  const decisionsIn = (from: number, to: number) => rowsIn(backend, span('changes', [from], [to]));
   const groups = new Map<string, Group>();
-  const addRows = (rows: DecisionRow[]) => {
-    for (const row of rows) mergeInto(groups, addToRollup(undefined, row, 0));
+  const addRows = (rows: ChangeRow[]) => {
+    for (const row of rows) if (row.changeType === 'Decision' && row.decision) mergeInto(groups, addToRollup(undefined, row, 0, ''));
   };
   if (lastDay - firstDay < 2) {
     addRows(await decisionsIn(since, until));

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { rowId } from './commit-plan.js';
 import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.js';
-import { decisionRowOf, recordDecisionRow } from './decisions.js';
+import { countDecision } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
 import { arrayOf, count, oneOf, parseInput, withDefault } from './fields.js';
@@ -317,7 +317,7 @@ function* applyRecord(ctx: PlanContext, item: ImportLine, at: At): Plan<boolean>
   } else if (item.table === 'changes' && item.record.changeType === 'Decision') {
     const change = item.record;
     if (!change.decision) throw recordError(at, 'a Decision change needs its decision', ['record', 'decision']);
-    yield* recordDecisionRow(ctx, decisionRowOf(change));
+    yield* countDecision(ctx, change);
   }
   return true;
 }

@@ -1,6 +1,7 @@
 import type { Backend, WriteOp } from './backend.js';
 import type { ChangeRow } from './change-log.js';
 import { rowId } from './commit-plan.js';
+import { DECISION_COUNT } from './decisions.js';
 import { encodeKeyString, type KeyPart } from './key-codec.js';
 import { rowsIn, span, type CommitRow, type Row, type TableName } from './tables.js';
 
@@ -48,6 +49,12 @@ export async function migrationOps(backend: Backend, from: number): Promise<Writ
       });
       if (moved) put('commits', { seq: commit.seq, writes });
     }
+  }
+  if (from < 4) {
+    // Schema 4 keeps a decision as its change record only, and counts decisions in `meta`: the daily rollups sum them up.
+    let count = 0;
+    for (const rollup of await all('decisionRollups')) count += rollup.total;
+    put('meta', { name: DECISION_COUNT, value: count });
   }
   return ops;
 }

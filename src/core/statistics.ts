@@ -1,8 +1,9 @@
 import type { Backend } from './backend.js';
+import { DECISION_COUNT } from './decisions.js';
 import { allHeads } from './specifications.js';
 import type { StoreStatistics } from './types.js';
 
-/** Counts of what the store holds (the heads are read, so deleted ones are counted; the rest counted by the engine), and the space it uses where the engine tells. */
+/** Counts of what the store holds (the heads are read, so deleted ones are counted; decisions by their `meta` count; the rest counted by the engine), and the space it uses where the engine tells. */
 export async function readStatistics(backend: Backend): Promise<StoreStatistics> {
   const [heads, versions, patterns, patternVersions, changes, decisions, storage] = await Promise.all([
     allHeads(backend),
@@ -10,7 +11,7 @@ export async function readStatistics(backend: Backend): Promise<StoreStatistics>
     backend.count('patternHeads'),
     backend.count('patterns'),
     backend.count('changes'),
-    backend.count('decisions'),
+    backend.get('meta', [DECISION_COUNT]),
     backend.storage?.(),
   ]);
   return {
@@ -20,7 +21,7 @@ export async function readStatistics(backend: Backend): Promise<StoreStatistics>
     patterns,
     patternVersions,
     changes,
-    decisions,
+    decisions: (decisions?.value as number | undefined) ?? 0,
     ...(storage && { storage }),
   };
 }

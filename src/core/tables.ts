@@ -44,9 +44,10 @@ export interface TableDefinition {
 /**
  * Bumped whenever a table or index is added or changed. 2: `importedRecords` keyed by the encoded id, `commits`.
  * 3: specification versions keyed by their id too, pattern versions by their `recordedAt`, so that replicas'
- * versions of one number are kept side by side.
+ * versions of one number are kept side by side. 4: a decision is kept once, as its change record (the
+ * `decisions` table and its index are gone; the decision count is a `meta` row).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const TABLES = {
   /**
@@ -70,21 +71,16 @@ export const TABLES = {
     },
     encodes: { ik: 'identifier' },
   },
-  /** The time-series change log: one row per Create, Update, Delete and Decision. */
+  /**
+   * The time-series change log: one row per Create, Update, Delete and Decision. A decision is kept
+   * here only (an analysis reads the partial days of its window here and whole days from the rollups).
+   */
   changes: {
     key: { timestamp: 'number', id: 'id' },
     indexes: {
       // A type filter reads the time order (it rarely narrows a window much), so it has no index.
       bySpec: { columns: { specId: 'id', timestamp: 'number', id: 'id' } },
     },
-  },
-  /** Decisions in time order, so an analysis window is one range read. */
-  decisions: {
-    key: { timestamp: 'number', id: 'id' },
-    indexes: {
-      byPoint: { columns: { pointKey: 'text', timestamp: 'number', id: 'id' } },
-    },
-    encodes: { pointKey: 'decisionPoint' },
   },
   /**
    * Per day and decision point, the decisions of that day summed up at write
@@ -176,21 +172,6 @@ export type HeadRow = {
   deleted: boolean;
 };
 
-/** A decision as kept in the `decisions` table, the time-ordered source of analyses. */
-export type DecisionRow = {
-  id: string;
-  timestamp: number;
-  pointKey: string;
-  decisionPoint: string;
-  selectedOption: string;
-  context: string;
-  confidence?: number;
-  specId: string;
-  identifier: string;
-  specType: SpecType;
-  author: string;
-};
-
 /** A day's decisions at one decision point, summed up as they are written. */
 export type RollupRow = {
   day: number;
@@ -214,7 +195,6 @@ export type TableRows = {
   specifications: (Specification & { ik: string; deleted?: undefined }) | (Tombstone & { ik: string });
   heads: HeadRow;
   changes: ChangeRow;
-  decisions: DecisionRow;
   decisionRollups: RollupRow;
   decisionPoints: DecisionPointRecord & { pointKey: string };
   recommendations: PatternRecommendation;

@@ -202,15 +202,15 @@ export function backendContract(ctx: ContractContext): void {
       const backend = await store.openBackend();
       try {
         await backend.commit(
-          writeOps([3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'decisions' as const, row: { timestamp, id: `d${timestamp}`, pointKey: 'p' } }))),
+          writeOps([3, 1, 4, 5, 9, 2, 6].map((timestamp) => ({ type: 'insert' as const, table: 'changes' as const, row: { timestamp, id: `d${timestamp}`, specId: 'p' } }))),
         );
         const ts = (rows: Array<Record<string, unknown>>) => rows.map((r) => r.timestamp);
-        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [2, ''], upper: [5, '\ud7ff'], reverse: true, limit: 3 }))).toEqual([5, 4, 3]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [-Infinity, ''], upper: [Infinity, '\ud7ff'], limit: 2 }))).toEqual([1, 2]);
-        expect(ts(await backend.range({ table: 'decisions', lower: [4, 'd4'], upper: [6, 'd6'] }))).toEqual([4, 5, 6]);
+        expect(ts(await backend.range({ table: 'changes', lower: [2, ''], upper: [5, '\ud7ff'] }))).toEqual([2, 3, 4, 5]);
+        expect(ts(await backend.range({ table: 'changes', lower: [2, ''], upper: [5, '\ud7ff'], reverse: true, limit: 3 }))).toEqual([5, 4, 3]);
+        expect(ts(await backend.range({ table: 'changes', lower: [-Infinity, ''], upper: [Infinity, '\ud7ff'], limit: 2 }))).toEqual([1, 2]);
+        expect(ts(await backend.range({ table: 'changes', lower: [4, 'd4'], upper: [6, 'd6'] }))).toEqual([4, 5, 6]);
         expect(
-          ts(await backend.range({ table: 'decisions', index: 'byPoint', lower: ['p', 3, ''], upper: ['p', 6, '\ud7ff'], reverse: true })),
+          ts(await backend.range({ table: 'changes', index: 'bySpec', lower: ['p', 3, ''], upper: ['p', 6, '\ud7ff'], reverse: true })),
         ).toEqual([6, 5, 4, 3]);
       } finally {
         await backend.close();

@@ -3,7 +3,7 @@ import { MemoryBackend } from '../../src/backends/memory/memory-backend.js';
 import { TABLES, TABLE_NAMES, columnsOf, span } from '../../src/core/tables.js';
 import { openTemporalDb } from '../../src/indexeddb.js';
 import { deleteMemoryStore, openTemporalDb as openMemory } from '../../src/memory.js';
-import { populateForUpgrade, schema2Row, snapshot } from './schema2.js';
+import { newInSchema4, oldDecisionRows, populateForUpgrade, schema2Row, snapshot } from './schema2.js';
 
 const request = <T>(req: IDBRequest<T>) =>
   new Promise<T>((resolve, reject) => {
@@ -33,8 +33,8 @@ describe('IndexedDB schema upgrade', () => {
   });
 });
 
-describe('IndexedDB schema 2 to 3', () => {
-  it('carries every version, change, head and commit of a schema 2 database over in its upgrade', async () => {
+describe('IndexedDB schema 2 to the current one', () => {
+  it('carries every version, change, count, head and commit of a schema 2 database over in its upgrade, and drops the old decisions store', async () => {
     // The rows of a store, made on the memory engine, written in the schema 2 layout: versions keyed by [ik, version].
     const source = `upgrade-source-${Date.now()}`;
     const memory = await openMemory({ name: source });
@@ -54,8 +54,11 @@ describe('IndexedDB schema 2 to 3', () => {
         for (const [index, definition] of Object.entries(TABLES[table].indexes) as Array<[string, { columns: Record<string, string>; unique?: boolean }]>) {
           store.createIndex(index, Object.keys(definition.columns), { unique: definition.unique ?? false });
         }
-        for (const row of rows.get(table)!) store.put(schema2Row(table, row));
+        for (const row of rows.get(table)!) if (!newInSchema4(table, row)) store.put(schema2Row(table, row));
       }
+      const decisions = opening.result.createObjectStore('decisions', { keyPath: ['timestamp', 'id'] });
+      decisions.createIndex('byPoint', ['pointKey', 'timestamp', 'id']);
+      for (const row of oldDecisionRows(rows.get('changes')!)) decisions.put(row);
     };
     (await request(opening)).close();
     const db = await openTemporalDb({ name });
@@ -73,5 +76,9 @@ describe('IndexedDB schema 2 to 3', () => {
     } finally {
       await again.close();
     }
+    // Schema 4 dropped the `decisions` store (a decision is its change record).
+    const upgraded = await request(indexedDB.open(name));
+    expect([...upgraded.objectStoreNames].sort()).toEqual([...TABLE_NAMES].sort());
+    upgraded.close();
   });
 });

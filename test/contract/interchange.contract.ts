@@ -37,6 +37,11 @@ export function interchangeContract(ctx: ContractContext): void {
         await db.getSpecification('PRD:7', { asOf: SAMPLE_T0 + 2 * DAY }),
       );
       expect(await copy.analyzeDecisionPatterns(30)).toEqual(await db.analyzeDecisionPatterns(30));
+      // Imported decisions are counted as recorded ones are.
+      const { storage: _s, ...copied } = await copy.statistics();
+      const { storage: _t, ...source } = await db.statistics();
+      expect(copied).toEqual(source);
+      expect(copied.decisions).toBe(5);
       expect(await copy.getSimilarPatterns('repository data access', 0.1, 30)).toEqual(
         await db.getSimilarPatterns('repository data access', 0.1, 30),
       );
@@ -102,6 +107,8 @@ export function interchangeContract(ctx: ContractContext): void {
       expect(again.added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
       expect(again.skipped).toEqual({ specifications: 5, patterns: 2, changes: 10, decisionPoints: 0, recommendations: 0, importedRecords: 1 });
       expect(recordLines(await collect(copy))).toEqual(recordLines(lines));
+      // A decision skipped as already there is not counted again.
+      expect((await copy.statistics()).decisions).toBe(5);
       // The source itself: an export imported into the store it came from adds nothing either.
       expect((await importFrom(db, blobOf(lines))).added).toEqual({ specifications: 0, patterns: 0, changes: 0, decisionPoints: 0, recommendations: 0, importedRecords: 0 });
     });

@@ -5,7 +5,7 @@ import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/index.js';
 import { openTemporalDb } from '../../src/lmdb.js';
-import { populateForUpgrade, schema2Row, snapshot } from '../contract/schema2.js';
+import { oldDecisionRows, populateForUpgrade, schema2Row, snapshot } from '../contract/schema2.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,7 +23,7 @@ type Key = Array<string | number>;
 async function downgradeToSchema2(path: string): Promise<void> {
   const root = open({ path, maxDbs: 64 });
   const opened = new Map(
-    ['specifications', 'specifications.byId', 'specifications.byTime', 'patterns', 'patterns.byTime', 'heads', 'changes', 'commits', 'meta'].map((name) => [
+    ['specifications', 'specifications.byId', 'specifications.byTime', 'patterns', 'patterns.byTime', 'heads', 'changes', 'commits', 'meta', 'decisions', 'decisions.byPoint'].map((name) => [
       name,
       root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') }),
     ]),
@@ -61,12 +61,18 @@ async function downgradeToSchema2(path: string): Promise<void> {
       // Rewritten in place: no row was added beside the one it replaces.
       expect(space.getKeysCount(all()), table).toBe(rows.length);
     }
+    // Before schema 4 a decision was also a row of `decisions` (with a `byPoint` entry), and not counted in `meta`.
+    db('meta').removeSync(['decisionCount']);
+    for (const row of oldDecisionRows([...db('changes').getRange(all())].map(({ value }) => value as Row))) {
+      db('decisions').putSync([row.timestamp as number, row.id as string], row);
+      db('decisions.byPoint').putSync([row.pointKey as string, row.timestamp as number, row.id as string], true);
+    }
   });
   await root.close();
 }
 
 describe('LMDB schema upgrade', () => {
-  it(`carries a schema 2 store over to schema ${SCHEMA_VERSION}: every version, read, change and commit kept`, async () => {
+  it(`carries a schema 2 store over to schema ${SCHEMA_VERSION}: every version, read, change, count and commit kept, the old decisions table dropped`, async () => {
     const path = mkdtempSync(join(tmpdir(), 'temporal-db-upgrade-'));
     dirs.push(path);
     let db = await openTemporalDb({ path });
@@ -90,6 +96,16 @@ describe('LMDB schema upgrade', () => {
       expect((await db.getChanges({ identifier: 'ADR-001' })).find((c) => c.version === next.version && c.changeType === 'Update')!.fieldChanges.title).toEqual({ oldValue: 'Renamed', newValue: 'After the upgrade' });
     } finally {
       await db.close();
+    }
+    // The `decisions` sub-databases are dropped: their pages are free again.
+    const root = open({ path, maxDbs: 64 });
+    try {
+      const before4 = (name: string) => root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') });
+      expect(before4('decisions').getKeysCount()).toBe(0);
+      expect(before4('decisions.byPoint').getKeysCount()).toBe(0);
+      expect(before4('changes').getKeysCount()).toBeGreaterThan(0);
+    } finally {
+      await root.close();
     }
   });
 });

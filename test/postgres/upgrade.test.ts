@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, openTemporalDb } from '../../src/postgres.js';
-import { populateForUpgrade, schema2Row, snapshot } from '../contract/schema2.js';
+import { oldDecisionRows, populateForUpgrade, schema2Row, snapshot } from '../contract/schema2.js';
 import { PG_TEST_URL, dropSchema, freshSchema, rawClient } from './server.js';
 
 const schemas: string[] = [];
@@ -23,8 +23,17 @@ const primaryKey = async (schema: string, table: string) => {
   }
 };
 
+const tableExists = async (schema: string, table: string) => {
+  const client = await rawClient();
+  try {
+    return (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`"${schema}"."${table}"`])).rows[0]!.found !== null;
+  } finally {
+    await client.end();
+  }
+};
+
 describe('PostgreSQL schema upgrade', () => {
-  it(`carries a schema 2 store over to schema ${SCHEMA_VERSION} in place`, async () => {
+  it(`carries a schema 2 store over to schema ${SCHEMA_VERSION} in place, dropping the old decisions table`, async () => {
     const schema = freshSchema();
     schemas.push(schema);
     const open = () => openTemporalDb({ connectionString: PG_TEST_URL, schema });
@@ -51,6 +60,16 @@ describe('PostgreSQL schema upgrade', () => {
           await client.query(`UPDATE ${s}."${table}" SET "row" = $1::json WHERE ctid = $2::tid`, [JSON.stringify(schema2Row(table, row)), ctid]);
         }
       }
+      // Before schema 4 a decision was also a row of `decisions`, and not counted in `meta`.
+      await client.query(`DELETE FROM ${s}.meta WHERE name = 'decisionCount'`);
+      await client.query(
+        `CREATE TABLE ${s}.decisions (timestamp double precision NOT NULL, id text NOT NULL, "pointKey" text NOT NULL, "row" json NOT NULL, PRIMARY KEY (timestamp, id))`,
+      );
+      await client.query(`CREATE INDEX "decisions.byPoint" ON ${s}.decisions ("pointKey", timestamp, id)`);
+      const changes = (await client.query<{ row: Record<string, unknown> }>(`SELECT "row" FROM ${s}.changes`)).rows.map(({ row }) => row);
+      for (const row of oldDecisionRows(changes)) {
+        await client.query(`INSERT INTO ${s}.decisions VALUES ($1, $2, $3, $4::json)`, [row.timestamp, row.id, row.pointKey, JSON.stringify(row)]);
+      }
       await client.query('COMMIT');
     } finally {
       await client.end();
@@ -62,6 +81,7 @@ describe('PostgreSQL schema upgrade', () => {
       expect(await primaryKey(schema, 'specifications')).toEqual(['ik', 'version', 'id']);
       expect(await primaryKey(schema, 'patterns')).toEqual(['id', 'version', 'recordedAt']);
       expect(await snapshot(db)).toEqual(before);
+      expect(await tableExists(schema, 'decisions')).toBe(false);
       const next = await db.storeSpecification({ ...before.history.at(-1)!, title: 'After the upgrade' });
       expect(next.version).toBe(before.history.length + 1);
     } finally {

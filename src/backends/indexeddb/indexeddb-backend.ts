@@ -49,8 +49,9 @@ function createIndexes(store: IDBObjectStore, wanted: Array<[string, IndexDefini
   }
 }
 
-/** Creates every object store and index of the table definitions that is missing, and drops stale indexes. */
+/** Creates every object store and index of the table definitions that is missing, and drops stale stores and indexes. */
 function upgradeSchema(db: IDBDatabase, transaction: IDBTransaction): void {
+  for (const name of [...db.objectStoreNames]) if (!(name in TABLES)) db.deleteObjectStore(name);
   for (const name of TABLE_NAMES) {
     const definition = TABLES[name];
     const keyPath = columnsOf(definition.key);

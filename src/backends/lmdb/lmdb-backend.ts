@@ -95,10 +95,16 @@ export class LmdbBackend implements Backend {
     }
   }
 
-  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only; schema 3 re-keys versions. */
+  /** Stores of schema 1 (temporal-db 0.1) were written by this engine only; schema 3 re-keys versions, schema 4 drops `decisions`. */
   async upgrade(from: number): Promise<WriteOp[]> {
     if (from < 3) this.rekeyVersions();
+    if (from < 4) this.dropSpaces(['decisions', 'decisions.byPoint']);
     return [];
+  }
+
+  /** Frees the pages of sub-databases that no table uses any more (schema 4 dropped `decisions`). */
+  private dropSpaces(names: string[]): void {
+    for (const name of names) this.root.openDB({ name }).dropSync();
   }
 
   /**

@@ -113,6 +113,13 @@ export class PostgresBackend implements Backend {
         for (const statement of createStatements(this.schema, this.layouts)) await client.query(statement);
       });
     }
+    if (from < 4) {
+      // Schema 4 keeps a decision as its change record only (its index goes with the table).
+      await this.transaction('upgrade to schema 4', async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', this.lockKeys);
+        await client.query(`DROP TABLE IF EXISTS ${quote(this.schema)}.${quote('decisions')}`);
+      });
+    }
     return [];
   }
 
