@@ -5,6 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+/** A hung child fails its test instead of stalling CI. */
+const CHILD_TIMEOUT = 120_000;
+
 // Measured on dist/, as a web app gets the package (npm test builds it first).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The budget for everything the browser root entry exports, with its dependencies: min + gzip (level 9), in bytes. */
@@ -51,6 +54,6 @@ describe('browser bundle size', () => {
     const script = `
       import { parseAdr } from 'temporal-db/migrate';
       console.log(parseAdr('# 2. Use zod/mini\\n\\n## Status\\n\\nAccepted\\n', '0002-use-zod-mini.md').status);`;
-    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe('accepted');
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT }).trim()).toBe('accepted');
   });
 });

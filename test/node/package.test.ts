@@ -6,6 +6,9 @@ import { build } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
+/** A hung child fails its test instead of stalling CI. */
+const CHILD_TIMEOUT = 120_000;
+
 // These check the published shape, so they run against dist/ (the node project's global setup builds it when stale).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,6 +43,7 @@ describe('package entry points', () => {
     const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('temporal-db'))"], {
       cwd: root,
       encoding: 'utf8',
+      timeout: CHILD_TIMEOUT,
     }).trim();
     expect(resolved.endsWith('/dist/lmdb.js')).toBe(true);
     const result = await bundle('node');
@@ -55,7 +59,7 @@ describe('package entry points', () => {
       const v = await db.storeSpecification({ specType: 'ADR', identifier: 'ADR-1', title: 't', content: 'c' });
       console.log(db.backendKind, v.version, typeof TemporalDbError);
       await db.close();`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT });
     expect(out.trim()).toBe('lmdb 1 function');
   });
 });
@@ -113,7 +117,7 @@ describe('temporal-db/memory', () => {
       const again = await openTemporalDb({ name: 'shared' });
       const other = await openTemporalDb();
       console.log(JSON.stringify([db.backendKind, (await again.getSpecification('ADR-1'))?.version, await other.getSpecification('ADR-1')]));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT });
     expect(JSON.parse(out)).toEqual(['memory', 1, null]);
   });
 });
@@ -123,6 +127,7 @@ describe('temporal-db/postgres', () => {
     const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('temporal-db/postgres'))"], {
       cwd: root,
       encoding: 'utf8',
+      timeout: CHILD_TIMEOUT,
     }).trim();
     expect(resolved.endsWith('/dist/postgres.js')).toBe(true);
     const entry = readFileSync(`${root}/dist/postgres.js`, 'utf8');

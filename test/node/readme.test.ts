@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
+/** A hung child fails its test instead of stalling CI. */
+const CHILD_TIMEOUT = 120_000;
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('README', () => {
@@ -31,6 +34,7 @@ describe('README', () => {
       const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         cwd: root,
         encoding: 'utf8',
+        timeout: CHILD_TIMEOUT,
       });
       expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
         sameByIdentifier: true,
@@ -52,7 +56,7 @@ describe('README worked example', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('A worked example (`npx tsx examples/recommendations.ts`'));
     const shown = /```\n([\s\S]*?)```/.exec(section)![1]!;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples/recommendations.ts')], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples/recommendations.ts')], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT });
     expect(out).toBe(shown);
     // What the text around the example says it shows.
     expect(shown).toContain('Decisions on ADR-010: 7');
@@ -74,7 +78,7 @@ describe('README sync example', () => {
         .replace(/from 'temporal-db(\/\w+)?'/g, (_, sub: string | undefined) => `from ${JSON.stringify(join(root, `src/${sub ? sub.slice(1) : 'lmdb'}.ts`))}`);
       // A file, since the block is TypeScript (tsx compiles files, not -e input).
       writeFileSync(join(dir, 'sync-example.mts'), script);
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'sync-example.mts')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'sync-example.mts')], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT });
       const lines = out.trim().split('\n');
       // What the comments in the block say each round prints.
       const shown = [...block.matchAll(/\/\/ (\{ pushed.*\})/g)].map((match) => match[1]);

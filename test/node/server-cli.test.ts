@@ -10,6 +10,9 @@ import { openTemporalDb } from '../../src/lmdb.js';
 import { cli, oneLine, requireBuild, root, run, tempDir } from './cli-harness.js';
 import { adr } from './server-harness.js';
 
+/** A hung child fails its test instead of stalling CI. */
+const CHILD_TIMEOUT = 120_000;
+
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
 const dirs: string[] = [];
@@ -196,7 +199,7 @@ describe('temporal-db serve', () => {
       console.log(JSON.stringify([refused instanceof TemporalDbError, refused.code, stored.status, (await stored.json()).version]));
       await server.close();
       await db.close();`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT });
     expect(JSON.parse(out)).toEqual([true, 'INVALID_INPUT', 201, 1]);
   });
 
