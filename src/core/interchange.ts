@@ -32,7 +32,7 @@ import { inSchemaOrder } from './field-order.js';
 export const EXPORT_FORMAT = 'temporal-db';
 export const EXPORT_FORMAT_VERSION = 1;
 
-/** The tables an export holds; heads, rollups and the decisions table are rebuilt from them on import. */
+/** The tables an export holds; heads, rollups and the decision count are rebuilt from them on import. */
 export const EXPORT_TABLES = ['specifications', 'patterns', 'changes', 'decisionPoints', 'recommendations', 'importedRecords'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
