@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { Backend } from './backend.js';
 import { rowId } from './commit-plan.js';
 import { changeRecords, importedChangeRow, type ChangeRow } from './change-log.js';
-import { countDecision } from './decisions.js';
+import { DECISION_COUNT, countDecision } from './decisions.js';
 import { TemporalDbError, formatPath } from './errors.js';
 import { issueMessage } from './issue-message.js';
 import { arrayOf, count, oneOf, parseInput, withDefault } from './fields.js';
@@ -398,9 +398,12 @@ export interface ApplyOptions {
   meta?: ReadonlyArray<{ name: string; value: unknown }>;
 }
 
+/** The `meta` rows temporal-db keeps itself, which no caller may set. */
+const OWN_META = ['schemaVersion', 'clock', DECISION_COUNT];
+
 const applyOptions = z.object({
   meta: z.optional(
-    arrayOf(z.object({ name: z.string().check(z.refine((name) => name !== 'schemaVersion' && name !== 'clock', 'temporal-db writes this row itself')), value: z.unknown() })),
+    arrayOf(z.object({ name: z.string().check(z.refine((name) => !OWN_META.includes(name), 'temporal-db writes this row itself')), value: z.unknown() })),
   ),
 });
 

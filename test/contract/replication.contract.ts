@@ -309,6 +309,7 @@ export function replicationContract(ctx: ContractContext): void {
         await expectError(apply(a, bad, { meta: [{ name: 'sync:checkpoint', value: 1 }] }), 'INVALID_INPUT', ['records', 2, 'record', 'version']);
         await expectError(apply(a, [{ table: 'users', record: {} }]), 'INVALID_INPUT', ['records', 0, 'table']);
         await expectError(apply(a, [], { meta: [{ name: 'schemaVersion', value: 9 }] }), 'INVALID_INPUT', ['options', 'meta', 0, 'name']);
+        await expectError(apply(a, [], { meta: [{ name: 'sync:checkpoint', value: 1 }, { name: 'decisionCount', value: 0 }] }), 'INVALID_INPUT', ['options', 'meta', 1, 'name']);
         await expectError(apply(a, [], { meta: 'checkpoint' as never }), 'INVALID_INPUT', ['options', 'meta']);
         await expectError(apply(a, 'records' as never), 'INVALID_INPUT', ['records']);
         // A record that clashes with a stored one (same key, other content) is refused like in an import.
