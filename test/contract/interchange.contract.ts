@@ -230,6 +230,22 @@ export function interchangeContract(ctx: ContractContext): void {
       expect('successRate' in restored!.pattern).toBe(false);
     });
 
+    it('streams a large export in chunks of many lines, byte for byte the lines', async () => {
+      const { db } = await ctx.openStore();
+      await db.storeSpecifications(Array.from({ length: 100 }, (_, i) => adr(`ADR-${i}`, { content: `${i} `.repeat(1000) })));
+      const lines = await collect(db);
+      const reader = exportStream(db).getReader();
+      const decoder = new TextDecoder();
+      const chunks: string[] = [];
+      for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(decoder.decode(read.value));
+      expect(chunks.join('')).toBe(lines.join(''));
+      // Over 200 KB of lines: a few chunks of at least 64 KiB (the last may be shorter), each ending at a line's end.
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(chunks.length).toBeLessThan(lines.length / 10);
+      for (const chunk of chunks.slice(0, -1)) expect(chunk.length).toBeGreaterThanOrEqual(64 * 1024);
+      for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+    });
+
     it('streams the export as bytes and to a callback, line for line the same', async () => {
       const { db } = await ctx.openStore();
       await populateSample(db);

@@ -4,25 +4,10 @@ import type { ImportedRecord } from '../../core/types.js';
 import { queryArguments, type Route } from '../router.js';
 import { fromBody, fromQuery, ok } from './reply.js';
 import { exportLines, importFrom } from '../../core/store-interchange.js';
+import { joinedLines } from '../../core/interchange.js';
 
 /** The media type of the export and of an import's body. */
 export const NDJSON = 'application/x-ndjson';
-
-// An export goes out in chunks of many lines: a write (and an HTTP chunk) per line made the
-// service's share of a download several times its share of reading the store.
-const CHUNK_CHARS = 64 * 1024;
-
-async function* joined(lines: AsyncIterable<string>, size: number): AsyncGenerator<string> {
-  let chunk = '';
-  for await (const line of lines) {
-    chunk += line;
-    if (chunk.length >= size) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
-}
 
 /** The whole store: health, statistics, the NDJSON export and import, records of other kinds. */
 export function storeRoutes(db: TemporalDb): Route[] {
@@ -48,7 +33,7 @@ export function storeRoutes(db: TemporalDb): Route[] {
       path: '/v1/export',
       handle: async ({ query }) => {
         queryArguments(query, {});
-        return { lines: joined(exportLines(db), CHUNK_CHARS), contentType: `${NDJSON}; charset=utf-8` };
+        return { lines: joinedLines(exportLines(db)), contentType: `${NDJSON}; charset=utf-8` };
       },
     },
     {
