@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/index.js';
 import { openTemporalDb } from '../../src/lmdb.js';
@@ -15,6 +15,9 @@ afterEach(() => {
 type Row = Record<string, unknown>;
 type Key = Array<string | number>;
 
+/** A sub-database of the store as the library opens it (msgpack with its shared structures). */
+const subDatabase = (root: RootDatabase, name: string) => root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') });
+
 /**
  * Rewrites a store, in place, into the schema 2 layout: versions keyed by
  * [ik, version] (their byId entries pointing there, byTime entries without
@@ -25,7 +28,7 @@ async function downgradeToSchema2(path: string): Promise<void> {
   const opened = new Map(
     ['specifications', 'specifications.byId', 'specifications.byTime', 'patterns', 'patterns.byTime', 'heads', 'changes', 'commits', 'meta', 'decisions', 'decisions.byPoint'].map((name) => [
       name,
-      root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') }),
+      subDatabase(root, name),
     ]),
   );
   const db = (name: string) => opened.get(name)!;
@@ -100,10 +103,9 @@ describe('LMDB schema upgrade', () => {
     // The `decisions` sub-databases are dropped: their pages are free again.
     const root = open({ path, maxDbs: 64 });
     try {
-      const before4 = (name: string) => root.openDB<unknown, Key>({ name, encoding: 'msgpack', sharedStructuresKey: Symbol.for('temporal-db.structures') });
-      expect(before4('decisions').getKeysCount()).toBe(0);
-      expect(before4('decisions.byPoint').getKeysCount()).toBe(0);
-      expect(before4('changes').getKeysCount()).toBeGreaterThan(0);
+      expect(subDatabase(root, 'decisions').getKeysCount()).toBe(0);
+      expect(subDatabase(root, 'decisions.byPoint').getKeysCount()).toBe(0);
+      expect(subDatabase(root, 'changes').getKeysCount()).toBeGreaterThan(0);
     } finally {
       await root.close();
     }
